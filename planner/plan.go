@@ -1,0 +1,148 @@
+package planner
+
+import (
+	"time"
+
+	"github.com/hashicorp/hcl/v2"
+)
+
+// Action is what a change does to its object.
+type Action string
+
+const (
+	NoOp    Action = "no-op"
+	Create  Action = "create"
+	Update  Action = "update"
+	Replace Action = "replace" // delete, then create again; IAM cannot change it in place
+	Delete  Action = "delete"
+)
+
+// Type is the kind of object a change is about.
+type Type string
+
+const (
+	TypeUser            Type = "user"
+	TypeGroup           Type = "group"
+	TypeRole            Type = "role"
+	TypePolicy          Type = "policy"
+	TypeInstanceProfile Type = "instance_profile"
+
+	// Sub-resources of a user, group or role; Change.Parent names the owner.
+	TypeInlinePolicy Type = "inline_policy"
+	TypeAttachment   Type = "policy_attachment"
+	TypeBoundary     Type = "permissions_boundary"
+	TypeAccessKey    Type = "access_key"
+	TypeLoginProfile Type = "login_profile"
+	// TypeMembership is owned by the group; Change.Name is the user.
+	TypeMembership Type = "membership"
+
+	TypeAccountAlias   Type = "account_alias"
+	TypePasswordPolicy Type = "password_policy"
+)
+
+// Reason says why a change is planned when the attributes alone do not.
+type Reason string
+
+const (
+	ReasonNone Reason = ""
+	// ReasonNotDeclared: the object exists in the account, inside the scope,
+	// and the configuration does not declare it.
+	ReasonNotDeclared Reason = "not-declared"
+	// ReasonExpired: the declaration's expires_at has passed.
+	ReasonExpired Reason = "expired"
+	// ReasonCannotUpdate: an attribute marked ForcesReplacement cannot be
+	// changed in place.
+	ReasonCannotUpdate Reason = "cannot-update"
+	// ReasonParentReplaced: the owner, or the policy a sub-resource names, is
+	// replaced, so the sub-resource is removed and made again with it.
+	ReasonParentReplaced Reason = "parent-replaced"
+	// ReasonRenamed: a user or group takes a new name with UpdateUser or
+	// UpdateGroup.
+	ReasonRenamed Reason = "renamed"
+)
+
+// Ref names the owner of a sub-resource by IAM name.
+type Ref struct {
+	Type Type
+	Name string
+}
+
+// Plan is the set of changes that makes an account match a configuration.
+type Plan struct {
+	AccountID string
+	// Changes are sorted by address. Objects that need no change are left out.
+	Changes []*Change
+	// CreatedAt is the time the plan was made, which expiry checks used.
+	CreatedAt time.Time
+}
+
+// Change is one planned change to one object.
+//
+// Attrs lists the attributes that differ, with Before nil for a create and
+// After nil for a delete. The attribute names and value types per Type are:
+//
+//	user:              name, path (string); tags (map[string]string, only when managed)
+//	group:             name, path (string)
+//	role:              name, path, description (string); max_session_duration (int64);
+//	                   assume_role_policy (*policydoc.Document); tags
+//	policy:            name, path, description (string); document (*policydoc.Document); tags;
+//	                   arn (string, always present for identity);
+//	                   prune_version (string: the version deleted first because five exist);
+//	                   versions (before: []string of non-default version ids, on delete)
+//	instance_profile:  name, path, role (string); tags
+//	inline_policy:     document (*policydoc.Document)
+//	policy_attachment: no attributes; Name is the policy ARN
+//	permissions_boundary: policy_arn (string)
+//	membership:        no attributes; Parent is the group, Name the user
+//	access_key:        status (string); secret_file (string, create only)
+//	login_profile:     enabled (bool); password_reset_required (bool); password_file (string)
+//	account_alias:     alias (string)
+//	password_policy:   the fields of provider.PasswordPolicy in snake_case (int64 or bool)
+//
+// Name is the IAM name of the object: the entity name, the inline policy
+// name, the attached policy ARN, the member user name, the access key id
+// (empty for a key still to create) or the alias.
+type Change struct {
+	Address string
+	Type    Type
+	Action  Action
+	Reason  Reason
+	// Detail adds words to the reason, such as the expiry time.
+	Detail string
+
+	Name string
+	// OldName is the live name of a user or group being renamed.
+	OldName string
+	// Parent is the owner of a sub-resource, by its new name when renamed.
+	Parent *Ref
+
+	Attrs []Attr
+
+	// DeclRange is where the configuration declares the object, nil for
+	// objects that exist only in the account.
+	DeclRange *hcl.Range
+}
+
+// Attr is one attribute's old and new value.
+type Attr struct {
+	Name   string
+	Before any
+	After  any
+	// ForcesReplacement marks an attribute that IAM cannot change in place.
+	ForcesReplacement bool
+	// Sensitive values are never printed.
+	Sensitive bool
+}
+
+// Attr returns the named attribute of the change, or nil.
+func (c *Change) Attr(name string) *Attr {
+	for i := range c.Attrs {
+		if c.Attrs[i].Name == name {
+			return &c.Attrs[i]
+		}
+	}
+	return nil
+}
+
+// HasChanges reports whether the plan changes anything.
+func (p *Plan) HasChanges() bool { return len(p.Changes) > 0 }
