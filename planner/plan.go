@@ -59,6 +59,11 @@ const (
 	// ReasonRenamed: a user or group takes a new name with UpdateUser or
 	// UpdateGroup.
 	ReasonRenamed Reason = "renamed"
+	// ReasonReferenceDeleted: the role or policy that the object names is
+	// deleted, so the reference goes first. It is planned on objects that the
+	// configuration does not manage, such as an attachment on a user outside
+	// the scope, because IAM refuses to delete a policy or role still in use.
+	ReasonReferenceDeleted Reason = "reference-deleted"
 )
 
 // Ref names the owner of a sub-resource by IAM name.
@@ -87,28 +92,55 @@ type Plan struct {
 //	                   assume_role_policy (*policydoc.Document); tags
 //	policy:            name, path, description (string); document (*policydoc.Document); tags;
 //	                   arn (string, always present for identity);
-//	                   prune_version (string: the version deleted first because five exist);
-//	                   versions (before: []string of non-default version ids, on delete)
-//	instance_profile:  name, path, role (string); tags
+//	                   prune_version (After, string): the version deleted first, because
+//	                   the policy has as many versions as VersionsPerPolicyQuota allows;
+//	                   versions (Before, []string): the non-default version ids, oldest
+//	                   first, on delete and replace
+//	instance_profile:  name, path, role (string, nil for none); tags
 //	inline_policy:     document (*policydoc.Document)
 //	policy_attachment: no attributes; Name is the policy ARN
-//	permissions_boundary: policy_arn (string)
+//	permissions_boundary: policy_arn (string, nil for none)
 //	membership:        no attributes; Parent is the group, Name the user
 //	access_key:        status (string); secret_file (string, create only)
 //	login_profile:     enabled (bool); password_reset_required (bool); password_file (string)
 //	account_alias:     alias (string)
 //	password_policy:   the fields of provider.PasswordPolicy in snake_case (int64 or bool)
 //
+// Some changes carry attributes that do not differ, with Before equal to
+// After, because the executor needs them:
+//   - A replace carries every attribute of the object that is set before or
+//     after, because the object is created again from After. Tags that the
+//     declaration does not manage are carried over from the live object.
+//   - A password_policy create or update carries every field, because
+//     UpdateAccountPasswordPolicy replaces the whole policy.
+//   - A policy update carries arn with Before equal to After.
+//   - An instance_profile update with ReasonParentReplaced carries role with
+//     Before equal to After: the role is replaced, so it is removed from the
+//     profile before the role is deleted and added back once it is created.
+//
+// Renderers print only the attributes whose Before and After differ, except
+// in a replace, where they print all, and in an update where none differs.
+//
 // Name is the IAM name of the object: the entity name, the inline policy
 // name, the attached policy ARN, the member user name, the access key id
-// (empty for a key still to create) or the alias.
+// (empty for a key still to create) or the alias. It is empty for a
+// permissions_boundary, a login_profile and the password_policy, whose
+// owner or account identifies them.
 type Change struct {
 	Address string
 	Type    Type
 	Action  Action
 	Reason  Reason
-	// Detail adds words to the reason, such as the expiry time.
+	// Detail adds words to the reason: for ReasonExpired, the expiry time
+	// in RFC 3339 form.
 	Detail string
+	// Cause is the address of the change this one follows from. For
+	// ReasonParentReplaced it is the replaced owner or policy, and for
+	// ReasonReferenceDeleted the deleted role or policy. With
+	// ReasonNotDeclared or ReasonExpired it is the deleted owner of a
+	// sub-resource that goes with it. Cause is empty when the object's own
+	// declaration explains the change.
+	Cause string
 
 	Name string
 	// OldName is the live name of a user or group being renamed.
@@ -146,3 +178,14 @@ func (c *Change) Attr(name string) *Attr {
 
 // HasChanges reports whether the plan changes anything.
 func (p *Plan) HasChanges() bool { return len(p.Changes) > 0 }
+
+// Count returns how many changes of the plan have the given action.
+func (p *Plan) Count(action Action) int {
+	n := 0
+	for _, c := range p.Changes {
+		if c.Action == action {
+			n++
+		}
+	}
+	return n
+}

@@ -20,6 +20,10 @@ type Config struct {
 	Dir string
 	// Parser holds the parsed files, which diagnostics need for snippets.
 	Parser *hclparse.Parser
+	// AccountID and Partition are those the configuration's ARNs were
+	// resolved for.
+	AccountID string
+	Partition string
 
 	Users            []*User
 	Groups           []*Group
@@ -157,7 +161,33 @@ type Policy struct {
 
 // ARN returns the policy's ARN in the given account and partition.
 func (p *Policy) ARN(partition, accountID string) string {
-	return fmt.Sprintf("arn:%s:iam::%s:policy%s%s", partition, accountID, p.Path, p.Name)
+	return iamARN(partition, accountID, "policy", p.Path, p.Name)
+}
+
+// ARN returns the user's ARN in the given account and partition.
+func (u *User) ARN(partition, accountID string) string {
+	return iamARN(partition, accountID, "user", u.Path, u.Name)
+}
+
+// ARN returns the group's ARN in the given account and partition.
+func (g *Group) ARN(partition, accountID string) string {
+	return iamARN(partition, accountID, "group", g.Path, g.Name)
+}
+
+// ARN returns the role's ARN in the given account and partition.
+func (r *Role) ARN(partition, accountID string) string {
+	return iamARN(partition, accountID, "role", r.Path, r.Name)
+}
+
+// ARN returns the instance profile's ARN in the given account and partition.
+func (ip *InstanceProfile) ARN(partition, accountID string) string {
+	return iamARN(partition, accountID, "instance-profile", ip.Path, ip.Name)
+}
+
+// iamARN builds the ARN of an IAM entity. IAM ARNs are deterministic: the
+// resource part is the entity type, its path and its name.
+func iamARN(partition, accountID, resourceType, path, name string) string {
+	return fmt.Sprintf("arn:%s:iam::%s:%s%s%s", partition, accountID, resourceType, path, name)
 }
 
 // InstanceProfile is a declared instance profile.
@@ -235,7 +265,10 @@ type Account struct {
 // PasswordPolicy is the declared account password policy. Attributes left
 // out take IAM's defaults.
 type PasswordPolicy struct {
-	MinimumPasswordLength      int32 // 6 to 128; IAM's default is 8
+	// MinimumPasswordLength is 6 to 128. Load sets 6 when the attribute is
+	// left out, which is what UpdateAccountPasswordPolicy applies when the
+	// parameter is missing.
+	MinimumPasswordLength      int32
 	RequireSymbols             bool
 	RequireNumbers             bool
 	RequireUppercaseCharacters bool

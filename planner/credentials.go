@@ -1,0 +1,209 @@
+package planner
+
+import (
+	"fmt"
+	"sort"
+
+	"github.com/hashicorp/hcl/v2"
+
+	"github.com/iamsync/iamsync/provider"
+	"github.com/iamsync/iamsync/spec"
+)
+
+// statusActive is the status of a declared access key that sets none.
+const statusActive = "Active"
+
+// planCredentials plans the access keys and login profiles of users that
+// manage them, and removes those of deleted users that the state lists.
+//
+// Credentials are compared only when the reader read them (User.Credentials
+// is set): callers ask for the credentials of every user that declares
+// access_keys or login_profile. Credentials of a deleted user that were not
+// read are found and removed by the executor.
+func (p *planner) planCredentials() {
+	for _, u := range p.users {
+		switch {
+		case u.fate == fateDelete:
+			p.deleteCredentials(u)
+		case u.managed():
+			p.planAccessKeys(u)
+			p.planLoginProfile(u)
+		}
+	}
+}
+
+// deleteCredentials deletes the access keys and login profile of a deleted
+// user, for the user's reason.
+func (p *planner) deleteCredentials(u *userPair) {
+	if u.live.Credentials == nil {
+		return
+	}
+	for _, k := range u.live.Credentials.AccessKeys {
+		c := p.credentialChange(u, TypeAccessKey, keyAddress(u, k.ID), k.ID, Delete)
+		c.Reason, c.Detail, c.Cause = u.reason, u.detail, u.addr
+		c.Attrs = []Attr{{Name: "status", Before: k.Status}}
+		p.add(c)
+	}
+	if lp := u.live.Credentials.LoginProfile; lp != nil {
+		c := p.credentialChange(u, TypeLoginProfile, u.addr+"."+string(TypeLoginProfile), "", Delete)
+		c.Reason, c.Detail, c.Cause = u.reason, u.detail, u.addr
+		c.Attrs = []Attr{{Name: "enabled", Before: true}, {Name: "password_reset_required", Before: lp.PasswordResetRequired}}
+		p.add(c)
+	}
+}
+
+// planAccessKeys keeps the declared keys that have an id, creates id-less
+// keys that no unclaimed live key of the same status satisfies, and deletes
+// the live keys left over.
+func (p *planner) planAccessKeys(u *userPair) {
+	declared := u.decl.AccessKeys
+	if declared == nil {
+		return
+	}
+	var live []provider.AccessKey
+	if u.live != nil {
+		if u.live.Credentials == nil {
+			return
+		}
+		live = append(live, u.live.Credentials.AccessKeys...)
+	}
+	sort.Slice(live, func(i, j int) bool {
+		if !live[i].CreateDate.Equal(live[j].CreateDate) {
+			return live[i].CreateDate.Before(live[j].CreateDate)
+		}
+		return live[i].ID < live[j].ID
+	})
+	claimed := make([]bool, len(live))
+
+	// Keys declared by id claim their live key first, so that an id-less
+	// key never takes a key that another declaration names.
+	for _, k := range declared.Keys {
+		if k.ID == "" {
+			continue
+		}
+		i := indexOfKey(live, k.ID)
+		if i < 0 {
+			p.diags = append(p.diags, keyNotFoundDiag(u.name(), k))
+			continue
+		}
+		claimed[i] = true
+		if want := keyStatus(k); live[i].Status != want {
+			c := p.credentialChange(u, TypeAccessKey, keyAddress(u, live[i].ID), live[i].ID, Update)
+			c.Attrs = []Attr{{Name: "status", Before: live[i].Status, After: want}}
+			c.DeclRange = rangePtr(k.DeclRange)
+			p.add(c)
+		}
+	}
+
+	// Id-less keys take an unclaimed live key of the same status, or are
+	// created. A key of another status is not reused: an inactive key may
+	// have been switched off because it leaked.
+	for index, k := range declared.Keys {
+		if k.ID != "" {
+			continue
+		}
+		if i := indexOfUnclaimed(live, claimed, keyStatus(k)); i >= 0 {
+			claimed[i] = true
+			continue
+		}
+		c := p.credentialChange(u, TypeAccessKey, fmt.Sprintf("%s.%s[%d]", u.addr, TypeAccessKey, index), "", Create)
+		c.Attrs = []Attr{{Name: "status", After: keyStatus(k)}}
+		if k.SecretFile != "" {
+			c.Attrs = append(c.Attrs, Attr{Name: "secret_file", After: k.SecretFile})
+		}
+		c.DeclRange = rangePtr(k.DeclRange)
+		p.add(c)
+	}
+
+	for i, k := range live {
+		if claimed[i] {
+			continue
+		}
+		c := p.credentialChange(u, TypeAccessKey, keyAddress(u, k.ID), k.ID, Delete)
+		c.Reason = ReasonNotDeclared
+		c.Attrs = []Attr{{Name: "status", Before: k.Status}}
+		p.add(c)
+	}
+}
+
+// planLoginProfile creates, updates or deletes a user's console password
+// as the login_profile block sets.
+func (p *planner) planLoginProfile(u *userPair) {
+	declared := u.decl.LoginProfile
+	if declared == nil {
+		return
+	}
+	var live *provider.LoginProfile
+	if u.live != nil {
+		if u.live.Credentials == nil {
+			return
+		}
+		live = u.live.Credentials.LoginProfile
+	}
+
+	addr := u.addr + "." + string(TypeLoginProfile)
+	var c *Change
+	switch {
+	case declared.Enabled && live == nil:
+		c = p.credentialChange(u, TypeLoginProfile, addr, "", Create)
+		c.Attrs = []Attr{{Name: "enabled", After: true}, {Name: "password_reset_required", After: declared.PasswordResetRequired}}
+		if declared.PasswordFile != "" {
+			c.Attrs = append(c.Attrs, Attr{Name: "password_file", After: declared.PasswordFile})
+		}
+	case !declared.Enabled && live != nil:
+		c = p.credentialChange(u, TypeLoginProfile, addr, "", Delete)
+		c.Attrs = []Attr{{Name: "enabled", Before: true, After: false}, {Name: "password_reset_required", Before: live.PasswordResetRequired}}
+	case declared.Enabled && live.PasswordResetRequired != declared.PasswordResetRequired:
+		c = p.credentialChange(u, TypeLoginProfile, addr, "", Update)
+		c.Attrs = []Attr{{Name: "password_reset_required", Before: live.PasswordResetRequired, After: declared.PasswordResetRequired}}
+	default:
+		return
+	}
+	c.DeclRange = rangePtr(declared.DeclRange)
+	p.add(c)
+}
+
+func (p *planner) credentialChange(u *userPair, kind Type, addr, name string, action Action) *Change {
+	return &Change{Address: addr, Type: kind, Action: action, Name: name, Parent: &Ref{Type: TypeUser, Name: u.name()}}
+}
+
+func keyAddress(u *userPair, id string) string {
+	return fmt.Sprintf("%s.%s[%q]", u.addr, TypeAccessKey, id)
+}
+
+// keyStatus returns the status a declared key requests, Active by default.
+func keyStatus(k *spec.AccessKey) string {
+	if k.Status == "" {
+		return statusActive
+	}
+	return k.Status
+}
+
+func indexOfKey(keys []provider.AccessKey, id string) int {
+	for i, k := range keys {
+		if k.ID == id {
+			return i
+		}
+	}
+	return -1
+}
+
+func indexOfUnclaimed(keys []provider.AccessKey, claimed []bool, status string) int {
+	for i, k := range keys {
+		if !claimed[i] && k.Status == status {
+			return i
+		}
+	}
+	return -1
+}
+
+func keyNotFoundDiag(user string, k *spec.AccessKey) *hcl.Diagnostic {
+	return &hcl.Diagnostic{
+		Severity: hcl.DiagError,
+		Summary:  "Access key not found",
+		Detail: fmt.Sprintf("The user %q has no access key %s in the account. IAM chooses key ids when it creates "+
+			"a key, so a key cannot be created with a given id: remove the id to have iamsync create a key, "+
+			"then write down the id it reports.", user, k.ID),
+		Subject: rangePtr(k.DeclRange),
+	}
+}

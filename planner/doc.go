@@ -1,0 +1,38 @@
+// Package planner compares a desired configuration with the live state of an
+// AWS account and produces the plan of changes that makes the account match.
+//
+// A plan is a list of changes sorted by address. Each change is about one
+// object, an entity such as user.alice or something an entity holds such as
+// user.alice.inline_policy["s3"]. It gives the action (create, update,
+// replace or delete), the reason when the attributes alone do not explain
+// it, and the attributes before and after. The executor carries a plan out; the
+// renderers in this package print it for people (RenderText) and for
+// programs (RenderJSON).
+//
+// Make is a pure function of the configuration, the state and the time in
+// Options: it calls no API and reads no clock, so the same inputs always give
+// the same plan. It compares what IAM compares: names case-insensitively,
+// policy documents by meaning (see policydoc.Equal), and tag keys
+// case-insensitively on users and roles only. Objects the configuration does
+// not declare are deleted only when they lie inside the configuration's
+// scope and do not belong to AWS.
+//
+// The planner compares only what the state holds. Callers read the
+// credentials of users that declare access_keys or login_profile, and the
+// tags of policies and instance profiles that declare tags; a user whose
+// credentials were not read keeps them unchanged. The planner does not check
+// what the configuration alone can tell, such as the syntax of names and
+// documents: spec.Load does that.
+//
+// Addresses of what an entity holds follow the entity's address:
+//
+//	user.alice.inline_policy["s3"]
+//	user.alice.policy_attachment["arn:aws:iam::aws:policy/ReadOnlyAccess"]
+//	role.app.permissions_boundary
+//	group.admins.membership["alice"]
+//	user.alice.access_key["AKIA..."]   a live key
+//	user.alice.access_key[0]           a key to create, by its position in access_keys
+//	user.alice.login_profile
+//
+// and the account settings are account.alias and password_policy.
+package planner

@@ -1,0 +1,145 @@
+package spec
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"strings"
+
+	"github.com/hashicorp/hcl/v2"
+	"github.com/hashicorp/hcl/v2/hclsyntax"
+	"github.com/zclconf/go-cty/cty"
+
+	"github.com/iamsync/iamsync/policydoc"
+)
+
+// decodeDocument evaluates a policy document attribute, parses it, and
+// checks it against IAM's policy grammar for the place it is used in.
+// Problems point into the document where its text can be traced: a string
+// literal or heredoc, a jsonencode call, or a file read with file().
+func (l *loader) decodeDocument(r *attrReader, name string, kind policydoc.Kind) *policydoc.Document {
+	text, ok := r.str(name)
+	if !ok {
+		if r.null[name] {
+			r.invalid(name, fmt.Sprintf("The %s argument is required, so it cannot be null.", name))
+		}
+		return nil
+	}
+	attr := r.attrs[name]
+	doc, err := policydoc.Parse(text)
+	if err != nil {
+		subject := attr.Expr.Range()
+		message := err.Error()
+		var syntax *policydoc.SyntaxError
+		if errors.As(err, &syntax) {
+			if rng, ok := l.documentRange(attr.Expr, r.ctx, text, syntax.Offset, syntax.Offset+1); ok {
+				subject = rng
+			}
+		}
+		r.failed[name] = true
+		r.report(&hcl.Diagnostic{
+			Severity: hcl.DiagError,
+			Summary:  "Invalid policy document",
+			Detail:   fmt.Sprintf("The %s is not a valid policy document: %s.", name, strings.TrimSuffix(message, ".")),
+			Subject:  subject.Ptr(),
+		})
+		return nil
+	}
+
+	for _, problem := range doc.Validate(kind) {
+		severity := hcl.DiagError
+		if problem.Severity == policydoc.Warning {
+			severity = hcl.DiagWarning
+		}
+		subject := attr.Expr.Range()
+		detail := problem.Detail
+		if problem.Path != "" {
+			if rng, ok := l.problemRange(attr.Expr, r.ctx, text, problem.Path); ok {
+				subject = rng
+			}
+			detail = strings.TrimSpace(fmt.Sprintf("%s The problem is at %s in the document.", detail, problem.Path))
+		}
+		r.report(&hcl.Diagnostic{Severity: severity, Summary: problem.Summary, Detail: detail, Subject: subject.Ptr()})
+	}
+	return doc
+}
+
+// problemRange returns the source range of the value at a JSON pointer in
+// a document.
+func (l *loader) problemRange(expr hcl.Expression, ctx *hcl.EvalContext, text, pointer string) (hcl.Range, bool) {
+	segments := splitPointer(pointer)
+	if rng, ok := jsonencodeRange(expr, segments); ok {
+		return rng, true
+	}
+	start, end, ok := jsonPointerSpan(text, segments)
+	if !ok {
+		return hcl.Range{}, false
+	}
+	return l.documentRange(expr, ctx, text, start, end)
+}
+
+// documentRange maps the byte span [start, end) of a document's text to
+// its source: the string literal or heredoc it was written in, or the file
+// that file() read it from.
+func (l *loader) documentRange(expr hcl.Expression, ctx *hcl.EvalContext, text string, start, end int) (hcl.Range, bool) {
+	if end > len(text) {
+		end = len(text)
+	}
+	if start > end {
+		start = end
+	}
+
+	// A document read with file(): point into that file.
+	if call, ok := expr.(*hclsyntax.FunctionCallExpr); ok && call.Name == "file" && len(call.Args) == 1 {
+		return l.fileRange(call.Args[0], ctx, text, start, end)
+	}
+
+	// A string literal or heredoc without interpolation.
+	tmpl, ok := expr.(*hclsyntax.TemplateExpr)
+	if !ok || len(tmpl.Parts) != 1 {
+		return hcl.Range{}, false
+	}
+	literal, ok := tmpl.Parts[0].(*hclsyntax.LiteralValueExpr)
+	if !ok {
+		return hcl.Range{}, false
+	}
+	file := l.parser.Files()[expr.Range().Filename]
+	if file == nil {
+		return hcl.Range{}, false
+	}
+	src, partStart := file.Bytes, literal.Range().Start.Byte
+	toSource := func(offset int) (int, bool) {
+		if src[tmpl.Range().Start.Byte] == '"' {
+			return quotedSourceOffset(src[partStart:literal.Range().End.Byte], offset, partStart)
+		}
+		return heredocSourceOffset(src, partStart, text, offset)
+	}
+	startByte, ok1 := toSource(start)
+	endByte, ok2 := toSource(end)
+	if !ok1 || !ok2 {
+		return hcl.Range{}, false
+	}
+	return hcl.Range{Filename: expr.Range().Filename, Start: posAt(src, startByte), End: posAt(src, endByte)}, true
+}
+
+// fileRange returns the range of a span of a document that file() read.
+func (l *loader) fileRange(pathExpr hcl.Expression, ctx *hcl.EvalContext, text string, start, end int) (hcl.Range, bool) {
+	val, diags := pathExpr.Value(ctx)
+	if diags.HasErrors() || !val.IsKnown() || val.IsNull() || !val.Type().Equals(cty.String) {
+		return hcl.Range{}, false
+	}
+	filename, err := l.files.resolve(val.AsString())
+	if err != nil {
+		return hcl.Range{}, false
+	}
+	file := l.parser.Files()[filename]
+	if file == nil {
+		src, err := os.ReadFile(filename)
+		if err != nil || string(src) != text {
+			return hcl.Range{}, false
+		}
+		file = &hcl.File{Bytes: src}
+		l.parser.AddFile(filename, file)
+	}
+	return hcl.Range{Filename: filename, Start: posAt(file.Bytes, start), End: posAt(file.Bytes, end)}, true
+}

@@ -1,0 +1,379 @@
+package spec
+
+import (
+	"fmt"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/hashicorp/hcl/v2"
+
+	"github.com/iamsync/iamsync/policydoc"
+)
+
+// entityDecoder decodes the body of one entity instance.
+type entityDecoder struct {
+	l       *loader
+	inst    *instance
+	content *hcl.BodyContent
+	r       *attrReader
+}
+
+func (d *entityDecoder) report(diags ...*hcl.Diagnostic) {
+	for _, diag := range diags {
+		if diag != nil {
+			d.l.diags = append(d.l.diags, diag)
+		}
+	}
+}
+
+// nameRange returns where the instance's name comes from: the name
+// argument, the for_each argument that gives the key, or the block label.
+func (d *entityDecoder) nameRange() hcl.Range {
+	if rng, ok := d.r.ranges["name"]; ok {
+		return rng
+	}
+	if attr, ok := d.inst.decl.identity["for_each"]; ok {
+		return attr.Expr.Range()
+	}
+	return d.inst.decl.block.LabelRanges[0]
+}
+
+func (d *entityDecoder) checkIdentity() {
+	d.report(checkName(d.inst.decl.typ, d.inst.name, d.nameRange()))
+	d.report(checkPath(d.inst.path, d.r.rangeOf("path", d.inst.decl.block.DefRange)))
+}
+
+func (d *entityDecoder) user() *User {
+	u := &User{
+		Address:   d.inst.address(),
+		Name:      d.inst.name,
+		Path:      d.inst.path,
+		DeclRange: d.inst.decl.block.DefRange,
+		Ranges:    d.r.ranges,
+	}
+	u.Tags = d.tags()
+	u.PermissionsBoundary = d.boundary()
+	u.Attachments = d.attachments()
+	u.InlinePolicies = d.inlinePolicies()
+	u.PreviousNames = d.previousNames()
+	u.ExpiresAt = d.r.timestamp("expires_at")
+	u.AccessKeys = d.accessKeys()
+	u.LoginProfile = d.loginProfile()
+	if groups, ok := d.r.stringList("groups"); ok {
+		for i, group := range groups {
+			d.l.userGroups = append(d.l.userGroups, &groupRef{user: u, group: group, rng: d.r.elementRange("groups", i)})
+		}
+	}
+	return u
+}
+
+func (d *entityDecoder) group() *Group {
+	g := &Group{
+		Address:   d.inst.address(),
+		Name:      d.inst.name,
+		Path:      d.inst.path,
+		DeclRange: d.inst.decl.block.DefRange,
+		Ranges:    d.r.ranges,
+	}
+	if d.r.has("tags") {
+		d.report(errorAt(d.r.ranges["tags"], "Groups cannot be tagged",
+			"IAM keeps no tags on groups. Remove the tags argument, and tag the group's users or roles instead."))
+	}
+	g.Attachments = d.attachments()
+	g.InlinePolicies = d.inlinePolicies()
+	g.PreviousNames = d.previousNames()
+	d.members(g)
+	return g
+}
+
+// members collects the members a group declares, by the members list and
+// by member blocks, for resolveMemberships.
+func (d *entityDecoder) members(g *Group) {
+	if names, ok := d.r.stringList("members"); ok {
+		g.Members = []string{}
+		d.l.groupMembersRange[g] = d.r.ranges["members"]
+		for i, name := range names {
+			d.l.groupMembers = append(d.l.groupMembers, &memberRef{group: g, user: name, rng: d.r.elementRange("members", i)})
+		}
+	}
+	for _, block := range d.content.Blocks.OfType("member") {
+		content, diags := block.Body.Content(memberSchema.body)
+		d.report(diags...)
+		if g.Members == nil {
+			g.Members = []string{}
+			d.l.groupMembersRange[g] = block.DefRange
+		}
+		r := d.l.newReader(content.Attributes, d.r.ctx)
+		if name, ok := r.str("user"); ok {
+			d.l.groupMembers = append(d.l.groupMembers, &memberRef{
+				group: g, user: name, rng: r.rangeOf("user", block.DefRange), expiresAt: r.timestamp("expires_at"),
+			})
+		}
+	}
+}
+
+func (d *entityDecoder) role() *Role {
+	role := &Role{
+		Address:   d.inst.address(),
+		Name:      d.inst.name,
+		Path:      d.inst.path,
+		DeclRange: d.inst.decl.block.DefRange,
+		Ranges:    d.r.ranges,
+	}
+	role.Description = d.description()
+	if d.r.has("description") && !descriptionPattern.MatchString(role.Description) {
+		d.report(errorAt(d.r.ranges["description"], "Invalid description",
+			fmt.Sprintf("The role description contains %s. IAM accepts only tabs, line breaks and the "+
+				"characters U+0020 to U+007E and U+00A1 to U+00FF in role descriptions, so typographic quotes "+
+				"and dashes must be written as plain ASCII.", quoteBadRunes(role.Description, descriptionPattern))))
+	}
+	role.MaxSessionDuration = d.r.integer("max_session_duration", minSessionDuration)
+	if d.r.set("max_session_duration") {
+		d.report(checkRange("max_session_duration", role.MaxSessionDuration, minSessionDuration, maxSessionDuration,
+			d.r.ranges["max_session_duration"]))
+	}
+	role.AssumeRolePolicy = d.l.decodeDocument(d.r, "assume_role_policy", policydoc.Trust)
+	role.PermissionsBoundary = d.boundary()
+	role.Tags = d.tags()
+	role.Attachments = d.attachments()
+	role.InlinePolicies = d.inlinePolicies()
+	return role
+}
+
+func (d *entityDecoder) policy() *Policy {
+	p := &Policy{
+		Address:   d.inst.address(),
+		Name:      d.inst.name,
+		Path:      d.inst.path,
+		DeclRange: d.inst.decl.block.DefRange,
+		Ranges:    d.r.ranges,
+	}
+	p.Description = d.description()
+	p.Document = d.l.decodeDocument(d.r, "document", policydoc.Identity)
+	p.Tags = d.tags()
+	return p
+}
+
+func (d *entityDecoder) instanceProfile() *InstanceProfile {
+	ip := &InstanceProfile{
+		Address:   d.inst.address(),
+		Name:      d.inst.name,
+		Path:      d.inst.path,
+		DeclRange: d.inst.decl.block.DefRange,
+		Ranges:    d.r.ranges,
+	}
+	if role, ok := d.r.str("role"); ok && role != "" {
+		d.report(checkName(blockRole, role, d.r.ranges["role"]))
+		ip.Role = role
+	}
+	ip.Tags = d.tags()
+	return ip
+}
+
+func (d *entityDecoder) description() string {
+	description := d.r.strDefault("description", "")
+	if n := utf8.RuneCountInString(description); n > maxDescriptionLength {
+		d.report(errorAt(d.r.ranges["description"], "Invalid description", fmt.Sprintf(
+			"The description is %d characters long; IAM allows at most %d.", n, maxDescriptionLength)))
+	}
+	return description
+}
+
+// tags returns the tags, nil when the block leaves them alone.
+func (d *entityDecoder) tags() map[string]string {
+	tags, ok := d.r.stringMap("tags")
+	if !ok {
+		return nil
+	}
+	d.report(checkTags(tags, d.r.ranges["tags"])...)
+	return tags
+}
+
+func (d *entityDecoder) boundary() string {
+	arn, ok := d.r.str("permissions_boundary")
+	if !ok || arn == "" {
+		return ""
+	}
+	d.report(d.l.checkPolicyARN(arn, d.r.ranges["permissions_boundary"]))
+	return arn
+}
+
+// attachments collects managed_policy_arns and managed_policy blocks.
+func (d *entityDecoder) attachments() []*Attachment {
+	var out []*Attachment
+	seen := map[string]hcl.Range{}
+	add := func(arn string, expiresAt *time.Time, rng hcl.Range) {
+		if diag := d.l.checkPolicyARN(arn, rng); diag != nil {
+			d.report(diag)
+			return
+		}
+		if previous, ok := seen[arn]; ok {
+			d.report(errorAt(rng, "Duplicate policy attachment", fmt.Sprintf(
+				"The policy %s is already attached at %s. Attach each policy once.", arn, previous)))
+			return
+		}
+		seen[arn] = rng
+		out = append(out, &Attachment{PolicyARN: arn, ExpiresAt: expiresAt, Range: rng})
+	}
+
+	if arns, ok := d.r.stringList("managed_policy_arns"); ok {
+		for i, arn := range arns {
+			add(arn, nil, d.r.elementRange("managed_policy_arns", i))
+		}
+	}
+	for _, block := range d.content.Blocks.OfType("managed_policy") {
+		content, diags := block.Body.Content(managedPolicySchema.body)
+		d.report(diags...)
+		r := d.l.newReader(content.Attributes, d.r.ctx)
+		if arn, ok := r.str("arn"); ok {
+			add(arn, r.timestamp("expires_at"), r.rangeOf("arn", block.DefRange))
+		}
+	}
+	return out
+}
+
+func (d *entityDecoder) inlinePolicies() []*InlinePolicy {
+	var out []*InlinePolicy
+	seen := map[string]hcl.Range{}
+	for _, block := range d.content.Blocks.OfType("inline_policy") {
+		name, nameRange := block.Labels[0], block.LabelRanges[0]
+		content, diags := block.Body.Content(inlinePolicySchema.body)
+		d.report(diags...)
+		if diag := checkInlinePolicyName(name, nameRange); diag != nil {
+			d.report(diag)
+			continue
+		}
+		if previous, ok := seen[name]; ok {
+			d.report(errorAt(nameRange, "Duplicate inline policy", fmt.Sprintf(
+				"An inline policy named %q is already declared at %s. Inline policy names are unique per "+
+					"%s.", name, previous, d.inst.decl.typ)))
+			continue
+		}
+		seen[name] = nameRange
+
+		r := d.l.newReader(content.Attributes, d.r.ctx)
+		doc := d.l.decodeDocument(r, "document", policydoc.Identity)
+		if doc == nil {
+			continue
+		}
+		out = append(out, &InlinePolicy{
+			Name:      name,
+			Document:  doc,
+			ExpiresAt: r.timestamp("expires_at"),
+			DeclRange: block.DefRange,
+		})
+	}
+	return out
+}
+
+func (d *entityDecoder) previousNames() []string {
+	names, ok := d.r.stringList("previous_names")
+	if !ok {
+		return nil
+	}
+	seen := map[string]bool{}
+	for i, name := range names {
+		rng := d.r.elementRange("previous_names", i)
+		folded := strings.ToLower(name)
+		switch {
+		case strings.EqualFold(name, d.inst.name):
+			d.report(errorAt(rng, "Invalid previous name", fmt.Sprintf(
+				"%q is the current name. previous_names lists only names the %s had before.", name, d.inst.decl.typ)))
+		case seen[folded]:
+			d.report(errorAt(rng, "Duplicate previous name", fmt.Sprintf(
+				"%q is listed twice. Names are compared without case, as IAM does.", name)))
+		default:
+			d.report(checkName(d.inst.decl.typ, name, rng))
+		}
+		seen[folded] = true
+	}
+	return names
+}
+
+func (d *entityDecoder) accessKeys() *AccessKeys {
+	block := d.l.singleBlock(d.content.Blocks, "access_keys")
+	if block == nil {
+		return nil
+	}
+	content, diags := block.Body.Content(accessKeysSchema.body)
+	d.report(diags...)
+	keys := &AccessKeys{Keys: []*AccessKey{}, DeclRange: block.DefRange}
+	seen := map[string]hcl.Range{}
+	for _, kb := range content.Blocks.OfType("key") {
+		c, diags := kb.Body.Content(accessKeySchema.body)
+		d.report(diags...)
+		r := d.l.newReader(c.Attributes, d.r.ctx)
+		key := &AccessKey{
+			ID:         r.strDefault("id", ""),
+			Status:     r.strDefault("status", "Active"),
+			SecretFile: r.strDefault("secret_file", ""),
+			DeclRange:  kb.DefRange,
+		}
+		d.checkAccessKey(key, r, seen)
+		keys.Keys = append(keys.Keys, key)
+	}
+	if len(keys.Keys) > maxAccessKeys {
+		d.report(errorAt(keys.Keys[maxAccessKeys].DeclRange, "Too many access keys", fmt.Sprintf(
+			"%d keys are declared; IAM allows at most %d access keys per user.", len(keys.Keys), maxAccessKeys)))
+	}
+	return keys
+}
+
+func (d *entityDecoder) checkAccessKey(key *AccessKey, r *attrReader, seen map[string]hcl.Range) {
+	if key.ID != "" {
+		idRange := r.ranges["id"]
+		if !accessKeyIDPattern.MatchString(key.ID) {
+			d.report(errorAt(idRange, "Invalid access key ID", fmt.Sprintf(
+				"%q is not an access key ID. An ID is 16 to 128 letters and digits, such as AKIAIOSFODNN7EXAMPLE.",
+				key.ID)))
+		}
+		if previous, ok := seen[key.ID]; ok {
+			d.report(errorAt(idRange, "Duplicate access key", fmt.Sprintf(
+				"The key %s is already declared at %s.", key.ID, previous)))
+		}
+		seen[key.ID] = idRange
+	}
+	if key.Status != "Active" && key.Status != "Inactive" {
+		detail := fmt.Sprintf("%q is not an access key status; use \"Active\" or \"Inactive\".", key.Status)
+		if strings.EqualFold(key.Status, "active") || strings.EqualFold(key.Status, "inactive") {
+			detail += " IAM spells statuses with a capital letter."
+		}
+		d.report(errorAt(r.rangeOf("status", key.DeclRange), "Invalid access key status", detail))
+	}
+	if key.ID == "" && key.SecretFile == "" {
+		d.report(&hcl.Diagnostic{
+			Severity: hcl.DiagWarning,
+			Summary:  "Secret of a new access key is not saved",
+			Detail: "This key has no id, so iamsync creates it when no unclaimed key exists, and IAM returns " +
+				"the secret only then. Set secret_file to a path, or to \"-\" for standard output, to keep it.",
+			Subject: key.DeclRange.Ptr(),
+		})
+	}
+}
+
+func (d *entityDecoder) loginProfile() *LoginProfile {
+	block := d.l.singleBlock(d.content.Blocks, "login_profile")
+	if block == nil {
+		return nil
+	}
+	content, diags := block.Body.Content(loginProfileSchema.body)
+	d.report(diags...)
+	r := d.l.newReader(content.Attributes, d.r.ctx)
+	profile := &LoginProfile{
+		Enabled:               r.boolean("enabled", true),
+		PasswordResetRequired: r.boolean("password_reset_required", false),
+		PasswordFile:          r.strDefault("password_file", ""),
+		DeclRange:             block.DefRange,
+	}
+	if profile.Enabled && profile.PasswordFile == "" {
+		d.report(&hcl.Diagnostic{
+			Severity: hcl.DiagWarning,
+			Summary:  "Generated password is not saved",
+			Detail: "When iamsync creates this login profile it generates a password, which is shown nowhere " +
+				"unless password_file is set. Set it to a path, or to \"-\" for standard output.",
+			Subject: block.DefRange.Ptr(),
+		})
+	}
+	return profile
+}

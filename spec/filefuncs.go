@@ -1,0 +1,280 @@
+package spec
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path"
+	"path/filepath"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/hashicorp/hcl/v2"
+	"github.com/hashicorp/hcl/v2/hclsyntax"
+	"github.com/zclconf/go-cty/cty"
+	"github.com/zclconf/go-cty/cty/convert"
+	"github.com/zclconf/go-cty/cty/function"
+)
+
+// fileFunctions are file, fileexists, fileset and templatefile. Relative
+// paths start at the configuration directory, and unless allowOutside is
+// set, no path may lead out of it, through ".." or a symbolic link.
+type fileFunctions struct {
+	dir          string
+	allowOutside bool
+}
+
+// errOutside is returned for a path outside the configuration directory.
+var errOutside = errors.New("reading files outside the configuration directory is not allowed")
+
+// resolve returns the path to open for a path given in the configuration.
+func (f fileFunctions) resolve(p string) (string, error) {
+	resolved := p
+	if !filepath.IsAbs(resolved) {
+		resolved = filepath.Join(f.dir, p)
+	}
+	if f.allowOutside {
+		return resolved, nil
+	}
+
+	root, err := realPath(f.dir)
+	if err != nil {
+		return "", fmt.Errorf("resolve configuration directory: %w", err)
+	}
+	target, err := realPath(resolved)
+	if err != nil {
+		return "", fmt.Errorf("resolve %s: %w", p, err)
+	}
+	rel, err := filepath.Rel(root, target)
+	if err != nil || rel == ".." || strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
+		return "", fmt.Errorf("%s: %w", p, errOutside)
+	}
+	return resolved, nil
+}
+
+// realPath returns the absolute path with symbolic links resolved. A path
+// that does not exist is resolved as far as it exists, so that a missing
+// file is reported as missing, not as outside.
+func realPath(p string) (string, error) {
+	abs, err := filepath.Abs(p)
+	if err != nil {
+		return "", err
+	}
+	real, err := filepath.EvalSymlinks(abs)
+	if err == nil {
+		return real, nil
+	}
+	if !errors.Is(err, fs.ErrNotExist) {
+		return "", err
+	}
+	parent := filepath.Dir(abs)
+	if parent == abs {
+		return abs, nil
+	}
+	realParent, err := realPath(parent)
+	if err != nil {
+		return "", err
+	}
+	return filepath.Join(realParent, filepath.Base(abs)), nil
+}
+
+// read returns the contents of a text file.
+func (f fileFunctions) read(p string) (string, error) {
+	resolved, err := f.resolve(p)
+	if err != nil {
+		return "", err
+	}
+	src, err := os.ReadFile(resolved)
+	if err != nil {
+		return "", fmt.Errorf("read %s: %w", p, err)
+	}
+	if !utf8.Valid(src) {
+		return "", fmt.Errorf("%s is not valid UTF-8 text", p)
+	}
+	return string(src), nil
+}
+
+func (f fileFunctions) fileFunc() function.Function {
+	return function.New(&function.Spec{
+		Params: []function.Parameter{{Name: "path", Type: cty.String}},
+		Type:   function.StaticReturnType(cty.String),
+		Impl: func(args []cty.Value, _ cty.Type) (cty.Value, error) {
+			text, err := f.read(args[0].AsString())
+			if err != nil {
+				return cty.UnknownVal(cty.String), err
+			}
+			return cty.StringVal(text), nil
+		},
+	})
+}
+
+func (f fileFunctions) existsFunc() function.Function {
+	return function.New(&function.Spec{
+		Params: []function.Parameter{{Name: "path", Type: cty.String}},
+		Type:   function.StaticReturnType(cty.Bool),
+		Impl: func(args []cty.Value, _ cty.Type) (cty.Value, error) {
+			p := args[0].AsString()
+			resolved, err := f.resolve(p)
+			if err != nil {
+				return cty.UnknownVal(cty.Bool), err
+			}
+			info, err := os.Stat(resolved)
+			switch {
+			case errors.Is(err, fs.ErrNotExist):
+				return cty.False, nil
+			case err != nil:
+				return cty.UnknownVal(cty.Bool), fmt.Errorf("stat %s: %w", p, err)
+			case !info.Mode().IsRegular():
+				return cty.UnknownVal(cty.Bool), fmt.Errorf("%s is not a regular file", p)
+			}
+			return cty.True, nil
+		},
+	})
+}
+
+// setFunc returns fileset(path, pattern): the paths, relative to path and
+// with forward slashes, of the regular files under path that match pattern.
+// The pattern has path.Match syntax per segment, and a "**" segment matches
+// any number of directories.
+func (f fileFunctions) setFunc() function.Function {
+	return function.New(&function.Spec{
+		Params: []function.Parameter{
+			{Name: "path", Type: cty.String},
+			{Name: "pattern", Type: cty.String},
+		},
+		Type: function.StaticReturnType(cty.Set(cty.String)),
+		Impl: func(args []cty.Value, _ cty.Type) (cty.Value, error) {
+			base, pattern := args[0].AsString(), args[1].AsString()
+			if _, err := path.Match(strings.ReplaceAll(pattern, "**", "*"), ""); err != nil {
+				return cty.UnknownVal(cty.Set(cty.String)), fmt.Errorf("invalid pattern %q: %w", pattern, err)
+			}
+			resolved, err := f.resolve(base)
+			if err != nil {
+				return cty.UnknownVal(cty.Set(cty.String)), err
+			}
+			matches, err := globFiles(resolved, pattern)
+			if err != nil {
+				return cty.UnknownVal(cty.Set(cty.String)), fmt.Errorf("list %s: %w", base, err)
+			}
+			if len(matches) == 0 {
+				return cty.SetValEmpty(cty.String), nil
+			}
+			vals := make([]cty.Value, len(matches))
+			for i, m := range matches {
+				vals[i] = cty.StringVal(m)
+			}
+			return cty.SetVal(vals), nil
+		},
+	})
+}
+
+// globFiles walks root and returns the slash-separated relative paths of
+// the regular files that match pattern. Symbolic links are not followed.
+func globFiles(root, pattern string) ([]string, error) {
+	want := strings.Split(pattern, "/")
+	var matches []string
+	err := filepath.WalkDir(root, func(p string, entry fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if !entry.Type().IsRegular() {
+			return nil
+		}
+		rel, err := filepath.Rel(root, p)
+		if err != nil {
+			return err
+		}
+		rel = filepath.ToSlash(rel)
+		if matchSegments(want, strings.Split(rel, "/")) {
+			matches = append(matches, rel)
+		}
+		return nil
+	})
+	return matches, err
+}
+
+// matchSegments matches path segments against pattern segments, where "**"
+// stands for zero or more segments.
+func matchSegments(pattern, segments []string) bool {
+	if len(pattern) == 0 {
+		return len(segments) == 0
+	}
+	if pattern[0] == "**" {
+		for skip := 0; skip <= len(segments); skip++ {
+			if matchSegments(pattern[1:], segments[skip:]) {
+				return true
+			}
+		}
+		return false
+	}
+	if len(segments) == 0 {
+		return false
+	}
+	ok, err := path.Match(pattern[0], segments[0])
+	return err == nil && ok && matchSegments(pattern[1:], segments[1:])
+}
+
+// templateFunc returns templatefile(path, vars), which renders a file as an
+// HCL template with the given variables and functions.
+func (f fileFunctions) templateFunc(funcs map[string]function.Function) function.Function {
+	return function.New(&function.Spec{
+		Params: []function.Parameter{
+			{Name: "path", Type: cty.String},
+			{Name: "vars", Type: cty.DynamicPseudoType},
+		},
+		Type: function.StaticReturnType(cty.String),
+		Impl: func(args []cty.Value, _ cty.Type) (cty.Value, error) {
+			p, vars := args[0].AsString(), args[1]
+			if !vars.Type().IsObjectType() && !vars.Type().IsMapType() {
+				return cty.UnknownVal(cty.String), fmt.Errorf("the vars argument must be a map or an object")
+			}
+			if vars.IsNull() || !vars.IsWhollyKnown() {
+				return cty.UnknownVal(cty.String), fmt.Errorf("the vars argument must be a known, non-null value")
+			}
+			text, err := f.read(p)
+			if err != nil {
+				return cty.UnknownVal(cty.String), err
+			}
+			return renderTemplate(text, filepath.Join(f.dir, p), vars, funcs)
+		},
+	})
+}
+
+func renderTemplate(text, filename string, vars cty.Value, funcs map[string]function.Function) (cty.Value, error) {
+	expr, diags := hclsyntax.ParseTemplate([]byte(text), filename, hcl.InitialPos)
+	if diags.HasErrors() {
+		return cty.UnknownVal(cty.String), diags
+	}
+
+	variables := map[string]cty.Value{}
+	for it := vars.ElementIterator(); it.Next(); {
+		k, v := it.Element()
+		variables[k.AsString()] = v
+	}
+	for _, t := range expr.Variables() {
+		if _, ok := variables[t.RootName()]; !ok {
+			return cty.UnknownVal(cty.String), fmt.Errorf("%s: the template refers to %q, which the vars argument does not set",
+				t.SourceRange(), t.RootName())
+		}
+	}
+
+	// The template may call every function but templatefile.
+	ctxFuncs := make(map[string]function.Function, len(funcs))
+	for name, fn := range funcs {
+		if name != "templatefile" {
+			ctxFuncs[name] = fn
+		}
+	}
+	val, diags := expr.Value(&hcl.EvalContext{Variables: variables, Functions: ctxFuncs})
+	if diags.HasErrors() {
+		return cty.UnknownVal(cty.String), diags
+	}
+	// A template that is a single interpolation, such as "${x}", takes the
+	// type of x.
+	str, err := convert.Convert(val, cty.String)
+	if err != nil || str.IsNull() {
+		return cty.UnknownVal(cty.String), fmt.Errorf("%s: the template does not produce a string", filename)
+	}
+	return str, nil
+}

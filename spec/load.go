@@ -1,0 +1,255 @@
+package spec
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"github.com/hashicorp/hcl/v2"
+	"github.com/hashicorp/hcl/v2/hclparse"
+	"github.com/zclconf/go-cty/cty"
+	"github.com/zclconf/go-cty/cty/function"
+)
+
+// PlaceholderAccountID is the account that ARNs are built in when Load is
+// given no account ID, as in offline validation. No AWS account has this ID.
+const PlaceholderAccountID = "000000000000"
+
+// DefaultPartition is the partition that ARNs are built in when Load is given
+// none.
+const DefaultPartition = "aws"
+
+// EnvironmentPrefix starts the names of the environment variables that set
+// input variables: IAMSYNC_VAR_team sets var.team.
+const EnvironmentPrefix = "IAMSYNC_VAR_"
+
+// LoadOptions are the inputs of Load besides the configuration files.
+type LoadOptions struct {
+	// AccountID is the account that ARNs are built in. When empty,
+	// PlaceholderAccountID is used.
+	AccountID string
+	// Partition is the ARN partition, DefaultPartition when empty.
+	Partition string
+
+	// Variables holds -var name=value arguments. A value is taken as a
+	// string when the variable's type is a primitive type or not given, and
+	// parsed as an HCL expression otherwise, as Terraform does.
+	Variables map[string]string
+	// VarFiles are -var-file paths, relative to the working directory. A file
+	// ending in .json is read as JSON, any other as HCL.
+	VarFiles []string
+	// Environ lists environment variables in the form of os.Environ.
+	// Variables named IAMSYNC_VAR_<name> set input variables. Load reads no
+	// environment of its own: a nil Environ means none.
+	Environ []string
+
+	// AllowFilesOutside lets file, fileexists, fileset and templatefile read
+	// files outside the configuration directory.
+	AllowFilesOutside bool
+}
+
+// Load reads every .hcl and .hcl.json file directly in dir, in name order,
+// and decodes them into a Config. Files whose names start with a dot or end
+// with a tilde (editor backups) are skipped.
+//
+// Values for input variables come, from lowest to highest precedence, from
+// defaults, IAMSYNC_VAR_ environment variables, VarFiles in order, and
+// Variables.
+//
+// The Config is returned even when diags has errors, with its Parser, so that
+// diagnostics can be printed with source snippets; it is then incomplete.
+func Load(dir string, opts LoadOptions) (*Config, hcl.Diagnostics) {
+	l := newLoader(dir, opts)
+	l.load()
+	return l.cfg, dedupe(l.diags)
+}
+
+// loader holds the state of one Load.
+type loader struct {
+	dir    string
+	opts   LoadOptions
+	parser *hclparse.Parser
+	funcs  map[string]function.Function
+	files  fileFunctions
+	diags  hcl.Diagnostics
+	cfg    *Config
+
+	declarations
+	memberships
+
+	// vars is the var object, accountValue the account object.
+	vars         cty.Value
+	accountValue cty.Value
+}
+
+func newLoader(dir string, opts LoadOptions) *loader {
+	if opts.AccountID == "" {
+		opts.AccountID = PlaceholderAccountID
+	}
+	if opts.Partition == "" {
+		opts.Partition = DefaultPartition
+	}
+	l := &loader{
+		dir:    dir,
+		opts:   opts,
+		parser: hclparse.NewParser(),
+		accountValue: cty.ObjectVal(map[string]cty.Value{
+			"id":        cty.StringVal(opts.AccountID),
+			"partition": cty.StringVal(opts.Partition),
+		}),
+	}
+	l.declarations = newDeclarations()
+	l.groupMembersRange = map[*Group]hcl.Range{}
+	l.files = fileFunctions{dir: dir, allowOutside: opts.AllowFilesOutside}
+	l.funcs = functions(l.files)
+	l.cfg = &Config{
+		Dir:       dir,
+		Parser:    l.parser,
+		AccountID: opts.AccountID,
+		Partition: opts.Partition,
+		Scope:     DefaultScope(),
+	}
+	return l
+}
+
+// load runs the stages of decoding. References are checked before anything
+// is evaluated, so that a wrong name is reported once, in its own words.
+func (l *loader) load() {
+	// Parse the files and collect their blocks.
+	for _, file := range l.parseFiles() {
+		l.declare(file)
+	}
+	if l.diags.HasErrors() {
+		return
+	}
+
+	// Check every reference against the declarations.
+	l.checkReferences()
+	if l.diags.HasErrors() {
+		return
+	}
+
+	// Evaluate input variables, then locals, entity names and policy
+	// documents in the order their references require.
+	l.evaluateVariables()
+	if l.diags.HasErrors() {
+		return
+	}
+	l.evaluateGraph()
+
+	// Decode everything else with every value known.
+	ctx := l.fullContext()
+	l.decodeSettings(ctx)
+	l.decodeEntities(ctx)
+	l.resolveMemberships()
+	l.checkUniqueNames()
+	l.sortConfig()
+}
+
+// parseFiles parses the configuration files of the directory, in name order.
+func (l *loader) parseFiles() []*hcl.File {
+	entries, err := os.ReadDir(l.dir)
+	if err != nil {
+		l.diags = append(l.diags, &hcl.Diagnostic{
+			Severity: hcl.DiagError,
+			Summary:  "Cannot read the configuration directory",
+			Detail:   fmt.Sprintf("Reading %s failed: %s.", l.dir, err),
+		})
+		return nil
+	}
+
+	var files []*hcl.File
+	for _, entry := range entries {
+		name := entry.Name()
+		if entry.IsDir() || skippedFile(name) {
+			continue
+		}
+		path := filepath.Join(l.dir, name)
+		var file *hcl.File
+		var diags hcl.Diagnostics
+		switch {
+		case strings.HasSuffix(name, ".hcl.json"):
+			file, diags = l.parser.ParseJSONFile(path)
+		case strings.HasSuffix(name, ".hcl"):
+			file, diags = l.parser.ParseHCLFile(path)
+		default:
+			continue
+		}
+		l.diags = append(l.diags, diags...)
+		if file != nil && !diags.HasErrors() {
+			files = append(files, file)
+		}
+	}
+
+	if len(files) == 0 && !l.diags.HasErrors() {
+		l.diags = append(l.diags, &hcl.Diagnostic{
+			Severity: hcl.DiagError,
+			Summary:  "No configuration files",
+			Detail: fmt.Sprintf("The directory %s contains no .hcl or .hcl.json files. "+
+				"Run iamsync in the directory that holds the configuration, or name that directory.", l.dir),
+		})
+	}
+	return files
+}
+
+// skippedFile reports whether a file is hidden or an editor's backup or
+// lock file, which Load ignores.
+func skippedFile(name string) bool {
+	return strings.HasPrefix(name, ".") || strings.HasPrefix(name, "#") || strings.HasSuffix(name, "~")
+}
+
+// sortConfig orders the entities by address and the memberships by group,
+// then user, so that everything built from the Config is deterministic.
+func (l *loader) sortConfig() {
+	cfg := l.cfg
+	sort.Slice(cfg.Users, func(i, j int) bool { return addressLess(cfg.Users[i].Address, cfg.Users[j].Address) })
+	sort.Slice(cfg.Groups, func(i, j int) bool { return addressLess(cfg.Groups[i].Address, cfg.Groups[j].Address) })
+	sort.Slice(cfg.Roles, func(i, j int) bool { return addressLess(cfg.Roles[i].Address, cfg.Roles[j].Address) })
+	sort.Slice(cfg.Policies, func(i, j int) bool {
+		return addressLess(cfg.Policies[i].Address, cfg.Policies[j].Address)
+	})
+	sort.Slice(cfg.InstanceProfiles, func(i, j int) bool {
+		return addressLess(cfg.InstanceProfiles[i].Address, cfg.InstanceProfiles[j].Address)
+	})
+	sort.Slice(cfg.Memberships, func(i, j int) bool {
+		a, b := cfg.Memberships[i], cfg.Memberships[j]
+		if a.Group != b.Group {
+			return a.Group < b.Group
+		}
+		return a.User < b.User
+	})
+}
+
+func addressLess(a, b Address) bool {
+	if a.Label != b.Label {
+		return a.Label < b.Label
+	}
+	return a.Key < b.Key
+}
+
+// dedupe drops diagnostics identical to an earlier one. Blocks with for_each
+// are decoded once per instance, which repeats the diagnostics about their
+// text.
+func dedupe(diags hcl.Diagnostics) hcl.Diagnostics {
+	type key struct {
+		severity        hcl.DiagnosticSeverity
+		summary, detail string
+		subject         hcl.Range
+	}
+	seen := make(map[key]bool, len(diags))
+	out := diags[:0:0]
+	for _, d := range diags {
+		k := key{severity: d.Severity, summary: d.Summary, detail: d.Detail}
+		if d.Subject != nil {
+			k.subject = *d.Subject
+		}
+		if seen[k] {
+			continue
+		}
+		seen[k] = true
+		out = append(out, d)
+	}
+	return out
+}

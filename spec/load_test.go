@@ -1,0 +1,187 @@
+package spec
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/hashicorp/hcl/v2"
+)
+
+// validOptions are the options the valid example is loaded with: it takes
+// values from a variables file, a -var argument and the environment.
+func validOptions() LoadOptions {
+	return LoadOptions{
+		AccountID: "123456789012",
+		VarFiles:  []string{"testdata/vars/valid.json"},
+		Variables: map[string]string{"environment": "prod"},
+		Environ:   []string{"HOME=/root", "IAMSYNC_VAR_audit_account=210987654321"},
+	}
+}
+
+// TestLoadValidExample loads testdata/valid, which uses every feature of
+// the language, and compares a dump of the Config with valid.golden.
+func TestLoadValidExample(t *testing.T) {
+	cfg, diags := Load("testdata/valid", validOptions())
+	if len(diags) > 0 {
+		t.Fatalf("unexpected diagnostics:\n%s", formatDiagnostics(diags, "testdata/valid"))
+	}
+	if diags := CheckQuotas(cfg, DefaultQuotas()); len(diags) > 0 {
+		t.Fatalf("unexpected quota diagnostics:\n%s", formatDiagnostics(diags, "testdata/valid"))
+	}
+	got := dumpConfig(cfg)
+
+	const golden = "testdata/valid.golden"
+	if *update {
+		if err := os.WriteFile(golden, []byte(got), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(golden)
+	if err != nil {
+		t.Fatalf("%v (run go test ./spec -update to create it)", err)
+	}
+	if diff := cmp.Diff(string(want), got); diff != "" {
+		t.Errorf("decoded configuration differs from %s (-want +got):\n%s", golden, diff)
+	}
+}
+
+// TestLoadProjectExample checks that the example configuration at the root
+// of the repository loads without errors.
+func TestLoadProjectExample(t *testing.T) {
+	dir := filepath.Join("..", "testdata", "org")
+	if _, err := os.Stat(dir); err != nil {
+		t.Skipf("no example at %s: %v", dir, err)
+	}
+	_, diags := Load(dir, LoadOptions{})
+	if diags.HasErrors() {
+		t.Fatalf("unexpected errors:\n%s", formatDiagnostics(diags, dir))
+	}
+}
+
+func TestLoadEmptyDirectory(t *testing.T) {
+	cfg, diags := Load(t.TempDir(), LoadOptions{})
+	if !diags.HasErrors() || diags[0].Summary != "No configuration files" {
+		t.Fatalf("got %v, want a No configuration files error", diags)
+	}
+	if cfg == nil || cfg.Parser == nil {
+		t.Fatal("Load must return a Config with its Parser even on errors")
+	}
+}
+
+func TestLoadSkipsBackupFiles(t *testing.T) {
+	dir := t.TempDir()
+	writeFile(t, filepath.Join(dir, "main.hcl"), []byte(`user "alice" {}`))
+	writeFile(t, filepath.Join(dir, "main.hcl~"), []byte(`this is not HCL {`))
+	writeFile(t, filepath.Join(dir, ".hidden.hcl"), []byte(`this is not HCL {`))
+	writeFile(t, filepath.Join(dir, "notes.txt"), []byte(`this is not HCL {`))
+	cfg, diags := Load(dir, LoadOptions{})
+	if len(diags) > 0 {
+		t.Fatalf("unexpected diagnostics: %v", diags)
+	}
+	if len(cfg.Users) != 1 {
+		t.Fatalf("got %d users, want 1", len(cfg.Users))
+	}
+}
+
+// dumpConfig renders a Config as text for golden comparison. Ranges are
+// left out, except where they are the point of the field.
+func dumpConfig(cfg *Config) string {
+	var b strings.Builder
+	p := func(format string, args ...any) { fmt.Fprintf(&b, format+"\n", args...) }
+	p("account_id %s partition %s", cfg.AccountID, cfg.Partition)
+	p("scope paths=%q exclude=%q account_settings=%t", cfg.Scope.PathPrefixes, cfg.Scope.ExcludeNames, cfg.Scope.AccountSettings)
+	if a := cfg.Account; a != nil {
+		p("account alias=%q", a.Alias)
+	}
+	if pp := cfg.PasswordPolicy; pp != nil {
+		p("password_policy %+v", *pp.withoutRanges())
+	}
+	for _, u := range cfg.Users {
+		p("%s name=%q path=%q expires=%s boundary=%q previous=%q", u.Address, u.Name, u.Path, timeText(u.ExpiresAt),
+			u.PermissionsBoundary, u.PreviousNames)
+		dumpTags(p, u.Tags)
+		dumpPolicies(p, u.Attachments, u.InlinePolicies)
+		if u.AccessKeys != nil {
+			for _, k := range u.AccessKeys.Keys {
+				p("  access_key id=%q status=%s secret_file=%q", k.ID, k.Status, k.SecretFile)
+			}
+		}
+		if lp := u.LoginProfile; lp != nil {
+			p("  login_profile enabled=%t reset=%t password_file=%q", lp.Enabled, lp.PasswordResetRequired, lp.PasswordFile)
+		}
+	}
+	for _, g := range cfg.Groups {
+		members := "unset"
+		if g.Members != nil {
+			members = fmt.Sprintf("%q", g.Members)
+		}
+		p("%s name=%q path=%q members=%s previous=%q", g.Address, g.Name, g.Path, members, g.PreviousNames)
+		dumpPolicies(p, g.Attachments, g.InlinePolicies)
+	}
+	for _, r := range cfg.Roles {
+		p("%s name=%q path=%q description=%q max_session=%d boundary=%q", r.Address, r.Name, r.Path, r.Description,
+			r.MaxSessionDuration, r.PermissionsBoundary)
+		p("  trust %s", r.AssumeRolePolicy)
+		dumpTags(p, r.Tags)
+		dumpPolicies(p, r.Attachments, r.InlinePolicies)
+	}
+	for _, pol := range cfg.Policies {
+		p("%s name=%q path=%q description=%q arn=%s", pol.Address, pol.Name, pol.Path, pol.Description,
+			pol.ARN(cfg.Partition, cfg.AccountID))
+		p("  document %s", pol.Document)
+		dumpTags(p, pol.Tags)
+	}
+	for _, ip := range cfg.InstanceProfiles {
+		p("%s name=%q path=%q role=%q", ip.Address, ip.Name, ip.Path, ip.Role)
+		dumpTags(p, ip.Tags)
+	}
+	for _, m := range cfg.Memberships {
+		p("membership %s in %s expires=%s", m.User, m.Group, timeText(m.ExpiresAt))
+	}
+	return b.String()
+}
+
+func (pp *PasswordPolicy) withoutRanges() *PasswordPolicy {
+	c := *pp
+	c.DeclRange, c.Ranges = hcl.Range{}, nil
+	return &c
+}
+
+func dumpTags(p func(string, ...any), tags map[string]string) {
+	if tags == nil {
+		return
+	}
+	keys := make([]string, 0, len(tags))
+	for k := range tags {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	var pairs []string
+	for _, k := range keys {
+		pairs = append(pairs, k+"="+tags[k])
+	}
+	p("  tags {%s}", strings.Join(pairs, ", "))
+}
+
+func dumpPolicies(p func(string, ...any), attachments []*Attachment, inline []*InlinePolicy) {
+	for _, a := range attachments {
+		p("  attachment %s expires=%s", a.PolicyARN, timeText(a.ExpiresAt))
+	}
+	for _, ip := range inline {
+		p("  inline %q expires=%s %s", ip.Name, timeText(ip.ExpiresAt), ip.Document)
+	}
+}
+
+func timeText(t *time.Time) string {
+	if t == nil {
+		return "never"
+	}
+	return t.UTC().Format(time.RFC3339)
+}

@@ -1,0 +1,202 @@
+package spec
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/agext/levenshtein"
+	"github.com/hashicorp/hcl/v2"
+	"github.com/hashicorp/hcl/v2/ext/dynblock"
+)
+
+// Names that start a reference besides the block types.
+const (
+	rootVar     = "var"
+	rootLocal   = "local"
+	rootEach    = "each"
+	rootAccount = "account"
+)
+
+// referenceRoots lists every name a reference may start with, for
+// suggestions.
+var referenceRoots = []string{
+	rootVar, rootLocal, rootEach, rootAccount, blockUser, blockGroup, blockRole, blockPolicy,
+	blockInstanceProfile, blockPolicyDocument,
+}
+
+// checkReferences reports every reference that names something the
+// configuration does not declare.
+func (l *loader) checkReferences() {
+	for _, local := range l.localOrder {
+		l.checkTraversals(local.attr.Expr.Variables(), false)
+	}
+	for _, d := range l.documentOrder {
+		l.checkTraversals(bodyTraversals(d.block.Body, policyDocumentSchema), false)
+	}
+	for _, e := range l.entityOrder {
+		l.checkTraversals(bodyTraversals(e.block.Body, entitySchemas[e.typ]), e.hasForEach)
+	}
+	settings := []struct {
+		block  *hcl.Block
+		schema *blockSchema
+	}{{l.scope, scopeSchema}, {l.account, accountSchema}, {l.passwordPolicy, passwordPolicySchema}}
+	for _, s := range settings {
+		if s.block != nil {
+			l.checkTraversals(bodyTraversals(s.block.Body, s.schema), false)
+		}
+	}
+}
+
+// bodyTraversals returns the references made anywhere in a body, including
+// inside dynamic blocks, but not those to a dynamic block's iterator.
+func bodyTraversals(body hcl.Body, schema *blockSchema) []hcl.Traversal {
+	return walkTraversals(dynblock.WalkVariables(body), schema)
+}
+
+func walkTraversals(node dynblock.WalkVariablesNode, schema *blockSchema) []hcl.Traversal {
+	vars, children := node.Visit(schema.body)
+	for _, child := range children {
+		if nested, ok := schema.nested[child.BlockTypeName]; ok {
+			vars = append(vars, walkTraversals(child.Node, nested)...)
+		}
+	}
+	return vars
+}
+
+func (l *loader) checkTraversals(traversals []hcl.Traversal, eachAllowed bool) {
+	for _, t := range traversals {
+		if d := l.checkTraversal(t, eachAllowed); d != nil {
+			l.diags = append(l.diags, d)
+		}
+	}
+}
+
+// checkTraversal returns a diagnostic when t does not name something
+// declared, or nil.
+func (l *loader) checkTraversal(t hcl.Traversal, eachAllowed bool) *hcl.Diagnostic {
+	root := t.RootName()
+	name, hasName := staticAttr(t)
+	rng := t.SourceRange().Ptr()
+	switch root {
+	case rootVar:
+		if !hasName {
+			return invalidReference(rng, "var", "var.team")
+		}
+		if _, ok := l.variables[name]; !ok {
+			return undeclared(rng, "input variable", name, keys(l.variables),
+				fmt.Sprintf("Declare it with a variable %q block.", name))
+		}
+	case rootLocal:
+		if !hasName {
+			return invalidReference(rng, "local", "local.tags")
+		}
+		if _, ok := l.locals[name]; !ok {
+			return undeclared(rng, "local value", name, keys(l.locals),
+				"Define it in a locals block.")
+		}
+	case rootEach:
+		if !eachAllowed {
+			return &hcl.Diagnostic{
+				Severity: hcl.DiagError,
+				Summary:  "Reference to each outside for_each",
+				Detail:   "each.key and each.value exist only in a block that sets for_each.",
+				Subject:  rng,
+			}
+		}
+		if !hasName || (name != "key" && name != "value") {
+			return invalidReference(rng, "each", "each.key or each.value")
+		}
+	case rootAccount:
+		if !hasName || (name != "id" && name != "partition") {
+			return invalidReference(rng, "account", "account.id or account.partition")
+		}
+	case blockPolicyDocument:
+		if !hasName {
+			return invalidReference(rng, root, root+".example.json")
+		}
+		if _, ok := l.documents[name]; !ok {
+			return undeclared(rng, "policy_document", name, keys(l.documents),
+				fmt.Sprintf("Declare it with a policy_document %q block.", name))
+		}
+	case blockUser, blockGroup, blockRole, blockPolicy, blockInstanceProfile:
+		if !hasName {
+			return invalidReference(rng, root, root+".example.arn")
+		}
+		if _, ok := l.entities[root][name]; !ok {
+			return undeclared(rng, root, name, keys(l.entities[root]),
+				fmt.Sprintf("Declare it with a %s %q block, or write the IAM name or ARN as a string.", root, name))
+		}
+	default:
+		detail := fmt.Sprintf("There is no object named %q. A reference starts with one of %s.",
+			root, strings.Join(referenceRoots, ", "))
+		if suggestion := nameSuggestion(root, referenceRoots); suggestion != "" {
+			detail += fmt.Sprintf(" Did you mean %q?", suggestion)
+		}
+		return &hcl.Diagnostic{Severity: hcl.DiagError, Summary: "Unknown reference", Detail: detail, Subject: rng}
+	}
+	return nil
+}
+
+// staticAttr returns the name after the root of a traversal such as
+// user.alice.arn.
+func staticAttr(t hcl.Traversal) (string, bool) {
+	if len(t) < 2 {
+		return "", false
+	}
+	attr, ok := t[1].(hcl.TraverseAttr)
+	if !ok {
+		return "", false
+	}
+	return attr.Name, true
+}
+
+func invalidReference(rng *hcl.Range, root, example string) *hcl.Diagnostic {
+	return &hcl.Diagnostic{
+		Severity: hcl.DiagError,
+		Summary:  "Invalid reference",
+		Detail:   fmt.Sprintf("A reference to %s must name what it refers to, as in %s.", root, example),
+		Subject:  rng,
+	}
+}
+
+func undeclared(rng *hcl.Range, what, name string, declared []string, fix string) *hcl.Diagnostic {
+	detail := fmt.Sprintf("No %s named %q is declared.", what, name)
+	if suggestion := nameSuggestion(name, declared); suggestion != "" {
+		detail += fmt.Sprintf(" Did you mean %q?", suggestion)
+	} else {
+		detail += " " + fix
+	}
+	return &hcl.Diagnostic{
+		Severity: hcl.DiagError,
+		Summary:  fmt.Sprintf("Reference to undeclared %s", what),
+		Detail:   detail,
+		Subject:  rng,
+	}
+}
+
+// nameSuggestion returns the candidate closest to given when it is close
+// enough to be a likely typo, or "". The distance bound of 3 is the one hcl
+// uses for its own suggestions. Names are compared without case, because
+// IAM names differ only in case as often as by a typo.
+func nameSuggestion(given string, candidates []string) string {
+	best, bestDistance := "", 3
+	folded := strings.ToLower(given)
+	for _, candidate := range candidates {
+		distance := levenshtein.Distance(folded, strings.ToLower(candidate), nil)
+		if distance < bestDistance {
+			best, bestDistance = candidate, distance
+		}
+	}
+	return best
+}
+
+// keys returns the sorted keys of a map.
+func keys[V any](m map[string]V) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}

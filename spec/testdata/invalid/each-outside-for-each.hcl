@@ -1,0 +1,4 @@
+# each.key exists only in blocks with for_each.
+user "alice" {
+  name = each.key
+}

@@ -1,0 +1,4 @@
+# file() may not read outside the configuration directory.
+policy "escape" {
+  document = file("../../etc/passwd")
+}

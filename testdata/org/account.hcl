@@ -1,0 +1,16 @@
+# Account-wide settings of Acme's production account.
+
+account {
+  alias = "acme-prod"
+}
+
+password_policy {
+  minimum_password_length        = 14
+  require_symbols                = true
+  require_numbers                = true
+  require_uppercase_characters   = true
+  require_lowercase_characters   = true
+  allow_users_to_change_password = true
+  max_password_age               = 90
+  password_reuse_prevention      = 24
+}
