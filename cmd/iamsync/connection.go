@@ -1,0 +1,79 @@
+package main
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/spf13/pflag"
+
+	awsprovider "github.com/iamsync/iamsync/provider/aws"
+	"github.com/iamsync/iamsync/provider/sandbox"
+)
+
+// connectionOptions choose the account a command acts on: a real one through
+// the SDK's standard configuration, or an IAM sandbox started in-process.
+type connectionOptions struct {
+	sandboxState     string
+	sandboxCatalogue string
+	endpointURL      string
+	profile          string
+	region           string
+}
+
+func (o *connectionOptions) addFlags(fs *pflag.FlagSet) {
+	fs.StringVar(&o.sandboxState, "sandbox", "", "start an IAM sandbox in-process with this state file and act on it instead of AWS")
+	fs.StringVar(&o.sandboxCatalogue, "sandbox-catalogue", "", "AWS-managed policy catalogue for the in-process sandbox (JSON); without it any well-formed AWS-managed ARN is accepted")
+	fs.StringVar(&o.endpointURL, "endpoint-url", "", "send IAM and STS requests to this URL (AWS_ENDPOINT_URL and AWS_ENDPOINT_URL_IAM work too)")
+	fs.StringVar(&o.profile, "profile", "", "AWS shared configuration profile (default: AWS_PROFILE or the default profile)")
+	fs.StringVar(&o.region, "region", "", "AWS region for the STS endpoint (IAM itself is global; default: the configured region, or us-east-1)")
+}
+
+// connection is an open link to an account.
+type connection struct {
+	provider *awsprovider.Provider
+	sandbox  *sandbox.Server
+}
+
+// Close stops the in-process sandbox, if there is one.
+func (c *connection) Close() error {
+	if c.sandbox != nil {
+		return c.sandbox.Close()
+	}
+	return nil
+}
+
+// connect opens the account the flags name.
+func (o *connectionOptions) connect(ctx context.Context) (*connection, error) {
+	opts := awsprovider.Options{
+		Region:      o.region,
+		Profile:     o.profile,
+		EndpointURL: o.endpointURL,
+	}
+	conn := &connection{}
+
+	// Start the sandbox and point the SDK client at it with its credentials.
+	if o.sandboxState != "" {
+		srv, err := sandbox.New(sandbox.Options{StatePath: o.sandboxState, CataloguePath: o.sandboxCatalogue})
+		if err != nil {
+			return nil, fmt.Errorf("start sandbox: %w", err)
+		}
+		endpoint, err := srv.Start("127.0.0.1:0")
+		if err != nil {
+			return nil, fmt.Errorf("start sandbox: %w", err)
+		}
+		conn.sandbox = srv
+		opts.EndpointURL = endpoint
+		opts.AccessKeyID, opts.SecretAccessKey = srv.Credentials()
+		if opts.Region == "" {
+			opts.Region = "us-east-1"
+		}
+	}
+
+	p, err := awsprovider.New(ctx, opts)
+	if err != nil {
+		conn.Close()
+		return nil, err
+	}
+	conn.provider = p
+	return conn, nil
+}

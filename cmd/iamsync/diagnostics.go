@@ -1,0 +1,250 @@
+package main
+
+import (
+	"encoding/json"
+	"io"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"github.com/hashicorp/hcl/v2"
+)
+
+// diagnosticsFormatVersion is the version of the JSON shape of diagnostics.
+const diagnosticsFormatVersion = "1.0"
+
+// writeDiagnostics prints diagnostics for humans, each with a snippet of the
+// source and a caret under the range, the way Terraform prints them.
+func writeDiagnostics(w io.Writer, diags hcl.Diagnostics, files map[string]*hcl.File, color bool) error {
+	if len(diags) == 0 {
+		return nil
+	}
+	printer := hcl.NewDiagnosticTextWriter(w, files, 100, color)
+	return printer.WriteDiagnostics(sortDiagnostics(diags))
+}
+
+// sortDiagnostics orders diagnostics by file and position, errors of the
+// same place first, so that output does not depend on evaluation order.
+func sortDiagnostics(diags hcl.Diagnostics) hcl.Diagnostics {
+	sorted := append(hcl.Diagnostics(nil), diags...)
+	sort.SliceStable(sorted, func(i, j int) bool {
+		a, b := sorted[i], sorted[j]
+		af, bf := diagFile(a), diagFile(b)
+		if af != bf {
+			return af < bf
+		}
+		ab, bb := diagOffset(a), diagOffset(b)
+		if ab != bb {
+			return ab < bb
+		}
+		return a.Severity < b.Severity
+	})
+	return sorted
+}
+
+func diagFile(d *hcl.Diagnostic) string {
+	if d.Subject == nil {
+		return ""
+	}
+	return d.Subject.Filename
+}
+
+func diagOffset(d *hcl.Diagnostic) int {
+	if d.Subject == nil {
+		return -1
+	}
+	return d.Subject.Start.Byte
+}
+
+// jsonDiagnostics is the machine-readable form of a set of diagnostics.
+type jsonDiagnostics struct {
+	FormatVersion string           `json:"format_version"`
+	Valid         bool             `json:"valid"`
+	ErrorCount    int              `json:"error_count"`
+	WarningCount  int              `json:"warning_count"`
+	Diagnostics   []jsonDiagnostic `json:"diagnostics"`
+}
+
+type jsonDiagnostic struct {
+	Severity string     `json:"severity"`
+	Summary  string     `json:"summary"`
+	Detail   string     `json:"detail,omitempty"`
+	Range    *jsonRange `json:"range,omitempty"`
+}
+
+type jsonRange struct {
+	Filename string  `json:"filename"`
+	Start    jsonPos `json:"start"`
+	End      jsonPos `json:"end"`
+}
+
+type jsonPos struct {
+	Line   int `json:"line"`
+	Column int `json:"column"`
+	Byte   int `json:"byte"`
+}
+
+func newJSONDiagnostics(diags hcl.Diagnostics) jsonDiagnostics {
+	out := jsonDiagnostics{FormatVersion: diagnosticsFormatVersion, Diagnostics: []jsonDiagnostic{}}
+	for _, d := range sortDiagnostics(diags) {
+		jd := jsonDiagnostic{Severity: severityName(d.Severity), Summary: d.Summary, Detail: d.Detail}
+		if d.Subject != nil {
+			jd.Range = &jsonRange{
+				Filename: d.Subject.Filename,
+				Start:    jsonPos{d.Subject.Start.Line, d.Subject.Start.Column, d.Subject.Start.Byte},
+				End:      jsonPos{d.Subject.End.Line, d.Subject.End.Column, d.Subject.End.Byte},
+			}
+		}
+		if d.Severity == hcl.DiagError {
+			out.ErrorCount++
+		} else {
+			out.WarningCount++
+		}
+		out.Diagnostics = append(out.Diagnostics, jd)
+	}
+	out.Valid = out.ErrorCount == 0
+	return out
+}
+
+func severityName(s hcl.DiagnosticSeverity) string {
+	if s == hcl.DiagError {
+		return "error"
+	}
+	return "warning"
+}
+
+// writeJSONDiagnostics writes diagnostics as one indented JSON document.
+func writeJSONDiagnostics(w io.Writer, diags hcl.Diagnostics) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(newJSONDiagnostics(diags))
+}
+
+// SARIF 2.1.0, the format code-scanning services read. Only the parts
+// iamsync fills are modelled.
+type sarifLog struct {
+	Schema  string     `json:"$schema"`
+	Version string     `json:"version"`
+	Runs    []sarifRun `json:"runs"`
+}
+
+type sarifRun struct {
+	Tool    sarifTool     `json:"tool"`
+	Results []sarifResult `json:"results"`
+}
+
+type sarifTool struct {
+	Driver sarifDriver `json:"driver"`
+}
+
+type sarifDriver struct {
+	Name           string      `json:"name"`
+	InformationURI string      `json:"informationUri"`
+	Rules          []sarifRule `json:"rules"`
+}
+
+type sarifRule struct {
+	ID               string       `json:"id"`
+	ShortDescription sarifMessage `json:"shortDescription"`
+}
+
+type sarifResult struct {
+	RuleID    string          `json:"ruleId"`
+	Level     string          `json:"level"`
+	Message   sarifMessage    `json:"message"`
+	Locations []sarifLocation `json:"locations,omitempty"`
+}
+
+type sarifMessage struct {
+	Text string `json:"text"`
+}
+
+type sarifLocation struct {
+	PhysicalLocation sarifPhysicalLocation `json:"physicalLocation"`
+}
+
+type sarifPhysicalLocation struct {
+	ArtifactLocation sarifArtifactLocation `json:"artifactLocation"`
+	Region           sarifRegion           `json:"region"`
+}
+
+type sarifArtifactLocation struct {
+	URI string `json:"uri"`
+}
+
+type sarifRegion struct {
+	StartLine   int `json:"startLine"`
+	StartColumn int `json:"startColumn"`
+	EndLine     int `json:"endLine"`
+	EndColumn   int `json:"endColumn"`
+}
+
+// writeSARIF writes diagnostics as a SARIF 2.1.0 log. Each distinct summary
+// becomes a rule, so code-scanning services group repeated findings. File
+// paths are made relative to baseDir, as the services expect paths relative
+// to the repository.
+func writeSARIF(w io.Writer, diags hcl.Diagnostics, baseDir string) error {
+	run := sarifRun{
+		Tool: sarifTool{Driver: sarifDriver{
+			Name:           "iamsync",
+			InformationURI: "https://github.com/iamsync/iamsync",
+			Rules:          []sarifRule{},
+		}},
+		Results: []sarifResult{},
+	}
+	seen := map[string]bool{}
+	for _, d := range sortDiagnostics(diags) {
+		id := ruleID(d.Summary)
+		if !seen[id] {
+			seen[id] = true
+			run.Tool.Driver.Rules = append(run.Tool.Driver.Rules, sarifRule{ID: id, ShortDescription: sarifMessage{Text: d.Summary}})
+		}
+		result := sarifResult{RuleID: id, Level: severityName(d.Severity), Message: sarifMessage{Text: strings.TrimSpace(d.Summary + ". " + d.Detail)}}
+		if d.Subject != nil {
+			result.Locations = []sarifLocation{{PhysicalLocation: sarifPhysicalLocation{
+				ArtifactLocation: sarifArtifactLocation{URI: relativeURI(baseDir, d.Subject.Filename)},
+				Region: sarifRegion{
+					StartLine: d.Subject.Start.Line, StartColumn: d.Subject.Start.Column,
+					EndLine: d.Subject.End.Line, EndColumn: d.Subject.End.Column,
+				},
+			}}}
+		}
+		run.Results = append(run.Results, result)
+	}
+	sort.Slice(run.Tool.Driver.Rules, func(i, j int) bool { return run.Tool.Driver.Rules[i].ID < run.Tool.Driver.Rules[j].ID })
+
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(sarifLog{
+		Schema:  "https://json.schemastore.org/sarif-2.1.0.json",
+		Version: "2.1.0",
+		Runs:    []sarifRun{run},
+	})
+}
+
+// ruleID turns a diagnostic summary into a stable rule id such as
+// "invalid-user-name".
+func ruleID(summary string) string {
+	var b strings.Builder
+	dash := false
+	for _, r := range strings.ToLower(summary) {
+		if (r >= 'a' && r <= 'z') || (r >= '0' && r <= '9') {
+			b.WriteRune(r)
+			dash = false
+		} else if !dash && b.Len() > 0 {
+			b.WriteByte('-')
+			dash = true
+		}
+	}
+	return strings.TrimSuffix(b.String(), "-")
+}
+
+// relativeURI returns filename relative to baseDir with forward slashes, or
+// filename itself when it is outside baseDir.
+func relativeURI(baseDir, filename string) string {
+	rel, err := filepath.Rel(baseDir, filename)
+	if err != nil || strings.HasPrefix(rel, "..") {
+		return filepath.ToSlash(filename)
+	}
+	return filepath.ToSlash(rel)
+}

@@ -1,0 +1,18 @@
+// Command iamsync manages the IAM of an AWS account from HCL files: plan
+// shows what differs between the files and the account, apply makes the
+// account match.
+package main
+
+import (
+	"context"
+	"os"
+	"os/signal"
+	"syscall"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	code := Run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr)
+	stop()
+	os.Exit(code)
+}

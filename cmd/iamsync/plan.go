@@ -1,0 +1,77 @@
+package main
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/iamsync/iamsync/planner"
+)
+
+// planCommand shows what apply would change.
+type planCommand struct {
+	std              *streams
+	global           *globalOptions
+	conn             connectionOptions
+	config           configOptions
+	json             bool
+	detailedExitCode bool
+}
+
+func newPlanCommand(std *streams, global *globalOptions) *cobra.Command {
+	c := &planCommand{std: std, global: global}
+	cmd := &cobra.Command{
+		Use:   "plan [DIR]",
+		Short: "Show the changes that would make the account match the configuration",
+		Long: `Plan reads the live account through the IAM API, compares it with the
+configuration in DIR (the current directory by default) and prints the changes
+apply would make. It changes nothing.
+
+Exit codes: 0 when the plan succeeds, 1 on an error. With --detailed-exitcode:
+0 when there are no changes, 2 when there are changes, 1 on an error.`,
+		Args: cobra.MaximumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return c.Run(cmd, configDir(args))
+		},
+	}
+	c.conn.addFlags(cmd.Flags())
+	c.config.addFlags(cmd.Flags())
+	cmd.Flags().BoolVar(&c.json, "json", false, "print the plan as JSON (see docs/plan-json.md)")
+	cmd.Flags().BoolVar(&c.detailedExitCode, "detailed-exitcode", false, "exit with 2 when the plan has changes and 0 when it has none")
+	return cmd
+}
+
+// Run plans the configuration in dir against the account.
+func (c *planCommand) Run(cmd *cobra.Command, dir string) error {
+	s, err := openSession(cmd.Context(), dir, &c.conn, &c.config, time.Now().UTC())
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+
+	color := useColor(c.std.out, c.global)
+	if err := writeDiagnostics(c.std.errOut, s.diags, s.files(), useColor(c.std.errOut, c.global)); err != nil {
+		return err
+	}
+	if s.plan == nil {
+		return errReported
+	}
+
+	if c.json {
+		if err := planner.RenderJSON(c.std.out, s.plan); err != nil {
+			return err
+		}
+	} else {
+		fmt.Fprintln(c.std.out, describeAccount(s.state))
+		fmt.Fprintln(c.std.out)
+		if err := planner.RenderText(c.std.out, s.plan, planner.RenderOptions{Color: color}); err != nil {
+			return err
+		}
+	}
+
+	if c.detailedExitCode && s.plan.HasChanges() {
+		return &exitCodeError{code: exitChanges, silent: true}
+	}
+	return nil
+}

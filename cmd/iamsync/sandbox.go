@@ -1,0 +1,79 @@
+package main
+
+import (
+	"fmt"
+
+	"github.com/spf13/cobra"
+
+	"github.com/iamsync/iamsync/provider/sandbox"
+)
+
+func newSandboxCommand(std *streams, global *globalOptions) *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "sandbox",
+		Short: "Run a local IAM sandbox server",
+		Long: `The sandbox is an HTTP server that speaks the IAM and STS Query APIs with
+IAM's behaviour, on loopback, keeping its account in a JSON file. iamsync's
+tests and quick start run against it, and the AWS CLI or any SDK can be
+pointed at it.`,
+	}
+	cmd.AddCommand(newSandboxServeCommand(std))
+	return cmd
+}
+
+// sandboxServeCommand runs the sandbox until interrupted.
+type sandboxServeCommand struct {
+	std     *streams
+	options sandbox.Options
+	addr    string
+}
+
+func newSandboxServeCommand(std *streams) *cobra.Command {
+	c := &sandboxServeCommand{std: std}
+	cmd := &cobra.Command{
+		Use:   "serve",
+		Short: "Serve an IAM sandbox until interrupted",
+		Long: `Serve starts the IAM sandbox, prints its endpoint and the access key pair it
+accepts, and serves until interrupted (Ctrl-C). Point a client at it with
+AWS_ENDPOINT_URL and those credentials. The state file is written after every
+change; a state file that does not exist yet is an empty account, and a
+GetAccountAuthorizationDetails dump loads as it is.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error { return c.Run(cmd) },
+	}
+	defaults := sandbox.DefaultOptions()
+	cmd.Flags().StringVar(&c.options.StatePath, "state", "", "the account's state file (JSON); empty keeps the account in memory")
+	cmd.Flags().StringVar(&c.addr, "addr", "127.0.0.1:4599", "address to listen on; keep it on loopback unless you mean to share the sandbox")
+	cmd.Flags().StringVar(&c.options.CataloguePath, "catalogue", "", "AWS-managed policy catalogue (JSON); with it, unknown AWS-managed ARNs are NoSuchEntity")
+	cmd.Flags().StringVar(&c.options.AccountID, "account-id", defaults.AccountID, "the sandbox's account id")
+	cmd.Flags().StringVar(&c.options.AccessKeyID, "access-key-id", defaults.AccessKeyID, "access key id the sandbox accepts for its root identity")
+	cmd.Flags().StringVar(&c.options.SecretAccessKey, "secret-access-key", defaults.SecretAccessKey, "secret access key for --access-key-id")
+	return cmd
+}
+
+// Run serves the sandbox until the command's context ends.
+func (c *sandboxServeCommand) Run(cmd *cobra.Command) error {
+	srv, err := sandbox.New(c.options)
+	if err != nil {
+		return fmt.Errorf("start sandbox: %w", err)
+	}
+	endpoint, err := srv.Start(c.addr)
+	if err != nil {
+		return fmt.Errorf("start sandbox: %w", err)
+	}
+	defer srv.Close()
+
+	// The sandbox's own key pair is printed because the user asked to run
+	// it; it grants access to nothing but this sandbox.
+	keyID, secret := srv.Credentials()
+	fmt.Fprintf(c.std.out, "IAM sandbox listening on %s\n\n", endpoint)
+	fmt.Fprintf(c.std.out, "  export AWS_ENDPOINT_URL=%s\n", endpoint)
+	fmt.Fprintf(c.std.out, "  export AWS_ACCESS_KEY_ID=%s\n", keyID)
+	fmt.Fprintf(c.std.out, "  export AWS_SECRET_ACCESS_KEY=%s\n", secret)
+	fmt.Fprintf(c.std.out, "  export AWS_REGION=us-east-1\n\n")
+	fmt.Fprintln(c.std.out, "Press Ctrl-C to stop.")
+
+	<-cmd.Context().Done()
+	fmt.Fprintln(c.std.out, "Stopping the sandbox.")
+	return nil
+}

@@ -1,0 +1,115 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/hashicorp/hcl/v2"
+
+	"github.com/iamsync/iamsync/planner"
+	"github.com/iamsync/iamsync/provider"
+	"github.com/iamsync/iamsync/spec"
+)
+
+// session is one configuration planned against one account: what plan
+// prints and what apply carries out.
+type session struct {
+	conn  *connection
+	cfg   *spec.Config
+	state *provider.State
+	plan  *planner.Plan
+	diags hcl.Diagnostics
+}
+
+// files returns the parsed configuration files, for diagnostic snippets.
+func (s *session) files() map[string]*hcl.File {
+	if s.cfg == nil || s.cfg.Parser == nil {
+		return nil
+	}
+	return s.cfg.Parser.Files()
+}
+
+// openSession connects to the account, decodes the configuration for it,
+// reads the live state and plans. Configuration errors come back in
+// s.diags with a nil plan; run-time failures as an error.
+func openSession(ctx context.Context, dir string, conn *connectionOptions, config *configOptions, now time.Time) (*session, error) {
+	c, err := conn.connect(ctx)
+	if err != nil {
+		return nil, err
+	}
+	s := &session{conn: c}
+
+	// ARNs in the configuration resolve from the caller's account.
+	identity, err := c.provider.CallerIdentity(ctx)
+	if err != nil {
+		c.Close()
+		return nil, fmt.Errorf("read caller identity: %w", err)
+	}
+	s.cfg, s.diags = config.load(dir, identity.Account, partitionOf(identity.ARN))
+	if s.diags.HasErrors() {
+		return s, nil
+	}
+
+	// Read the account in bulk, plus the per-entity details the
+	// configuration compares.
+	s.state, err = c.provider.ReadState(ctx, readOptionsFor(s.cfg))
+	if err != nil {
+		c.Close()
+		return nil, fmt.Errorf("read account %s: %w", identity.Account, err)
+	}
+
+	plan, diags := planner.Make(s.cfg, s.state, planner.Options{Now: now})
+	s.diags = append(s.diags, diags...)
+	if !diags.HasErrors() {
+		s.plan = plan
+	}
+	return s, nil
+}
+
+// Close releases the connection.
+func (s *session) Close() error { return s.conn.Close() }
+
+// partitionOf returns the partition field of an ARN, "aws" when it has none.
+func partitionOf(arn string) string {
+	parts := strings.SplitN(arn, ":", 3)
+	if len(parts) < 3 || parts[1] == "" {
+		return "aws"
+	}
+	return parts[1]
+}
+
+// readOptionsFor asks for the per-entity reads that comparing cfg needs:
+// credentials of users that manage keys or console access, and tags of
+// policies and instance profiles that declare tags.
+func readOptionsFor(cfg *spec.Config) provider.ReadOptions {
+	var opts provider.ReadOptions
+	for _, u := range cfg.Users {
+		if u.AccessKeys != nil || u.LoginProfile != nil {
+			opts.CredentialsOf = append(opts.CredentialsOf, u.Name)
+		}
+	}
+	for _, p := range cfg.Policies {
+		if p.Tags != nil {
+			opts.PolicyTagsOf = append(opts.PolicyTagsOf, p.ARN(cfg.Partition, cfg.AccountID))
+		}
+	}
+	for _, ip := range cfg.InstanceProfiles {
+		if ip.Tags != nil {
+			opts.InstanceProfileTagsOf = append(opts.InstanceProfileTagsOf, ip.Name)
+		}
+	}
+	opts.SkipAccountSettings = !cfg.Scope.AccountSettings
+	return opts
+}
+
+// describeAccount is the line that opens plan and apply output: who acts on
+// which account.
+func describeAccount(state *provider.State) string {
+	alias := ""
+	if len(state.Aliases) > 0 {
+		alias = fmt.Sprintf(" (%s)", state.Aliases[0])
+	}
+	return fmt.Sprintf("Account %s%s, acting as %s", state.AccountID, alias, state.Caller.ARN)
+}

@@ -1,0 +1,115 @@
+package executor
+
+import (
+	"context"
+	"sync"
+	"time"
+)
+
+// raiseAfter is the number of successes in a row after which the
+// concurrency limit rises by one.
+//
+// NOTE: 10 is a judgment call, not measured: IAM does not publish the rates
+// of its per-action token buckets.
+const raiseAfter = 10
+
+// concurrency is the number of calls allowed in flight, adapted to
+// throttling by additive increase and multiplicative decrease: a throttled
+// call halves the limit, and a run of raiseAfter successes raises it by
+// one, never above the maximum.
+//
+// Calls that were in flight when the limit was halved often come back
+// throttled too. They report the epoch in which they started, and a report
+// from an earlier epoch than the current one is ignored, so that one burst
+// of throttling halves the limit once.
+type concurrency struct {
+	mu        sync.Mutex
+	max       int
+	limit     int
+	successes int
+	epoch     int
+}
+
+func newConcurrency(max int) *concurrency {
+	return &concurrency{max: max, limit: max}
+}
+
+// current returns the limit and the epoch.
+func (c *concurrency) current() (limit, epoch int) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.limit, c.epoch
+}
+
+// throttled records a throttled call that started in epoch. It returns the
+// new limit and whether the limit changed.
+func (c *concurrency) throttled(epoch int) (int, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if epoch != c.epoch {
+		return c.limit, false
+	}
+	c.epoch++
+	c.successes = 0
+	old := c.limit
+	c.limit = max(1, c.limit/2)
+	return c.limit, c.limit != old
+}
+
+// succeeded records a successful call. It returns the new limit and whether
+// the limit changed.
+func (c *concurrency) succeeded() (int, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.limit >= c.max {
+		return c.limit, false
+	}
+	c.successes++
+	if c.successes < raiseAfter {
+		return c.limit, false
+	}
+	c.successes = 0
+	c.limit++
+	return c.limit, true
+}
+
+// rateLimiter spaces calls at least interval apart: a token bucket that
+// holds one token. A nil rateLimiter lets every call through.
+type rateLimiter struct {
+	mu       sync.Mutex
+	interval time.Duration
+	next     time.Time
+	now      func() time.Time
+	sleep    func(ctx context.Context, d time.Duration) error
+}
+
+// newRateLimiter returns a limiter for at most perSecond calls a second, or
+// nil when perSecond is not positive.
+func newRateLimiter(perSecond float64, now func() time.Time, sleep func(context.Context, time.Duration) error) *rateLimiter {
+	if perSecond <= 0 {
+		return nil
+	}
+	return &rateLimiter{interval: time.Duration(float64(time.Second) / perSecond), now: now, sleep: sleep}
+}
+
+// wait blocks until the caller may make a call, or until ctx is done. Each
+// caller reserves the next free slot before sleeping, so parallel callers
+// queue up in order.
+func (l *rateLimiter) wait(ctx context.Context) error {
+	if l == nil {
+		return ctx.Err()
+	}
+	l.mu.Lock()
+	now := l.now()
+	slot := l.next
+	if slot.Before(now) {
+		slot = now
+	}
+	l.next = slot.Add(l.interval)
+	l.mu.Unlock()
+
+	if d := slot.Sub(now); d > 0 {
+		return l.sleep(ctx, d)
+	}
+	return ctx.Err()
+}

@@ -1,0 +1,71 @@
+package awsprovider
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/aws/aws-sdk-go-v2/aws/retry"
+	"github.com/aws/smithy-go"
+)
+
+// CallError is a failed IAM or STS call. It wraps the SDK's error, so
+// provider.ErrorCode, errors.As with smithy.APIError and errors.Is with
+// context.Canceled all see through it.
+type CallError struct {
+	// Action is the API action, such as "CreateUser".
+	Action string
+	// Entity names what the call was about, such as "user alice". It is
+	// empty for account-wide calls.
+	Entity string
+	// Err is the error as the SDK returned it.
+	Err error
+}
+
+// Error returns the action, the entity and the cause, such as
+// "CreateUser user alice: EntityAlreadyExists: User alice already exists".
+func (e *CallError) Error() string {
+	prefix := e.Action
+	if e.Entity != "" {
+		prefix += " " + e.Entity
+	}
+	return prefix + ": " + causeOf(e.Err)
+}
+
+func (e *CallError) Unwrap() error { return e.Err }
+
+// causeOf describes err without the operation name that the SDK puts in
+// front, because CallError already shows the action.
+func causeOf(err error) string {
+	// An API error reads best as IAM's code and message.
+	var api smithy.APIError
+	if errors.As(err, &api) {
+		cause := api.ErrorCode() + ": " + api.ErrorMessage()
+		var exhausted *retry.MaxAttemptsError
+		if errors.As(err, &exhausted) {
+			cause += fmt.Sprintf(" (after %d attempts)", exhausted.Attempt)
+		}
+		return cause
+	}
+
+	// Anything else, such as a refused connection, reads as the SDK wrote it.
+	var op *smithy.OperationError
+	if errors.As(err, &op) {
+		return op.Err.Error()
+	}
+	return err.Error()
+}
+
+// wrapError wraps an SDK error in a CallError that names the action and the
+// entity recorded in ctx. It returns nil for a nil err.
+func wrapError(ctx context.Context, err error) error {
+	if err == nil {
+		return nil
+	}
+	action := "call"
+	var op *smithy.OperationError
+	if errors.As(err, &op) {
+		action = op.Operation()
+	}
+	return &CallError{Action: action, Entity: entityOf(ctx), Err: err}
+}

@@ -1,0 +1,149 @@
+package awsprovider_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/aws/smithy-go"
+
+	"github.com/iamsync/iamsync/provider"
+	awsprovider "github.com/iamsync/iamsync/provider/aws"
+)
+
+func TestWriterErrorCodes(t *testing.T) {
+	tg := newTarget(t)
+	ctx := t.Context()
+
+	// One user with an attached policy and two access keys serves the
+	// cases that need something to exist.
+	user := tg.name("holder")
+	var policyARN string
+	tg.write(t, "CreatePolicy", func(ctx context.Context) (err error) {
+		policyARN, err = tg.p.CreatePolicy(ctx, provider.CreatePolicyInput{Name: tg.name("held"), Document: readerV1})
+		return err
+	})
+	tg.undo(t, "policy", func(ctx context.Context) error { return tg.p.DeletePolicy(ctx, policyARN) })
+	tg.write(t, "CreateUser", func(ctx context.Context) error { return tg.p.CreateUser(ctx, provider.CreateUserInput{Name: user}) })
+	tg.undo(t, "user", func(ctx context.Context) error { return tg.p.DeleteUser(ctx, user) })
+	tg.write(t, "AttachUserPolicy", func(ctx context.Context) error { return tg.p.AttachUserPolicy(ctx, user, policyARN) })
+	tg.undo(t, "attachment", func(ctx context.Context) error { return tg.p.DetachUserPolicy(ctx, user, policyARN) })
+	for range 2 {
+		var key *provider.AccessKeySecret
+		tg.write(t, "CreateAccessKey", func(ctx context.Context) (err error) {
+			key, err = tg.p.CreateAccessKey(ctx, user)
+			return err
+		})
+		tg.undo(t, "access key", func(ctx context.Context) error { return tg.p.DeleteAccessKey(ctx, user, key.AccessKeyID) })
+	}
+
+	tests := map[string]struct {
+		call       func(ctx context.Context) error
+		wantCode   string
+		wantPrefix string // of the error text: action, entity and code
+	}{
+		"existing user": {
+			call:       func(ctx context.Context) error { return tg.p.CreateUser(ctx, provider.CreateUserInput{Name: user}) },
+			wantCode:   provider.CodeEntityAlreadyExists,
+			wantPrefix: "CreateUser user " + user + ": EntityAlreadyExists: ",
+		},
+		"missing user": {
+			call:       func(ctx context.Context) error { return tg.p.DeleteUser(ctx, tg.name("nobody")) },
+			wantCode:   provider.CodeNoSuchEntity,
+			wantPrefix: "DeleteUser user " + tg.name("nobody") + ": NoSuchEntity: ",
+		},
+		"user with attached policy": {
+			call:       func(ctx context.Context) error { return tg.p.DeleteUser(ctx, user) },
+			wantCode:   provider.CodeDeleteConflict,
+			wantPrefix: "DeleteUser user " + user + ": DeleteConflict: ",
+		},
+		"attached policy": {
+			call:       func(ctx context.Context) error { return tg.p.DeletePolicy(ctx, policyARN) },
+			wantCode:   provider.CodeDeleteConflict,
+			wantPrefix: "DeletePolicy policy " + policyARN + ": DeleteConflict: ",
+		},
+		"malformed inline policy": {
+			call:       func(ctx context.Context) error { return tg.p.PutUserPolicy(ctx, user, "broken", `{"Statement": [`) },
+			wantCode:   provider.CodeMalformedPolicyDocument,
+			wantPrefix: "PutUserPolicy user " + user + " inline policy broken: MalformedPolicyDocument: ",
+		},
+		"session duration below minimum": {
+			call: func(ctx context.Context) error {
+				return tg.p.CreateRole(ctx, provider.CreateRoleInput{Name: tg.name("short"), AssumeRolePolicy: trustDocument, MaxSessionDuration: 60})
+			},
+			wantCode:   provider.CodeValidationError,
+			wantPrefix: "CreateRole role " + tg.name("short") + ": ValidationError: ",
+		},
+		"third access key": {
+			call: func(ctx context.Context) error {
+				_, err := tg.p.CreateAccessKey(ctx, user)
+				return err
+			},
+			wantCode:   provider.CodeLimitExceeded,
+			wantPrefix: "CreateAccessKey user " + user + ": LimitExceeded: ",
+		},
+		"default policy version": {
+			call:       func(ctx context.Context) error { return tg.p.DeletePolicyVersion(ctx, policyARN, "v1") },
+			wantCode:   provider.CodeDeleteConflict,
+			wantPrefix: "DeletePolicyVersion policy " + policyARN + " version v1: DeleteConflict: ",
+		},
+	}
+	for name, tt := range tests {
+		t.Run(name, func(t *testing.T) {
+			err := tt.call(ctx)
+			if err == nil {
+				t.Fatalf("call succeeded, want %s", tt.wantCode)
+			}
+			if got := provider.ErrorCode(err); got != tt.wantCode {
+				t.Errorf("ErrorCode = %q, want %q (error: %v)", got, tt.wantCode, err)
+			}
+			if !strings.HasPrefix(err.Error(), tt.wantPrefix) {
+				t.Errorf("error text = %q, want prefix %q", err.Error(), tt.wantPrefix)
+			}
+			var callErr *awsprovider.CallError
+			if !errors.As(err, &callErr) {
+				t.Errorf("error %T is not a *CallError", err)
+			}
+			var apiErr smithy.APIError
+			if !errors.As(err, &apiErr) {
+				t.Errorf("error %T does not wrap a smithy.APIError", err)
+			}
+		})
+	}
+}
+
+// TestSecretsStayOutOfErrors checks that a rejected password appears in
+// neither the error nor the debug log.
+func TestSecretsStayOutOfErrors(t *testing.T) {
+	var logs logBuffer
+	tg := newTarget(t, func(o *awsprovider.Options) { o.Logger = logs.logger() })
+	const password = "Secret-Password-1"
+
+	err := tg.p.CreateLoginProfile(t.Context(), tg.name("nobody"), password, false)
+	if provider.ErrorCode(err) != provider.CodeNoSuchEntity {
+		t.Fatalf("CreateLoginProfile for a missing user: %v, want NoSuchEntity", err)
+	}
+	if strings.Contains(err.Error(), password) {
+		t.Errorf("error text contains the password: %v", err)
+	}
+	if strings.Contains(logs.String(), password) {
+		t.Errorf("log contains the password:\n%s", logs.String())
+	}
+}
+
+func TestOptionsStringHidesSecrets(t *testing.T) {
+	opts := awsprovider.Options{AccessKeyID: "AKIDEXAMPLE", SecretAccessKey: "secret-value", SessionToken: "token-value"}
+	for _, text := range []string{opts.String(), fmtValue(opts)} {
+		if strings.Contains(text, "secret-value") || strings.Contains(text, "token-value") {
+			t.Errorf("printed options contain a secret: %s", text)
+		}
+		if !strings.Contains(text, "AKIDEXAMPLE") {
+			t.Errorf("printed options %s lack the access key id", text)
+		}
+	}
+}
+
+// fmtValue prints v with every verb that could show its fields.
+func fmtValue(v any) string { return fmt.Sprintf("%v %+v %#v %s", v, v, v, v) }

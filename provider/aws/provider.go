@@ -1,0 +1,213 @@
+package awsprovider
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/aws/ratelimit"
+	"github.com/aws/aws-sdk-go-v2/aws/retry"
+	"github.com/aws/aws-sdk-go-v2/config"
+	"github.com/aws/aws-sdk-go-v2/credentials"
+	"github.com/aws/aws-sdk-go-v2/service/iam"
+	"github.com/aws/aws-sdk-go-v2/service/sts"
+
+	"github.com/iamsync/iamsync/provider"
+)
+
+// DefaultRegion is the region used when neither Options nor the SDK's
+// configuration names one. IAM is global, and its control plane for the
+// commercial partition lives in us-east-1.
+const DefaultRegion = "us-east-1"
+
+// Retry defaults. IAM throttles with per-API token buckets whose rates are
+// not published, so a call gets more attempts than the SDK's default of 3.
+const (
+	DefaultMaxAttempts = 8
+	DefaultMaxBackoff  = 20 * time.Second
+)
+
+// HTTPClient sends the SDK's HTTP requests. *http.Client satisfies it.
+type HTTPClient interface {
+	Do(*http.Request) (*http.Response, error)
+}
+
+// Options configure New. The zero value uses the SDK's standard
+// configuration chain, as the AWS CLI does.
+type Options struct {
+	// Region overrides the configured region. IAM is global, but the region
+	// chooses the partition and the regional STS endpoint.
+	Region string
+	// Profile names a profile of the shared configuration files.
+	Profile string
+	// EndpointURL overrides the endpoint of both IAM and STS. Without it the
+	// SDK still honours AWS_ENDPOINT_URL, AWS_ENDPOINT_URL_IAM and
+	// AWS_ENDPOINT_URL_STS.
+	EndpointURL string
+
+	// AccessKeyID and SecretAccessKey, when both are set, replace the
+	// credential chain with these static credentials. SessionToken is
+	// optional.
+	AccessKeyID     string
+	SecretAccessKey string
+	SessionToken    string
+
+	// HTTPClient replaces the SDK's HTTP client.
+	HTTPClient HTTPClient
+	// Logger receives debug records such as retries. Nil discards them.
+	Logger *slog.Logger
+
+	// MaxAttempts bounds the attempts of one API call, the first included.
+	// Zero means DefaultMaxAttempts, and 1 disables retries.
+	MaxAttempts int
+	// MaxBackoff bounds the delay between two attempts. Zero means
+	// DefaultMaxBackoff.
+	MaxBackoff time.Duration
+}
+
+// String describes the options without the secret access key or the
+// session token, so options printed by mistake leak no secret.
+func (o Options) String() string {
+	return fmt.Sprintf("{Region:%q Profile:%q EndpointURL:%q AccessKeyID:%q}", o.Region, o.Profile, o.EndpointURL, o.AccessKeyID)
+}
+
+// GoString hides the same secrets as String from the %#v verb.
+func (o Options) GoString() string { return "awsprovider.Options" + o.String() }
+
+// Provider reads and changes one account through the IAM and STS APIs.
+// It is safe for concurrent use.
+type Provider struct {
+	iam    *iam.Client
+	sts    *sts.Client
+	logger *slog.Logger
+	calls  callCounter
+}
+
+var (
+	_ provider.Reader = (*Provider)(nil)
+	_ provider.Writer = (*Provider)(nil)
+)
+
+// New loads the SDK configuration and builds the IAM and STS clients. It
+// makes no API call, so missing credentials show up at the first call.
+func New(ctx context.Context, opts Options) (*Provider, error) {
+	p := &Provider{logger: opts.Logger}
+	if p.logger == nil {
+		p.logger = slog.New(slog.DiscardHandler)
+	}
+
+	// Load the standard chain: environment, shared files, SSO, web identity.
+	cfg, err := config.LoadDefaultConfig(ctx, loadOptions(opts)...)
+	if err != nil {
+		return nil, fmt.Errorf("load aws configuration: %w", err)
+	}
+	if cfg.Region == "" {
+		cfg.Region = DefaultRegion
+	}
+
+	// Build both clients with the call counter, retry logging and retryer.
+	retryer := newRetryer(opts)
+	p.iam = iam.NewFromConfig(cfg, func(o *iam.Options) {
+		o.Retryer = retryer
+		o.APIOptions = append(o.APIOptions, p.addMiddleware)
+		if opts.EndpointURL != "" {
+			o.BaseEndpoint = aws.String(opts.EndpointURL)
+		}
+	})
+	p.sts = sts.NewFromConfig(cfg, func(o *sts.Options) {
+		o.Retryer = retryer
+		o.APIOptions = append(o.APIOptions, p.addMiddleware)
+		if opts.EndpointURL != "" {
+			o.BaseEndpoint = aws.String(opts.EndpointURL)
+		}
+	})
+	return p, nil
+}
+
+// loadOptions turns opts into the SDK's configuration loading options.
+func loadOptions(opts Options) []func(*config.LoadOptions) error {
+	var load []func(*config.LoadOptions) error
+	if opts.Region != "" {
+		load = append(load, config.WithRegion(opts.Region))
+	}
+	if opts.Profile != "" {
+		load = append(load, config.WithSharedConfigProfile(opts.Profile))
+	}
+	if opts.AccessKeyID != "" && opts.SecretAccessKey != "" {
+		static := credentials.NewStaticCredentialsProvider(opts.AccessKeyID, opts.SecretAccessKey, opts.SessionToken)
+		load = append(load, config.WithCredentialsProvider(static))
+	}
+	if opts.HTTPClient != nil {
+		load = append(load, config.WithHTTPClient(opts.HTTPClient))
+	}
+	return load
+}
+
+// newRetryer returns the SDK's standard retryer with the bounds of opts.
+func newRetryer(opts Options) aws.Retryer {
+	maxAttempts := opts.MaxAttempts
+	if maxAttempts <= 0 {
+		maxAttempts = DefaultMaxAttempts
+	}
+	maxBackoff := opts.MaxBackoff
+	if maxBackoff <= 0 {
+		maxBackoff = DefaultMaxBackoff
+	}
+	return retry.NewStandard(func(o *retry.StandardOptions) {
+		o.MaxAttempts = maxAttempts
+		o.MaxBackoff = maxBackoff
+		// The client-side retry quota protects long-running services from
+		// retry storms. A command that must finish its plan would instead
+		// fail with "retry quota exceeded" under sustained throttling, so
+		// the bounded attempts per call are the only limit.
+		o.RateLimiter = ratelimit.None
+	})
+}
+
+// Calls returns how many API calls the provider has made, by action name
+// such as "GetAccountAuthorizationDetails". A call counts once however
+// many attempts its retries took.
+func (p *Provider) Calls() map[string]int { return p.calls.snapshot() }
+
+// CallerIdentity returns the account and principal the credentials belong
+// to, through STS GetCallerIdentity.
+func (p *Provider) CallerIdentity(ctx context.Context) (provider.Identity, error) {
+	out, err := p.sts.GetCallerIdentity(ctx, &sts.GetCallerIdentityInput{})
+	if err != nil {
+		return provider.Identity{}, wrapError(ctx, err)
+	}
+	return provider.Identity{
+		Account: aws.ToString(out.Account),
+		ARN:     aws.ToString(out.Arn),
+		UserID:  aws.ToString(out.UserId),
+	}, nil
+}
+
+// AccountAliases returns the account's aliases, all pages. IAM allows at
+// most one alias per account.
+func (p *Provider) AccountAliases(ctx context.Context) ([]string, error) {
+	var aliases []string
+	pages := iam.NewListAccountAliasesPaginator(p.iam, &iam.ListAccountAliasesInput{MaxItems: aws.Int32(maxItems)})
+	for pages.HasMorePages() {
+		page, err := pages.NextPage(ctx)
+		if err != nil {
+			return nil, wrapError(ctx, err)
+		}
+		aliases = append(aliases, page.AccountAliases...)
+	}
+	return aliases, nil
+}
+
+// partitionOf returns the partition field of an ARN, such as "aws" or
+// "aws-cn", or the empty string when arn is not an ARN.
+func partitionOf(arn string) string {
+	parts := strings.SplitN(arn, ":", 3)
+	if len(parts) < 3 || parts[0] != "arn" {
+		return ""
+	}
+	return parts[1]
+}

@@ -1,0 +1,202 @@
+package sandbox
+
+import (
+	"bytes"
+	"encoding/base64"
+	"image"
+	"image/png"
+	"slices"
+	"strings"
+)
+
+const base32Alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567"
+
+type virtualMFADeviceXML struct {
+	SerialNumber     string
+	Base32StringSeed string           `xml:",omitempty"`
+	QRCodePNG        string           `xml:",omitempty"`
+	User             *userXML         `xml:",omitempty"`
+	EnableDate       *isoTime         `xml:",omitempty"`
+	Tags             *members[tagXML] `xml:",omitempty"`
+}
+
+type virtualMFADeviceResult struct {
+	VirtualMFADevice virtualMFADeviceXML
+}
+
+// createVirtualMFADevice creates an unassigned virtual MFA device. Its seed
+// is random and returned once; the QR code is a blank image, not a code.
+func createVirtualMFADevice(c *call) (any, error) {
+	name := c.required("VirtualMFADeviceName", mfaDeviceNameRule)
+	path := defaultPath(c.optional("Path", pathRule))
+	tags := c.tagsParam("Tags", false)
+	if err := c.check(); err != nil {
+		return nil, err
+	}
+	serial := c.acct.arn("mfa" + path + name)
+	if c.acct.virtualMFADevices[serial] != nil {
+		return nil, errEntityAlreadyExists("MFADevice entity at the same path and name already exists.")
+	}
+	if err := c.checkTagQuota(tags, "TagsPerMFADevice"); err != nil {
+		return nil, err
+	}
+	c.acct.virtualMFADevices[serial] = &virtualMFADevice{serial: serial, tags: tags}
+
+	seed := randomString(base32Alphabet, 64)
+	return virtualMFADeviceResult{VirtualMFADevice: virtualMFADeviceXML{
+		SerialNumber:     serial,
+		Base32StringSeed: base64.StdEncoding.EncodeToString([]byte(seed)),
+		QRCodePNG:        base64.StdEncoding.EncodeToString(blankPNG()),
+	}}, nil
+}
+
+// blankPNG returns a small white PNG image.
+func blankPNG() []byte {
+	img := image.NewGray(image.Rect(0, 0, 8, 8))
+	for i := range img.Pix {
+		img.Pix[i] = 0xFF
+	}
+	var buf bytes.Buffer
+	if err := png.Encode(&buf, img); err != nil {
+		panic("encode blank PNG: " + err.Error())
+	}
+	return buf.Bytes()
+}
+
+// enableMFADevice assigns an MFA device to a user. The sandbox accepts any
+// two codes of six digits: it does not compute one-time passwords.
+func enableMFADevice(c *call) (any, error) {
+	name := c.required("UserName", existingUserNameRule)
+	serial := c.required("SerialNumber", serialNumberRule)
+	c.required("AuthenticationCode1", authCodeRule)
+	c.required("AuthenticationCode2", authCodeRule)
+	if err := c.check(); err != nil {
+		return nil, err
+	}
+	u, err := c.user(name)
+	if err != nil {
+		return nil, err
+	}
+
+	// A virtual device must exist and be free; another serial is taken as a
+	// hardware device, which must not be assigned already.
+	virtual := c.acct.virtualMFADevices[serial]
+	if virtual == nil && strings.Contains(serial, ":mfa/") {
+		return nil, errNoSuchEntity("VirtualMFADevice with serial number %s doesn't exist.", serial)
+	}
+	for _, other := range c.acct.users {
+		if slices.ContainsFunc(other.mfaDevices, func(d *mfaDevice) bool { return d.serial == serial }) {
+			return nil, errEntityAlreadyExists("MFA Device is already in use.")
+		}
+	}
+	if q := c.s.quotas[quotaMFADevicesPerUser]; int32(len(u.mfaDevices)) >= q {
+		return nil, errQuotaExceeded("MFADevicesPerUser", q)
+	}
+	d := &mfaDevice{serial: serial, enabled: c.now()}
+	u.mfaDevices = append(u.mfaDevices, d)
+	if virtual != nil {
+		virtual.user, virtual.enabled = u, d.enabled
+	}
+	return nil, nil
+}
+
+// deactivateMFADevice unassigns a device from a user. A virtual device
+// stays in the account until DeleteVirtualMFADevice.
+func deactivateMFADevice(c *call) (any, error) {
+	name := c.userNameOrCaller()
+	serial := c.required("SerialNumber", serialNumberRule)
+	if err := c.check(); err != nil {
+		return nil, err
+	}
+	u, err := c.user(name)
+	if err != nil {
+		return nil, err
+	}
+	i := slices.IndexFunc(u.mfaDevices, func(d *mfaDevice) bool { return d.serial == serial })
+	if i < 0 {
+		return nil, errNoSuchEntity("MFA Device with serial number %s does not exist.", serial)
+	}
+	u.mfaDevices = slices.Delete(u.mfaDevices, i, i+1)
+	if v := c.acct.virtualMFADevices[serial]; v != nil {
+		v.user = nil
+	}
+	return nil, nil
+}
+
+func deleteVirtualMFADevice(c *call) (any, error) {
+	serial := c.required("SerialNumber", serialNumberRule)
+	if err := c.check(); err != nil {
+		return nil, err
+	}
+	v := c.acct.virtualMFADevices[serial]
+	if v == nil {
+		return nil, errNoSuchEntity("VirtualMFADevice with serial number %s doesn't exist.", serial)
+	}
+	if v.user != nil {
+		return nil, errDeleteConflict("MFA Device is still in use.")
+	}
+	delete(c.acct.virtualMFADevices, serial)
+	return nil, nil
+}
+
+type mfaDeviceXML struct {
+	UserName     string
+	SerialNumber string
+	EnableDate   isoTime
+}
+
+type listMFADevicesResult struct {
+	MFADevices members[mfaDeviceXML]
+	pageInfo
+}
+
+func listMFADevices(c *call) (any, error) {
+	name := c.userNameOrCaller()
+	p := c.pageRequest()
+	if err := c.check(); err != nil {
+		return nil, err
+	}
+	u, err := c.user(name)
+	if err != nil {
+		return nil, err
+	}
+	page, info, err := paginate(p, u.mfaDevices, positionKey)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]mfaDeviceXML, len(page))
+	for i, d := range page {
+		out[i] = mfaDeviceXML{UserName: u.name, SerialNumber: d.serial, EnableDate: isoTime(d.enabled)}
+	}
+	return listMFADevicesResult{MFADevices: memberList(out), pageInfo: info}, nil
+}
+
+type listVirtualMFADevicesResult struct {
+	VirtualMFADevices members[virtualMFADeviceXML]
+	pageInfo
+}
+
+func listVirtualMFADevices(c *call) (any, error) {
+	status := c.enum("AssignmentStatus", "Assigned", "Unassigned", "Any")
+	p := c.pageRequest()
+	if err := c.check(); err != nil {
+		return nil, err
+	}
+	devices := slices.DeleteFunc(sortedVirtualMFADevices(c.acct), func(v *virtualMFADevice) bool {
+		return status == "Assigned" && v.user == nil || status == "Unassigned" && v.user != nil
+	})
+	page, info, err := paginate(p, devices, func(_ int, v *virtualMFADevice) string { return v.serial })
+	if err != nil {
+		return nil, err
+	}
+	out := make([]virtualMFADeviceXML, len(page))
+	for i, v := range page {
+		out[i] = virtualMFADeviceXML{SerialNumber: v.serial, Tags: optionalMembers(tagsXML(v.tags))}
+		if v.user != nil {
+			ux := c.userXML(v.user, false)
+			out[i].User = &ux
+			out[i].EnableDate = optionalTime(&v.enabled)
+		}
+	}
+	return listVirtualMFADevicesResult{VirtualMFADevices: memberList(out), pageInfo: info}, nil
+}

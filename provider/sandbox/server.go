@@ -1,0 +1,211 @@
+package sandbox
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"maps"
+	"net"
+	"net/http"
+	"sync"
+	"time"
+)
+
+// Default values of Options. The key pair is the example pair of the AWS
+// documentation, so that nobody mistakes it for a real credential.
+const (
+	DefaultAccountID       = "123456789012"
+	DefaultAccessKeyID     = "AKIAIOSFODNN7EXAMPLE"
+	DefaultSecretAccessKey = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"
+	defaultListenAddress   = "127.0.0.1:0"
+)
+
+// Options configure a Server. The zero value is usable: every empty field
+// takes its default.
+type Options struct {
+	// StatePath is the JSON state file. Empty keeps the account in memory
+	// only. A path that does not exist yet is an empty account, created on
+	// the first write.
+	StatePath string
+
+	// CataloguePath is an optional catalogue of AWS-managed policies. With
+	// it, AWS-managed ARNs that it does not list are NoSuchEntity; without
+	// it, any well-formed AWS-managed ARN is accepted.
+	CataloguePath string
+
+	// AccountID is the account of a new sandbox (default 123456789012). A
+	// state file that names its account keeps that account, because the
+	// ARNs in it are built from it.
+	AccountID string
+
+	// AccessKeyID and SecretAccessKey are the key pair of the account's
+	// root identity (defaults DefaultAccessKeyID, DefaultSecretAccessKey).
+	AccessKeyID     string
+	SecretAccessKey string
+
+	// Region, when set, is the only region accepted in request signatures.
+	// Empty accepts any region, as clients sign IAM requests with the region
+	// they are configured for when pointed at a custom endpoint.
+	Region string
+
+	// Quotas override the account's quotas, keyed by GetAccountSummary's
+	// names such as "AttachedPoliciesPerRoleQuota".
+	Quotas map[string]int32
+
+	// Logger receives one debug line per request and every internal error.
+	// Nil discards the log.
+	Logger *slog.Logger
+}
+
+// DefaultOptions returns Options with every default filled in.
+func DefaultOptions() Options {
+	return Options{
+		AccountID:       DefaultAccountID,
+		AccessKeyID:     DefaultAccessKeyID,
+		SecretAccessKey: DefaultSecretAccessKey,
+	}
+}
+
+// Server is an IAM and STS endpoint backed by one in-memory account. It is
+// safe for concurrent requests: they are served one at a time.
+type Server struct {
+	opts      Options
+	log       *slog.Logger
+	catalogue *catalogue
+	quotas    quotas
+	now       func() time.Time
+
+	// handler is the whole request path; fault injection wraps it.
+	handler http.Handler
+
+	// mu guards the account and the call counters.
+	mu         sync.Mutex
+	acct       *account
+	calls      map[string]int
+	writeCalls int
+
+	httpServer *http.Server
+	listener   net.Listener
+}
+
+// New returns a Server for opts, with the account loaded from
+// opts.StatePath when that file exists.
+func New(opts Options) (*Server, error) {
+	// Fill in the defaults.
+	defaults := DefaultOptions()
+	if opts.AccessKeyID == "" {
+		opts.AccessKeyID = defaults.AccessKeyID
+	}
+	if opts.SecretAccessKey == "" {
+		opts.SecretAccessKey = defaults.SecretAccessKey
+	}
+	s := &Server{opts: opts, log: opts.Logger, now: time.Now, calls: map[string]int{}}
+	if s.log == nil {
+		s.log = slog.New(slog.DiscardHandler)
+	}
+
+	// Apply the quota overrides.
+	q, err := newQuotas(opts.Quotas)
+	if err != nil {
+		return nil, fmt.Errorf("new sandbox: %w", err)
+	}
+	s.quotas = q
+
+	// Load the catalogue and the account.
+	if opts.CataloguePath != "" {
+		if s.catalogue, err = loadCatalogue(opts.CataloguePath); err != nil {
+			return nil, fmt.Errorf("new sandbox: %w", err)
+		}
+	}
+	if s.acct, err = s.loadAccount(); err != nil {
+		return nil, fmt.Errorf("new sandbox: %w", err)
+	}
+
+	s.handler = s.recoverPanics(http.HandlerFunc(s.serveAPI))
+	return s, nil
+}
+
+// ServeHTTP serves one IAM or STS request.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	s.handler.ServeHTTP(w, r)
+}
+
+// Start listens on addr (default 127.0.0.1:0, a free loopback port) and
+// serves in the background. It returns the endpoint URL to give clients.
+func (s *Server) Start(addr string) (endpoint string, err error) {
+	if addr == "" {
+		addr = defaultListenAddress
+	}
+	if s.httpServer != nil {
+		return "", errors.New("start sandbox: already started")
+	}
+	l, err := net.Listen("tcp", addr)
+	if err != nil {
+		return "", fmt.Errorf("start sandbox: %w", err)
+	}
+	s.listener = l
+	s.httpServer = &http.Server{Handler: s, ReadHeaderTimeout: 10 * time.Second}
+	go func() {
+		if err := s.httpServer.Serve(l); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			s.log.Error("sandbox server stopped", logKeyError, err)
+		}
+	}()
+	s.log.Info("sandbox started", logKeyEndpoint, "http://"+l.Addr().String())
+	return "http://" + l.Addr().String(), nil
+}
+
+// Close stops a started server, waiting up to five seconds for requests in
+// flight. Closing a server that was never started does nothing.
+func (s *Server) Close() error {
+	if s.httpServer == nil {
+		return nil
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	err := s.httpServer.Shutdown(ctx)
+	s.httpServer = nil
+	s.log.Info("sandbox stopped")
+	if err != nil {
+		return fmt.Errorf("close sandbox: %w", err)
+	}
+	return nil
+}
+
+// Credentials returns the root key pair that the server accepts.
+func (s *Server) Credentials() (accessKeyID, secretAccessKey string) {
+	return s.opts.AccessKeyID, s.opts.SecretAccessKey
+}
+
+// AccountID returns the account id of the sandbox's account.
+func (s *Server) AccountID() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.acct.id
+}
+
+// Calls returns how many requests each action received since the server
+// started or ResetCalls was called, failed requests included. Requests that
+// failed authentication or named no known action are not counted.
+func (s *Server) Calls() map[string]int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return maps.Clone(s.calls)
+}
+
+// WriteCalls returns how many requests went to actions that change the
+// account, failed ones included, since the server started or ResetCalls
+// was called.
+func (s *Server) WriteCalls() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.writeCalls
+}
+
+// ResetCalls sets the counters of Calls and WriteCalls to zero.
+func (s *Server) ResetCalls() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.calls = map[string]int{}
+	s.writeCalls = 0
+}

@@ -1,0 +1,373 @@
+package sandbox
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+)
+
+// stateFile is the JSON shape of the state file: the shape of
+// GetAccountAuthorizationDetails as the AWS CLI prints it, plus keys of the
+// sandbox for what that call leaves out. Sandbox keys sit on the entity
+// they belong to where there is one, and at the top level otherwise.
+type stateFile struct {
+	UserDetailList  []userRecord   `json:"UserDetailList"`
+	GroupDetailList []groupRecord  `json:"GroupDetailList"`
+	RoleDetailList  []roleRecord   `json:"RoleDetailList"`
+	Policies        []policyRecord `json:"Policies"`
+
+	AccountID         string                  `json:"AccountId,omitempty"`
+	AccountCreateDate *flexTime               `json:"AccountCreateDate,omitempty"`
+	AccountAliases    []string                `json:"AccountAliases,omitempty"`
+	PasswordPolicy    *passwordPolicyRecord   `json:"PasswordPolicy,omitempty"`
+	InstanceProfiles  []instanceProfileRecord `json:"InstanceProfiles,omitempty"`
+	VirtualMFADevices []virtualMFARecord      `json:"VirtualMFADevices,omitempty"`
+}
+
+type userRecord struct {
+	Path                    string                 `json:"Path"`
+	UserName                string                 `json:"UserName"`
+	UserID                  string                 `json:"UserId"`
+	Arn                     string                 `json:"Arn"`
+	CreateDate              flexTime               `json:"CreateDate"`
+	UserPolicyList          []inlinePolicyRecord   `json:"UserPolicyList"`
+	GroupList               []string               `json:"GroupList"`
+	AttachedManagedPolicies []attachedPolicyRecord `json:"AttachedManagedPolicies"`
+	PermissionsBoundary     *boundaryRecord        `json:"PermissionsBoundary,omitempty"`
+	Tags                    []tagRecord            `json:"Tags"`
+
+	PasswordLastUsed           *flexTime                  `json:"PasswordLastUsed,omitempty"`
+	LoginProfile               *loginProfileRecord        `json:"LoginProfile,omitempty"`
+	AccessKeys                 []accessKeyRecord          `json:"AccessKeys,omitempty"`
+	MFADevices                 []mfaDeviceRecord          `json:"MFADevices,omitempty"`
+	SSHPublicKeys              []sshPublicKeyRecord       `json:"SSHPublicKeys,omitempty"`
+	SigningCertificates        []signingCertificateRecord `json:"SigningCertificates,omitempty"`
+	ServiceSpecificCredentials []serviceCredentialRecord  `json:"ServiceSpecificCredentials,omitempty"`
+}
+
+type groupRecord struct {
+	Path                    string                 `json:"Path"`
+	GroupName               string                 `json:"GroupName"`
+	GroupID                 string                 `json:"GroupId"`
+	Arn                     string                 `json:"Arn"`
+	CreateDate              flexTime               `json:"CreateDate"`
+	GroupPolicyList         []inlinePolicyRecord   `json:"GroupPolicyList"`
+	AttachedManagedPolicies []attachedPolicyRecord `json:"AttachedManagedPolicies"`
+}
+
+type roleRecord struct {
+	Path                     string                  `json:"Path"`
+	RoleName                 string                  `json:"RoleName"`
+	RoleID                   string                  `json:"RoleId"`
+	Arn                      string                  `json:"Arn"`
+	CreateDate               flexTime                `json:"CreateDate"`
+	AssumeRolePolicyDocument document                `json:"AssumeRolePolicyDocument"`
+	InstanceProfileList      []instanceProfileRecord `json:"InstanceProfileList"`
+	RolePolicyList           []inlinePolicyRecord    `json:"RolePolicyList"`
+	AttachedManagedPolicies  []attachedPolicyRecord  `json:"AttachedManagedPolicies"`
+	PermissionsBoundary      *boundaryRecord         `json:"PermissionsBoundary,omitempty"`
+	Tags                     []tagRecord             `json:"Tags"`
+	RoleLastUsed             *roleLastUsedRecord     `json:"RoleLastUsed,omitempty"`
+
+	Description        *string `json:"Description,omitempty"`
+	MaxSessionDuration *int32  `json:"MaxSessionDuration,omitempty"`
+}
+
+type instanceProfileRecord struct {
+	Path                string              `json:"Path"`
+	InstanceProfileName string              `json:"InstanceProfileName"`
+	InstanceProfileID   string              `json:"InstanceProfileId"`
+	Arn                 string              `json:"Arn"`
+	CreateDate          flexTime            `json:"CreateDate"`
+	Roles               []profileRoleRecord `json:"Roles"`
+	Tags                []tagRecord         `json:"Tags,omitempty"`
+}
+
+// profileRoleRecord is a role as an instance profile lists it.
+type profileRoleRecord struct {
+	Path                     string   `json:"Path"`
+	RoleName                 string   `json:"RoleName"`
+	RoleID                   string   `json:"RoleId"`
+	Arn                      string   `json:"Arn"`
+	CreateDate               flexTime `json:"CreateDate"`
+	AssumeRolePolicyDocument document `json:"AssumeRolePolicyDocument"`
+}
+
+type policyRecord struct {
+	PolicyName                    string                `json:"PolicyName"`
+	PolicyID                      string                `json:"PolicyId"`
+	Arn                           string                `json:"Arn"`
+	Path                          string                `json:"Path"`
+	DefaultVersionID              string                `json:"DefaultVersionId"`
+	AttachmentCount               int32                 `json:"AttachmentCount"`
+	PermissionsBoundaryUsageCount int32                 `json:"PermissionsBoundaryUsageCount"`
+	IsAttachable                  bool                  `json:"IsAttachable"`
+	Description                   string                `json:"Description,omitempty"`
+	CreateDate                    flexTime              `json:"CreateDate"`
+	UpdateDate                    flexTime              `json:"UpdateDate"`
+	PolicyVersionList             []policyVersionRecord `json:"PolicyVersionList"`
+
+	Tags []tagRecord `json:"Tags,omitempty"`
+}
+
+type policyVersionRecord struct {
+	Document         document `json:"Document"`
+	VersionID        string   `json:"VersionId"`
+	IsDefaultVersion bool     `json:"IsDefaultVersion"`
+	CreateDate       flexTime `json:"CreateDate"`
+}
+
+type inlinePolicyRecord struct {
+	PolicyName     string   `json:"PolicyName"`
+	PolicyDocument document `json:"PolicyDocument"`
+}
+
+type attachedPolicyRecord struct {
+	PolicyName string `json:"PolicyName"`
+	PolicyArn  string `json:"PolicyArn"`
+}
+
+type boundaryRecord struct {
+	PermissionsBoundaryType string `json:"PermissionsBoundaryType"`
+	PermissionsBoundaryArn  string `json:"PermissionsBoundaryArn"`
+}
+
+type tagRecord struct {
+	Key   string `json:"Key"`
+	Value string `json:"Value"`
+}
+
+type roleLastUsedRecord struct {
+	LastUsedDate *flexTime `json:"LastUsedDate,omitempty"`
+	Region       string    `json:"Region,omitempty"`
+}
+
+type loginProfileRecord struct {
+	CreateDate            flexTime `json:"CreateDate"`
+	PasswordResetRequired bool     `json:"PasswordResetRequired"`
+}
+
+type accessKeyRecord struct {
+	AccessKeyID         string    `json:"AccessKeyId"`
+	SecretAccessKey     string    `json:"SecretAccessKey"`
+	Status              string    `json:"Status"`
+	CreateDate          flexTime  `json:"CreateDate"`
+	LastUsedDate        *flexTime `json:"LastUsedDate,omitempty"`
+	LastUsedServiceName string    `json:"LastUsedServiceName,omitempty"`
+	LastUsedRegion      string    `json:"LastUsedRegion,omitempty"`
+}
+
+type mfaDeviceRecord struct {
+	SerialNumber string   `json:"SerialNumber"`
+	EnableDate   flexTime `json:"EnableDate"`
+}
+
+type virtualMFARecord struct {
+	SerialNumber string      `json:"SerialNumber"`
+	Tags         []tagRecord `json:"Tags,omitempty"`
+}
+
+type sshPublicKeyRecord struct {
+	SSHPublicKeyID   string   `json:"SSHPublicKeyId"`
+	SSHPublicKeyBody string   `json:"SSHPublicKeyBody"`
+	Fingerprint      string   `json:"Fingerprint"`
+	Status           string   `json:"Status"`
+	UploadDate       flexTime `json:"UploadDate"`
+}
+
+type signingCertificateRecord struct {
+	CertificateID   string   `json:"CertificateId"`
+	CertificateBody string   `json:"CertificateBody"`
+	Status          string   `json:"Status"`
+	UploadDate      flexTime `json:"UploadDate"`
+}
+
+type serviceCredentialRecord struct {
+	ServiceSpecificCredentialID string   `json:"ServiceSpecificCredentialId"`
+	ServiceName                 string   `json:"ServiceName"`
+	ServiceUserName             string   `json:"ServiceUserName"`
+	Status                      string   `json:"Status"`
+	CreateDate                  flexTime `json:"CreateDate"`
+}
+
+type passwordPolicyRecord struct {
+	MinimumPasswordLength      int32  `json:"MinimumPasswordLength"`
+	RequireSymbols             bool   `json:"RequireSymbols"`
+	RequireNumbers             bool   `json:"RequireNumbers"`
+	RequireUppercaseCharacters bool   `json:"RequireUppercaseCharacters"`
+	RequireLowercaseCharacters bool   `json:"RequireLowercaseCharacters"`
+	AllowUsersToChangePassword bool   `json:"AllowUsersToChangePassword"`
+	ExpirePasswords            bool   `json:"ExpirePasswords"`
+	MaxPasswordAge             *int32 `json:"MaxPasswordAge,omitempty"`
+	PasswordReusePrevention    *int32 `json:"PasswordReusePrevention,omitempty"`
+	HardExpiry                 *bool  `json:"HardExpiry,omitempty"`
+}
+
+// flexTime reads the date styles found in real dumps: RFC 3339 with a "T"
+// or with a space ("2023-03-09 10:41:45+00:00"), with or without fractional
+// seconds. It writes RFC 3339 in UTC.
+type flexTime struct{ time.Time }
+
+func (t *flexTime) UnmarshalJSON(b []byte) error {
+	var s string
+	if err := json.Unmarshal(b, &s); err != nil {
+		return fmt.Errorf("date %s: %w", b, err)
+	}
+	parsed, err := parseFlexTime(s)
+	if err != nil {
+		return err
+	}
+	t.Time = parsed
+	return nil
+}
+
+func (t flexTime) MarshalJSON() ([]byte, error) {
+	return json.Marshal(t.UTC().Format(time.RFC3339))
+}
+
+func parseFlexTime(s string) (time.Time, error) {
+	if len(s) > 10 && s[10] == ' ' {
+		s = s[:10] + "T" + s[11:]
+	}
+	t, err := time.Parse(time.RFC3339Nano, s)
+	if err != nil {
+		return time.Time{}, fmt.Errorf("date %q is neither RFC 3339 nor \"2006-01-02 15:04:05+00:00\"", s)
+	}
+	return t.UTC(), nil
+}
+
+// document is a policy document in the state file. It reads a JSON object
+// or a string, URL-encoded or not. It writes a compact document as a JSON
+// object, which reads back to the same text, and any other document as a
+// URL-encoded string, so that the text IAM would return survives exactly.
+type document string
+
+func (d *document) UnmarshalJSON(b []byte) error {
+	*d = document(documentText(b))
+	return nil
+}
+
+func (d document) MarshalJSON() ([]byte, error) {
+	text := string(d)
+	if text != "" && compactJSON([]byte(text)) == text && strings.HasPrefix(text, "{") {
+		return []byte(text), nil
+	}
+	return json.Marshal(encodeDocument(text))
+}
+
+// loadAccount reads the state file, or returns an empty account when there
+// is no state file or it does not exist yet.
+func (s *Server) loadAccount() (*account, error) {
+	if s.opts.StatePath == "" {
+		return newAccount(s.accountIDFor(""), s.now()), nil
+	}
+	data, err := os.ReadFile(s.opts.StatePath)
+	if errors.Is(err, fs.ErrNotExist) {
+		return newAccount(s.accountIDFor(""), s.now()), nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("load state: %w", err)
+	}
+	var f stateFile
+	if err := json.Unmarshal(data, &f); err != nil {
+		return nil, fmt.Errorf("load state %s: %w", s.opts.StatePath, err)
+	}
+	a, err := s.accountFromState(&f)
+	if err != nil {
+		return nil, fmt.Errorf("load state %s: %w", s.opts.StatePath, err)
+	}
+	return a, nil
+}
+
+// accountIDFor returns the account id to use for a state that names
+// stateID (empty when it names none).
+func (s *Server) accountIDFor(stateID string) string {
+	switch {
+	case stateID == "" && s.opts.AccountID == "":
+		return DefaultAccountID
+	case stateID == "":
+		return s.opts.AccountID
+	case s.opts.AccountID != "" && s.opts.AccountID != stateID:
+		s.log.Warn("sandbox state names another account; keeping the state's account",
+			"state_account", stateID, "option_account", s.opts.AccountID)
+	}
+	return stateID
+}
+
+// saveAccount writes the state file, when there is one, atomically: a
+// temporary file in the same directory is written, synced and renamed over
+// the state file, so that a crash leaves the old file or the new one.
+func (s *Server) saveAccount() error {
+	if s.opts.StatePath == "" {
+		return nil
+	}
+	data, err := encodeState(stateFromAccount(s.acct))
+	if err != nil {
+		return fmt.Errorf("save state: %w", err)
+	}
+	if err := writeFileAtomic(s.opts.StatePath, data); err != nil {
+		return fmt.Errorf("save state: %w", err)
+	}
+	return nil
+}
+
+// encodeState renders the state file as indented JSON. HTML escaping is
+// off, so that documents keep characters such as & as they are.
+func encodeState(f *stateFile) ([]byte, error) {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(f); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
+}
+
+// writeFileAtomic replaces path with data. The file is readable by its
+// owner only, because it holds secret access keys.
+func writeFileAtomic(path string, data []byte) (err error) {
+	dir := filepath.Dir(path)
+	tmp, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp-*")
+	if err != nil {
+		return err
+	}
+	defer func() {
+		if err != nil {
+			tmp.Close()
+			os.Remove(tmp.Name())
+		}
+	}()
+	if err = tmp.Chmod(0o600); err != nil {
+		return err
+	}
+	if _, err = tmp.Write(data); err != nil {
+		return err
+	}
+	if err = tmp.Sync(); err != nil {
+		return err
+	}
+	if err = tmp.Close(); err != nil {
+		return err
+	}
+	if err = os.Rename(tmp.Name(), path); err != nil {
+		return err
+	}
+	return syncDir(dir)
+}
+
+// syncDir makes a rename in dir durable.
+func syncDir(dir string) error {
+	d, err := os.Open(dir)
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	return d.Sync()
+}

@@ -1,0 +1,251 @@
+package sandbox
+
+import (
+	"slices"
+	"strings"
+)
+
+// userXML is IAM's User shape. ListUsers leaves out the boundary and tags.
+type userXML struct {
+	Path                string `xml:",omitempty"`
+	UserName            string `xml:",omitempty"`
+	UserID              string `xml:"UserId"`
+	Arn                 string
+	CreateDate          isoTime
+	PasswordLastUsed    *isoTime         `xml:",omitempty"`
+	PermissionsBoundary *boundaryXML     `xml:",omitempty"`
+	Tags                *members[tagXML] `xml:",omitempty"`
+}
+
+// userXML renders a user; full adds the boundary and the tags.
+func (c *call) userXML(u *user, full bool) userXML {
+	x := userXML{
+		Path: u.path, UserName: u.name, UserID: u.id, Arn: c.acct.userARN(u),
+		CreateDate: isoTime(u.created), PasswordLastUsed: optionalTime(u.passwordLastUsed),
+	}
+	if full {
+		x.PermissionsBoundary = boundaryOf(u.boundary)
+		x.Tags = optionalMembers(tagsXML(u.tags))
+	}
+	return x
+}
+
+type userResult struct {
+	User userXML
+}
+
+func createUser(c *call) (any, error) {
+	name := c.required("UserName", userNameRule)
+	path := defaultPath(c.optional("Path", pathRule))
+	boundaryARN := c.optional("PermissionsBoundary", arnRule)
+	tags := c.tagsParam("Tags", true)
+	if err := c.check(); err != nil {
+		return nil, err
+	}
+
+	// Check the name, the quotas and the boundary.
+	if u := c.acct.users[key(name)]; u != nil {
+		return nil, errEntityAlreadyExists("User with name %s already exists.", u.name)
+	}
+	if q := c.s.quotas[quotaUsers]; int32(len(c.acct.users)) >= q {
+		return nil, errQuotaExceeded("UsersPerAccount", q)
+	}
+	if err := c.checkTagQuota(tags, userTags.quotaName); err != nil {
+		return nil, err
+	}
+	boundary, err := c.boundaryPolicy(boundaryARN)
+	if err != nil {
+		return nil, err
+	}
+
+	u := &user{name: name, path: path, id: c.acct.newID(prefixUser), created: c.now(), tags: tags, boundary: boundary}
+	c.acct.users[key(name)] = u
+	return userResult{User: c.userXML(u, true)}, nil
+}
+
+// getUser returns the named user, or the caller when no name is given.
+func getUser(c *call) (any, error) {
+	name := c.optional("UserName", existingUserNameRule)
+	if err := c.check(); err != nil {
+		return nil, err
+	}
+	if name == "" {
+		return c.callerAsUser()
+	}
+	u, err := c.user(name)
+	if err != nil {
+		return nil, err
+	}
+	return userResult{User: c.userXML(u, true)}, nil
+}
+
+// callerAsUser answers GetUser without a name. For the root identity, IAM
+// returns the account id as UserId and the root ARN, with no name or path.
+func (c *call) callerAsUser() (any, error) {
+	id := c.req.caller.identity
+	if c.req.caller.key == nil {
+		return userResult{User: userXML{UserID: id.userID, Arn: id.arn, CreateDate: isoTime(c.acct.created)}}, nil
+	}
+	for _, u := range c.acct.users {
+		if u.id == id.userID {
+			return userResult{User: c.userXML(u, true)}, nil
+		}
+	}
+	return nil, errNoSuchEntity("The user with name %s cannot be found.", id.arn)
+}
+
+type listUsersResult struct {
+	Users members[userXML]
+	pageInfo
+}
+
+func listUsers(c *call) (any, error) {
+	prefix := c.optional("PathPrefix", pathPrefixRule)
+	p := c.pageRequest()
+	if err := c.check(); err != nil {
+		return nil, err
+	}
+	users := slices.DeleteFunc(sortedUsers(c.acct), func(u *user) bool { return !strings.HasPrefix(u.path, prefix) })
+	page, info, err := paginate(p, users, func(_ int, u *user) string { return key(u.name) })
+	if err != nil {
+		return nil, err
+	}
+	out := make([]userXML, len(page))
+	for i, u := range page {
+		out[i] = c.userXML(u, false)
+	}
+	return listUsersResult{Users: memberList(out), pageInfo: info}, nil
+}
+
+// updateUser renames a user or moves it to another path.
+func updateUser(c *call) (any, error) {
+	name := c.required("UserName", existingUserNameRule)
+	newName := c.optional("NewUserName", userNameRule)
+	newPath := c.optional("NewPath", pathRule)
+	if err := c.check(); err != nil {
+		return nil, err
+	}
+	u, err := c.user(name)
+	if err != nil {
+		return nil, err
+	}
+	if newName != "" {
+		if other := c.acct.users[key(newName)]; other != nil && other != u {
+			return nil, errEntityAlreadyExists("User with name %s already exists.", other.name)
+		}
+		delete(c.acct.users, key(u.name))
+		u.name = newName
+		c.acct.users[key(u.name)] = u
+	}
+	if newPath != "" {
+		u.path = newPath
+	}
+	return nil, nil
+}
+
+// deleteUser deletes a user that holds nothing: IAM refuses while the user
+// has credentials, policies or group memberships.
+func deleteUser(c *call) (any, error) {
+	name := c.required("UserName", existingUserNameRule)
+	if err := c.check(); err != nil {
+		return nil, err
+	}
+	u, err := c.user(name)
+	if err != nil {
+		return nil, err
+	}
+	switch {
+	case u.loginProfile != nil:
+		return nil, errDeleteConflict("Cannot delete entity, must delete login profile first.")
+	case len(u.accessKeys) > 0:
+		return nil, errDeleteConflict("Cannot delete entity, must delete access keys first.")
+	case len(u.signingCertificates) > 0:
+		return nil, errDeleteConflict("Cannot delete entity, must delete signing certificates first.")
+	case len(u.sshPublicKeys) > 0:
+		return nil, errDeleteConflict("Cannot delete entity, must delete SSH public keys first.")
+	case len(u.serviceCredentials) > 0:
+		return nil, errDeleteConflict("Cannot delete entity, must delete service specific credentials first.")
+	case len(u.mfaDevices) > 0:
+		return nil, errDeleteConflict("Cannot delete entity, must delete MFA device first.")
+	case len(u.inline) > 0:
+		return nil, errDeleteConflict("Cannot delete entity, must delete policies first.")
+	case len(u.attached) > 0:
+		return nil, errDeleteConflict("Cannot delete entity, must detach all policies first.")
+	case len(u.groups) > 0:
+		return nil, errDeleteConflict("Cannot delete entity, must remove users from group first.")
+	}
+	delete(c.acct.users, key(u.name))
+	return nil, nil
+}
+
+func addUserToGroup(c *call) (any, error) {
+	groupName := c.required("GroupName", groupNameRule)
+	userName := c.required("UserName", existingUserNameRule)
+	if err := c.check(); err != nil {
+		return nil, err
+	}
+	g, err := c.group(groupName)
+	if err != nil {
+		return nil, err
+	}
+	u, err := c.user(userName)
+	if err != nil {
+		return nil, err
+	}
+	if slices.Contains(u.groups, g) {
+		return nil, nil
+	}
+	if q := c.s.quotas[quotaGroupsPerUser]; int32(len(u.groups)) >= q {
+		return nil, errQuotaExceeded("GroupsPerUser", q)
+	}
+	u.groups = append(u.groups, g)
+	g.members = append(g.members, u)
+	return nil, nil
+}
+
+func removeUserFromGroup(c *call) (any, error) {
+	groupName := c.required("GroupName", groupNameRule)
+	userName := c.required("UserName", existingUserNameRule)
+	if err := c.check(); err != nil {
+		return nil, err
+	}
+	g, err := c.group(groupName)
+	if err != nil {
+		return nil, err
+	}
+	u, err := c.user(userName)
+	if err != nil {
+		return nil, err
+	}
+	i := slices.Index(u.groups, g)
+	if i < 0 {
+		return nil, errNoSuchEntity("The user with name %s cannot be found in group %s.", u.name, g.name)
+	}
+	u.groups = slices.Delete(u.groups, i, i+1)
+	g.members = slices.DeleteFunc(g.members, func(m *user) bool { return m == u })
+	return nil, nil
+}
+
+type listGroupsResult struct {
+	Groups members[groupXML]
+	pageInfo
+}
+
+func listGroupsForUser(c *call) (any, error) {
+	name := c.required("UserName", existingUserNameRule)
+	p := c.pageRequest()
+	if err := c.check(); err != nil {
+		return nil, err
+	}
+	u, err := c.user(name)
+	if err != nil {
+		return nil, err
+	}
+	groups := slices.Clone(u.groups)
+	slices.SortFunc(groups, func(a, b *group) int { return strings.Compare(key(a.name), key(b.name)) })
+	page, info, err := paginate(p, groups, func(_ int, g *group) string { return key(g.name) })
+	if err != nil {
+		return nil, err
+	}
+	return listGroupsResult{Groups: memberList(c.groupsXML(page)), pageInfo: info}, nil
+}

@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Runs every check of the project: vet, then the whole test suite, whose
+# end-to-end tests start their own IAM sandbox servers on loopback.
+# Shared test data is read from ../shared next to the checkout when present.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+if ! command -v go >/dev/null 2>&1; then
+  if [ -x /usr/local/go/bin/go ]; then
+    export PATH="/usr/local/go/bin:$PATH"
+  else
+    echo "Go is not installed: install Go 1.26 or later from https://go.dev/dl/ and run this again." >&2
+    exit 1
+  fi
+fi
+
+go version
+go mod download
+go vet ./...
+go test -count=1 -timeout 12m ./...
