@@ -6,24 +6,18 @@ import (
 	"flag"
 	"io/fs"
 	"os"
-	"path/filepath"
 	"testing"
+
+	"github.com/iamsync/iamsync/internal/testenv"
 )
 
 // managedPoliciesFile is a snapshot of the AWS managed policies, each with
 // the document of its default version as IAM's GetPolicyVersion returns it
 // (decoded). It is read at test time and not kept in this repository; the
 // tests that need it skip when it is missing. By default it is read from the
-// shared test data directory next to the checkout.
-var managedPoliciesFile = flag.String("managed-policies", defaultManagedPoliciesFile(),
-	"JSON file of AWS managed policies ({\"policies\": [{\"PolicyName\": ..., \"Document\": {...}}]}); also IAMSYNC_TEST_MANAGED_POLICIES")
-
-func defaultManagedPoliciesFile() string {
-	if path := os.Getenv("IAMSYNC_TEST_MANAGED_POLICIES"); path != "" {
-		return path
-	}
-	return filepath.Join("..", "..", "shared", "data", "aws-managed-policies.json")
-}
+// shared test data folder beside the checkout (see internal/testenv).
+var managedPoliciesFile = flag.String("managed-policies", "",
+	"JSON file of AWS managed policies ({\"policies\": [{\"PolicyName\": ..., \"Document\": {...}}]}); default: the shared test data")
 
 // managedPolicy is one AWS managed policy with its document text as stored
 // in the snapshot.
@@ -34,19 +28,23 @@ type managedPolicy struct {
 
 func loadManagedPolicies(tb testing.TB) []managedPolicy {
 	tb.Helper()
-	data, err := os.ReadFile(*managedPoliciesFile)
+	path := *managedPoliciesFile
+	if path == "" {
+		path = testenv.ManagedPolicyCatalogue(tb)
+	}
+	data, err := os.ReadFile(path)
 	if errors.Is(err, fs.ErrNotExist) {
-		tb.Skipf("no AWS managed policy snapshot at %s; set -managed-policies or IAMSYNC_TEST_MANAGED_POLICIES", *managedPoliciesFile)
+		tb.Skipf("no AWS managed policy snapshot at %s", path)
 	}
 	if err != nil {
 		tb.Fatal(err)
 	}
 	var snapshot struct{ Policies []managedPolicy }
 	if err := json.Unmarshal(data, &snapshot); err != nil {
-		tb.Fatalf("decode %s: %v", *managedPoliciesFile, err)
+		tb.Fatalf("decode %s: %v", path, err)
 	}
 	if len(snapshot.Policies) == 0 {
-		tb.Fatalf("%s holds no policies", *managedPoliciesFile)
+		tb.Fatalf("%s holds no policies", path)
 	}
 	return snapshot.Policies
 }
