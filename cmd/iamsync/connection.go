@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"log/slog"
 
 	"github.com/spf13/pflag"
 
@@ -48,6 +49,7 @@ func (o *connectionOptions) connect(ctx context.Context) (*connection, error) {
 		Region:      o.region,
 		Profile:     o.profile,
 		EndpointURL: o.endpointURL,
+		Logger:      slog.Default(),
 	}
 	conn := &connection{}
 

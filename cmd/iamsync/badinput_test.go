@@ -1,0 +1,108 @@
+package main
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+)
+
+// TestBadInputMakesNoWriteCall runs plan and apply on invalid
+// configurations. Each must exit with 1, print the expected diagnostic at
+// its file and line, and make no write call to the account.
+func TestBadInputMakesNoWriteCall(t *testing.T) {
+	managedARNs := make([]string, 11)
+	for i := range managedARNs {
+		managedARNs[i] = fmt.Sprintf("%q", fmt.Sprintf("arn:aws:iam::aws:policy/P%02d", i))
+	}
+	bigActions := make([]string, 700)
+	for i := range bigActions {
+		bigActions[i] = fmt.Sprintf("%q", fmt.Sprintf("s3:GetObject%04d", i))
+	}
+	trust := `jsonencode({
+    Version   = "2012-10-17"
+    Statement = [{ Effect = "Allow", Principal = { Service = "ec2.amazonaws.com" }, Action = "sts:AssumeRole" }]
+  })`
+
+	tests := map[string]struct {
+		config  string
+		summary string
+		line    int
+	}{
+		"unclosed block": {
+			config:  "user \"alice\" {\n  name = \"alice\"\n",
+			summary: "Unclosed configuration block", line: 1,
+		},
+		"invalid user name": {
+			config:  "user \"alice\" {\n  name = \"alice smith!\"\n}\n",
+			summary: "Invalid user name", line: 2,
+		},
+		"path without trailing slash": {
+			config:  "group \"ops\" {\n  path = \"/ops\"\n}\n",
+			summary: "Invalid path", line: 2,
+		},
+		"names equal but for case": {
+			config:  "user \"a\" {\n  name = \"Alice\"\n}\nuser \"b\" {\n  name = \"alice\"\n}\n",
+			summary: "Duplicate user name", line: 4,
+		},
+		"document that is not JSON": {
+			config:  "policy \"p\" {\n  document = <<-JSON\n    {\"Version\": \"2012-10-17\", \"Statement\": [{\"Effect\": \"Allow\" \"Action\": \"s3:*\"}]}\n  JSON\n}\n",
+			summary: "Invalid policy document", line: 3,
+		},
+		"undeclared group": {
+			config:  "group \"admins\" {}\nuser \"alice\" {\n  groups = [\"admin\"]\n}\n",
+			summary: "Undeclared group", line: 3,
+		},
+		"managed policy over 6144 characters": {
+			config:  "policy \"big\" {\n  document = jsonencode({\n    Version = \"2012-10-17\"\n    Statement = [{ Effect = \"Allow\", Action = [" + strings.Join(bigActions, ",") + "], Resource = \"*\" }]\n  })\n}\n",
+			summary: "Policy too large", line: 2,
+		},
+		"eleven managed policies on a role": {
+			config:  "role \"app\" {\n  assume_role_policy = " + trust + "\n  managed_policy_arns = [\n    " + strings.Join(managedARNs, ",\n    ") + ",\n  ]\n}\n",
+			summary: "Too many managed policies", line: 17,
+		},
+		"account alias with capitals and a double hyphen": {
+			config:  "account {\n  alias = \"Acme--Prod\"\n}\n",
+			summary: "Invalid account alias", line: 2,
+		},
+		"password policy out of range": {
+			config:  "password_policy {\n  minimum_password_length = 4\n}\n",
+			summary: "Invalid minimum_password_length", line: 2,
+		},
+		"unknown attribute": {
+			config:  "role \"app\" {\n  assume_role_policy = " + trust + "\n  colour = \"blue\"\n}\n",
+			summary: "Unsupported argument", line: 6,
+		},
+		"trust policy without Statement": {
+			config:  "role \"app\" {\n  assume_role_policy = \"{}\"\n}\n",
+			summary: "Missing Statement", line: 2,
+		},
+	}
+
+	for name, tt := range tests {
+		t.Run(name, func(t *testing.T) {
+			h := newHarness(t, "")
+			dir := writeConfig(t, map[string]string{"main.hcl": tt.config})
+			where := fmt.Sprintf("main.hcl line %d", tt.line)
+
+			for _, args := range [][]string{
+				{"validate", dir},
+				{"plan", dir},
+				{"apply", "--auto-approve", dir},
+			} {
+				r := h.run(args...)
+				if r.code != exitError {
+					t.Errorf("%s: exit code %d, want 1\n%s%s", args[0], r.code, r.stdout, r.stderr)
+				}
+				if !strings.Contains(r.stderr, "Error: "+tt.summary) {
+					t.Errorf("%s: no %q diagnostic in:\n%s", args[0], tt.summary, r.stderr)
+				}
+				if !strings.Contains(r.stderr, where) {
+					t.Errorf("%s: diagnostic does not point at %s:\n%s", args[0], where, r.stderr)
+				}
+			}
+			if n := h.srv.WriteCalls(); n != 0 {
+				t.Errorf("%d write calls reached the account, want none: %v", n, h.srv.Calls())
+			}
+		})
+	}
+}
