@@ -10,7 +10,7 @@ import (
 // createAccountAlias sets the account's alias. An account has at most one:
 // a new alias replaces the old one, as IAM does.
 //
-// NOTE: aliases are unique across all of AWS; the sandbox knows only its
+// NOTE: aliases are unique across all of AWS, but the sandbox has only its
 // own account, so no alias is ever taken by another account.
 func createAccountAlias(c *call) (any, error) {
 	alias := c.required("AccountAlias", accountAliasRule)

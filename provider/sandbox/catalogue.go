@@ -23,9 +23,23 @@ type catalogue struct {
 type cataloguePolicy struct {
 	name, path, arn string
 	defaultVersion  string
-	document        string
 	created         time.Time
 	updated         time.Time
+
+	// The document is decoded on first use: compacting all of them would
+	// more than double the time to load the catalogue.
+	rawDocument json.RawMessage
+	decodeOnce  sync.Once
+	document    string
+}
+
+// documentText returns the policy's default document.
+func (p *cataloguePolicy) documentText() string {
+	p.decodeOnce.Do(func() {
+		p.document = documentText(p.rawDocument)
+		p.rawDocument = nil
+	})
+	return p.document
 }
 
 // catalogueFile is the catalogue's JSON shape.
@@ -92,9 +106,8 @@ func parseCatalogue(data []byte) (*catalogue, error) {
 		}
 		c.policies[p.Arn] = &cataloguePolicy{
 			name: p.PolicyName, path: defaultPath(p.Path), arn: p.Arn,
-			defaultVersion: p.DefaultVersionID,
-			document:       documentText(p.Document),
-			created:        p.CreateDate.Time, updated: p.UpdateDate.Time,
+			defaultVersion: p.DefaultVersionID, rawDocument: p.Document,
+			created: p.CreateDate.Time, updated: p.UpdateDate.Time,
 		}
 		c.arns = append(c.arns, p.Arn)
 	}

@@ -17,8 +17,8 @@ const (
 const secretAlphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
 
 // userNameOrCaller reads an optional UserName. IAM takes a missing name as
-// the user whose access key signed the request; for the root identity the
-// sandbox asks for the name instead, as it keeps no root credentials.
+// the user whose access key signed the request. For the root identity the
+// sandbox requires the name, as it keeps no root credentials.
 func (c *call) userNameOrCaller() string {
 	if c.has("UserName") || c.req.caller.key == nil {
 		return c.required("UserName", existingUserNameRule)

@@ -3,8 +3,8 @@
 // account that it keeps in memory and optionally in a JSON file.
 //
 // Point the AWS SDKs or the AWS CLI at it with AWS_ENDPOINT_URL (or an SDK
-// client's base endpoint) and the sandbox's key pair. It answers with IAM's
-// XML shapes, error codes, HTTP statuses and validation messages, so that
+// client's base endpoint) and the sandbox's key pair. It responds with
+// IAM's XML shapes, error codes, HTTP statuses and validation messages, so that
 // iamsync's end-to-end tests and its quick start exercise the same code
 // paths as against AWS, without an AWS account.
 //
@@ -16,15 +16,17 @@
 //     the example pair of the AWS documentation. Requests signed with it act
 //     as the account's root.
 //   - Any signing region is accepted unless Options.Region names one.
-//   - Start listens on 127.0.0.1 on a free port unless told otherwise.
-//   - IAM's default quotas (5000 users, 10 attached policies per user, group
-//     and role, 5 versions per policy, 2 access keys per user, policy sizes
-//     6144/2048/5120/10240 and 2048 for trust policies, ...), each of which
-//     Options.Quotas can change by its GetAccountSummary name.
+//   - Start listens on a free port of 127.0.0.1 unless given an address.
+//   - IAM's default quotas: 5000 users, 10 attached policies per user, group
+//     and role, 5 versions per policy, 2 access keys per user, and policy
+//     sizes of 6144 (managed), 2048, 5120 and 10240 (inline, per user, group
+//     and role) and 2048 (trust). Options.Quotas changes any of them by its
+//     GetAccountSummary name.
 //
 // # Protocol
 //
-// Requests are form-encoded POSTs or GETs with Action and Version. Every
+// Requests are form-encoded POSTs or GETs with Action and Version (which
+// may be left out, but must be the service's version when given). Every
 // request must carry a SigV4 signature in its Authorization header, made
 // with the root key pair or with an Active access key of one of the
 // account's users; requests signed with a user's key act as that user.
@@ -33,7 +35,8 @@
 // of clock skew. It tells IAM from STS by the service in the signature's
 // credential scope. Failures are answered as AWS does: MissingAuthenticationToken,
 // InvalidClientTokenId (unknown or inactive key), SignatureDoesNotMatch (wrong
-// secret, or a time outside the skew), all with status 403.
+// secret, or a time outside the skew), all with status 403, and
+// IncompleteSignature (400) for a malformed Authorization header.
 //
 // Policy documents are validated as IAM does before it stores them: JSON
 // syntax, the characters IAM allows, known elements, Version, Effect,
@@ -62,7 +65,9 @@
 // attachments, not read. The file is written after every successful change,
 // atomically (a temporary file in the same directory, synced, then renamed
 // over the old one), readable by its owner only because it holds secret
-// keys. A state file that does not exist yet is an empty account.
+// keys. The last use of access keys, which reads record too, is written
+// with the next change. A state file that does not exist yet is an empty
+// account.
 //
 // # AWS-managed policies
 //
@@ -81,8 +86,9 @@
 //   - Authorization: requests are authenticated, never authorized. Every
 //     accepted key may call every action, and no policy is evaluated.
 //   - Eventual consistency: a change is visible to the next request.
-//   - Throttling, server errors and latency: none occur unless a fault
-//     injector is added around the request path (Server.handler).
+//   - Throttling, server errors, latency and dropped connections: none
+//     occur. Every request goes through one handler, so that a fault
+//     injector can be added around it.
 //   - STS beyond GetCallerIdentity: no AssumeRole, GetSessionToken or
 //     GetFederationToken yet, so no temporary credentials and no role last
 //     use. The credential lookup is where they would be accepted.

@@ -7,8 +7,8 @@ import (
 	"unicode/utf8"
 )
 
-// documentKind tells permission policies from trust policies, which IAM
-// validates differently.
+// documentKind distinguishes permission policies from trust policies,
+// which IAM validates differently.
 type documentKind int
 
 const (

@@ -6,7 +6,7 @@ import (
 	"strings"
 )
 
-// apiError is an error answered to the client with IAM's code and HTTP
+// apiError is an error sent to the client with IAM's code and HTTP
 // status. Handlers return it for every failure that IAM would report;
 // any other error is a fault of the sandbox and becomes ServiceFailure.
 type apiError struct {

@@ -12,11 +12,14 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/iam/types"
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
+
+	"github.com/iamsync/iamsync/internal/testenv"
 )
 
-// dumpDir holds public GetAccountAuthorizationDetails dumps shared by the
-// project's tests, relative to this package's directory.
-const dumpDir = "../../../shared/data/authdetails"
+// dumpDir returns the folder of public GetAccountAuthorizationDetails dumps
+// shared by the project's tests, found beside the checkout (see
+// internal/testenv); tests skip without it.
+func dumpDir(t testing.TB) string { return testenv.SharedData(t, "authdetails") }
 
 // ignoreSDKInternals lets cmp compare the SDK's output types.
 var ignoreSDKInternals = cmp.Options{cmpopts.IgnoreFields(iam.GetAccountAuthorizationDetailsOutput{}, "ResultMetadata"), cmpopts.IgnoreUnexported(
@@ -34,8 +37,8 @@ type dumpCounts struct {
 }
 
 // countDump counts a dump as IAM would return it: AWS-managed policies only
-// while something attaches them or uses them as a boundary, whatever the
-// dump's own AttachmentCount says.
+// while something attaches them or uses them as a boundary, regardless of
+// the dump's own AttachmentCount.
 func countDump(t *testing.T, path string) (dumpCounts, map[string]string) {
 	t.Helper()
 	var d struct {
@@ -44,6 +47,8 @@ func countDump(t *testing.T, path string) (dumpCounts, map[string]string) {
 	if err := json.Unmarshal(must(os.ReadFile(path))(t), &d); err != nil {
 		t.Fatal(err)
 	}
+
+	// Count the users, groups and roles, and note the policies they use.
 	var c dumpCounts
 	used := map[string]bool{}
 	docs := map[string]string{} // policy ARN and version -> canonical JSON of the document
@@ -65,6 +70,8 @@ func countDump(t *testing.T, path string) (dumpCounts, map[string]string) {
 	entities(d.GroupDetailList, "GroupPolicyList")
 	entities(d.RoleDetailList, "RolePolicyList")
 	c.Users, c.Groups, c.Roles = len(d.UserDetailList), len(d.GroupDetailList), len(d.RoleDetailList)
+
+	// Count the roles' instance profiles, tags and last use.
 	profiles := map[string]bool{}
 	for _, r := range d.RoleDetailList {
 		for _, ip := range asList(r["InstanceProfileList"]) {
@@ -78,6 +85,8 @@ func countDump(t *testing.T, path string) (dumpCounts, map[string]string) {
 		}
 	}
 	c.InstanceProfiles = len(profiles)
+
+	// Count the policies that IAM would list, with their documents.
 	for _, p := range d.Policies {
 		arn := p["Arn"].(string)
 		switch {
@@ -186,9 +195,9 @@ func countDetails(t *testing.T, out *iam.GetAccountAuthorizationDetailsOutput) (
 // TestDumpsLoadAndReadBack loads each public dump as the state file and
 // reads it back through GetAccountAuthorizationDetails, a few items a page.
 func TestDumpsLoadAndReadBack(t *testing.T) {
-	paths, err := filepath.Glob(filepath.Join(dumpDir, "*.json"))
+	paths, err := filepath.Glob(filepath.Join(dumpDir(t), "*.json"))
 	if err != nil || len(paths) == 0 {
-		t.Fatalf("no dumps in %s: %v", dumpDir, err)
+		t.Fatalf("no dumps in %s: %v", dumpDir(t), err)
 	}
 	for _, path := range paths {
 		t.Run(filepath.Base(path), func(t *testing.T) {
@@ -214,7 +223,7 @@ func TestDumpsLoadAndReadBack(t *testing.T) {
 }
 
 func TestDumpKeepsItsAccount(t *testing.T) {
-	f := newFixture(t, Options{StatePath: filepath.Join(dumpDir, "salesforce-cloudsplaining-example-2023.json"), AccountID: DefaultAccountID})
+	f := newFixture(t, Options{StatePath: filepath.Join(dumpDir(t), "salesforce-cloudsplaining-example-2023.json"), AccountID: DefaultAccountID})
 	if got := f.srv.AccountID(); got != "200611803367" {
 		t.Errorf("account = %s, want the dump's 200611803367", got)
 	}
@@ -227,7 +236,7 @@ func TestDumpKeepsItsAccount(t *testing.T) {
 }
 
 func TestAuthorizationDetailsFilters(t *testing.T) {
-	f := newFixture(t, Options{StatePath: filepath.Join(dumpDir, "salesforce-cloudsplaining-example-authz-details.json")})
+	f := newFixture(t, Options{StatePath: filepath.Join(dumpDir(t), "salesforce-cloudsplaining-example-authz-details.json")})
 	tests := map[string]struct {
 		filter                                []types.EntityType
 		users, groups, roles, local, awsCount int

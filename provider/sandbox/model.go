@@ -66,8 +66,9 @@ type inlinePolicy struct {
 	document string
 }
 
-// policySet is what a user, group or role holds: inline policies, kept
-// sorted by name, and attached managed policies in attachment order.
+// policySet is the set of policies of a user, group or role: inline
+// policies, kept sorted by name, and attached managed policies in
+// attachment order.
 type policySet struct {
 	inline   []inlinePolicy
 	attached []*managedPolicy

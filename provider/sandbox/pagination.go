@@ -45,7 +45,7 @@ func (c *call) pageRequest() pageRequest {
 	return p
 }
 
-// paginate returns the page of items that p asks for. Items must be sorted
+// paginate returns the page of items that p requests. Items must be sorted
 // by the key that keyOf returns, ascending and unique; the marker holds the
 // key of the first item of the next page, so a page stays correct when
 // items before it are deleted between requests.

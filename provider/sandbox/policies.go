@@ -51,10 +51,17 @@ func (s *Server) findPolicy(a *account, arn string, materialise bool) *managedPo
 }
 
 func policyFromCatalogue(cp *cataloguePolicy) *managedPolicy {
+	p := catalogueListing(cp)
+	p.versions = []*policyVersion{{id: cp.defaultVersion, document: cp.documentText(), created: cp.updated}}
+	return p
+}
+
+// catalogueListing returns a catalogue policy without its versions, as
+// ListPolicies shows it.
+func catalogueListing(cp *cataloguePolicy) *managedPolicy {
 	return &managedPolicy{
 		name: cp.name, path: cp.path, arn: cp.arn, id: stableID(prefixPolicy, cp.arn), awsManaged: true,
 		created: cp.created, updated: cp.updated, defaultVersion: cp.defaultVersion,
-		versions: []*policyVersion{{id: cp.defaultVersion, document: cp.document, created: cp.updated}},
 	}
 }
 
@@ -184,7 +191,7 @@ type listPoliciesResult struct {
 }
 
 // listPolicies lists managed policies: AWS-managed ones, the account's
-// own, or both, as Scope asks.
+// own, or both, as the Scope parameter selects.
 func listPolicies(c *call) (any, error) {
 	scope := c.enum("Scope", "All", "AWS", "Local")
 	onlyAttached, _ := c.boolParam("OnlyAttached")
@@ -232,7 +239,7 @@ func (s *Server) allPolicies(a *account) []*managedPolicy {
 	}
 	for _, arn := range s.catalogue.arns {
 		if a.policies[arn] == nil && !s.catalogue.retired[arn] {
-			policies = append(policies, policyFromCatalogue(s.catalogue.policies[arn]))
+			policies = append(policies, catalogueListing(s.catalogue.policies[arn]))
 		}
 	}
 	slices.SortFunc(policies, comparePolicies)

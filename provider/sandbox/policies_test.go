@@ -11,11 +11,14 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/iam"
 	"github.com/aws/aws-sdk-go-v2/service/iam/types"
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/iamsync/iamsync/internal/testenv"
 )
 
-// cataloguePath is the snapshot of AWS-managed policies shared by the
-// project's tests, relative to this package's directory.
-const cataloguePath = "../../../shared/data/aws-managed-policies.json"
+// cataloguePath returns the snapshot of AWS-managed policies shared by the
+// project's tests, found beside the checkout (see internal/testenv); tests
+// skip without it.
+func cataloguePath(t testing.TB) string { return testenv.ManagedPolicyCatalogue(t) }
 
 func TestPolicyVersions(t *testing.T) {
 	f := newFixture(t, Options{})
@@ -143,7 +146,7 @@ func TestAWSManagedPoliciesWithoutCatalogue(t *testing.T) {
 }
 
 func TestAWSManagedPoliciesWithCatalogue(t *testing.T) {
-	f := newFixture(t, Options{CataloguePath: cataloguePath})
+	f := newFixture(t, Options{CataloguePath: cataloguePath(t)})
 	ctx := t.Context()
 	ok(f.iam.CreateRole(ctx, &iam.CreateRoleInput{RoleName: aws.String("r"), AssumeRolePolicyDocument: aws.String(trustEC2Document)}))(t)
 
@@ -191,7 +194,7 @@ func TestAWSManagedPoliciesWithCatalogue(t *testing.T) {
 func catalogueSize(t *testing.T) int {
 	t.Helper()
 	var f catalogueFile
-	if err := json.Unmarshal(must(os.ReadFile(cataloguePath))(t), &f); err != nil {
+	if err := json.Unmarshal(must(os.ReadFile(cataloguePath(t)))(t), &f); err != nil {
 		t.Fatal(err)
 	}
 	return len(f.Policies)
@@ -200,7 +203,7 @@ func catalogueSize(t *testing.T) int {
 func firstRetiredPolicy(t *testing.T) string {
 	t.Helper()
 	var f catalogueFile
-	if err := json.Unmarshal(must(os.ReadFile(cataloguePath))(t), &f); err != nil {
+	if err := json.Unmarshal(must(os.ReadFile(cataloguePath(t)))(t), &f); err != nil {
 		t.Fatal(err)
 	}
 	if len(f.Source.ExcludedRetired) == 0 {

@@ -13,7 +13,7 @@ const (
 )
 
 // roleXML is IAM's Role shape. Which fields are present depends on the
-// action, as roleView tells.
+// action, as roleView selects.
 type roleXML struct {
 	Path                     string
 	RoleName                 string
@@ -142,6 +142,9 @@ func createServiceLinkedRole(c *call) (any, error) {
 	if !ok || label == "" || strings.Contains(label, ".") {
 		return nil, errInvalidInput("Invalid service name %s: it must be of the form <service>.amazonaws.com.", service)
 	}
+	// NOTE: AWS names each service's role its own way, such as
+	// AWSServiceRoleForElasticBeanstalk; the sandbox only capitalises the
+	// service's first letter.
 	name := "AWSServiceRoleFor" + strings.ToUpper(label[:1]) + label[1:]
 	if suffix != "" {
 		name += "_" + suffix

@@ -23,6 +23,8 @@ func TestRoleLifecycle(t *testing.T) {
 	if id := aws.ToString(created.Role.RoleId); !strings.HasPrefix(id, "AROA") {
 		t.Errorf("RoleId = %s, want an AROA id", id)
 	}
+	_, err := f.iam.CreateRole(ctx, &iam.CreateRoleInput{RoleName: aws.String("APP"), AssumeRolePolicyDocument: aws.String(trustEC2Document)})
+	wantError(t, err, "EntityAlreadyExists", 409, "Role with name app already exists.")
 
 	// GetRole has everything, the trust policy URL-encoded.
 	got := must(f.iam.GetRole(ctx, &iam.GetRoleInput{RoleName: aws.String("APP")}))(t)
@@ -61,7 +63,7 @@ func TestRoleLifecycle(t *testing.T) {
 	}
 
 	ok(f.iam.DeleteRole(ctx, &iam.DeleteRoleInput{RoleName: aws.String("app")}))(t)
-	_, err := f.iam.GetRole(ctx, &iam.GetRoleInput{RoleName: aws.String("app")})
+	_, err = f.iam.GetRole(ctx, &iam.GetRoleInput{RoleName: aws.String("app")})
 	wantError(t, err, "NoSuchEntity", 404, "The role with name app cannot be found.")
 }
 

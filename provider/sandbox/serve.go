@@ -40,7 +40,7 @@ type request struct {
 	now     time.Time
 }
 
-// serveAPI is the request path: read, authenticate, dispatch, answer.
+// serveAPI is the request path: read, authenticate, dispatch, respond.
 func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) {
 	start := time.Now()
 	req := &request{id: newRequestID()}
@@ -78,7 +78,7 @@ func (s *Server) handle(r *http.Request, req *request) (any, error) {
 	defer s.mu.Unlock()
 	req.now = s.now().UTC()
 
-	// Authenticate, which also tells IAM from STS by the credential scope.
+	// Authenticate, which also selects IAM or STS by the credential scope.
 	if err := s.authenticate(r, body, req); err != nil {
 		return nil, err
 	}
@@ -162,8 +162,8 @@ func writeResult(w http.ResponseWriter, req *request, result any) {
 		err = enc.Flush()
 	}
 	if err != nil {
-		// Every result type is a plain struct, so encoding cannot fail
-		// unless the code is wrong.
+		// Result types are plain structs of strings, numbers and
+		// lists, so a failure here is a bug of the sandbox.
 		panic(fmt.Sprintf("encode %s result: %v", req.action, err))
 	}
 	writeBody(w, req.id, http.StatusOK, buf.Bytes())

@@ -1,25 +1,28 @@
 package sandbox
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"log/slog"
 	"maps"
 	"net"
 	"net/http"
+	"regexp"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
 // Default values of Options. The key pair is the example pair of the AWS
-// documentation, so that nobody mistakes it for a real credential.
+// documentation, so that it cannot be mistaken for a real credential.
 const (
 	DefaultAccountID       = "123456789012"
 	DefaultAccessKeyID     = "AKIAIOSFODNN7EXAMPLE"
 	DefaultSecretAccessKey = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"
 	defaultListenAddress   = "127.0.0.1:0"
 )
+
+var accountIDPattern = regexp.MustCompile(`^\d{12}$`)
 
 // Options configure a Server. The zero value is usable: every empty field
 // takes its default.
@@ -87,6 +90,9 @@ type Server struct {
 
 	httpServer *http.Server
 	listener   net.Listener
+	// inFlight counts requests being served, so that Close can let them
+	// finish without waiting for idle client connections.
+	inFlight atomic.Int64
 }
 
 // New returns a Server for opts, with the account loaded from
@@ -105,7 +111,10 @@ func New(opts Options) (*Server, error) {
 		s.log = slog.New(slog.DiscardHandler)
 	}
 
-	// Apply the quota overrides.
+	// Check the account id and apply the quota overrides.
+	if opts.AccountID != "" && !accountIDPattern.MatchString(opts.AccountID) {
+		return nil, fmt.Errorf("new sandbox: account id %q is not 12 digits", opts.AccountID)
+	}
 	q, err := newQuotas(opts.Quotas)
 	if err != nil {
 		return nil, fmt.Errorf("new sandbox: %w", err)
@@ -128,6 +137,8 @@ func New(opts Options) (*Server, error) {
 
 // ServeHTTP serves one IAM or STS request.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	s.inFlight.Add(1)
+	defer s.inFlight.Add(-1)
 	s.handler.ServeHTTP(w, r)
 }
 
@@ -161,12 +172,26 @@ func (s *Server) Close() error {
 	if s.httpServer == nil {
 		return nil
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-	defer cancel()
-	err := s.httpServer.Shutdown(ctx)
+
+	// Stop taking new connections and let the requests being served finish.
+	// http.Server.Shutdown would also wait up to five seconds for client
+	// connections that were opened but never used, which an SDK client
+	// keeps in its pool, so the connections are closed directly instead.
+	s.httpServer.SetKeepAlivesEnabled(false)
+	err := s.listener.Close()
+	for deadline := time.Now().Add(5 * time.Second); s.inFlight.Load() > 0; {
+		if time.Now().After(deadline) {
+			s.log.Warn("sandbox stopped with requests still running")
+			break
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	if closeErr := s.httpServer.Close(); err == nil {
+		err = closeErr
+	}
 	s.httpServer = nil
 	s.log.Info("sandbox stopped")
-	if err != nil {
+	if err != nil && !errors.Is(err, net.ErrClosed) {
 		return fmt.Errorf("close sandbox: %w", err)
 	}
 	return nil

@@ -20,7 +20,7 @@ type service struct {
 // action is one API operation.
 type action struct {
 	handle func(c *call) (any, error)
-	// writes tells whether the action may change the account, which makes
+	// writes is set when the action may change the account, which makes
 	// it count in WriteCalls and saves the state file after it succeeds.
 	writes bool
 }

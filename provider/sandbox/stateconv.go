@@ -324,7 +324,7 @@ func (l *stateLoader) loadInstanceProfiles(f *stateFile) error {
 		for _, pr := range r.Roles {
 			ro := l.a.roles[key(pr.RoleName)]
 			if ro == nil {
-				return fmt.Errorf("instance profile %s holds role %s, which is not in RoleDetailList", ip.name, pr.RoleName)
+				return fmt.Errorf("instance profile %s contains role %s, which is missing from RoleDetailList", ip.name, pr.RoleName)
 			}
 			if !slices.Contains(ip.roles, ro) {
 				ip.roles = append(ip.roles, ro)
@@ -389,6 +389,8 @@ func tagRecords(tags []tag) []tagRecord {
 // by name so that the file is deterministic.
 func stateFromAccount(a *account) *stateFile {
 	f := &stateFile{AccountID: a.id, AccountCreateDate: &flexTime{a.created}, AccountAliases: slices.Clone(a.aliases)}
+
+	// The lists of GetAccountAuthorizationDetails.
 	counts := a.policyUsage()
 	for _, u := range sortedUsers(a) {
 		f.UserDetailList = append(f.UserDetailList, userToRecord(a, u))
@@ -405,6 +407,8 @@ func stateFromAccount(a *account) *stateFile {
 	for _, p := range sortedPolicies(a) {
 		f.Policies = append(f.Policies, policyToRecord(p, counts[p]))
 	}
+
+	// What the sandbox adds.
 	for _, ip := range sortedInstanceProfiles(a) {
 		f.InstanceProfiles = append(f.InstanceProfiles, profileToRecord(a, ip, true))
 	}
@@ -419,6 +423,7 @@ func stateFromAccount(a *account) *stateFile {
 			MaxPasswordAge: p.maxPasswordAge, PasswordReusePrevention: p.passwordReusePrevention, HardExpiry: p.hardExpiry,
 		}
 	}
+
 	nonNil(&f.UserDetailList)
 	nonNil(&f.GroupDetailList)
 	nonNil(&f.RoleDetailList)

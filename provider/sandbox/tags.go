@@ -9,9 +9,8 @@ import (
 // maxTagsPerRequest is the most tags one request may carry.
 const maxTagsPerRequest = 50
 
-// tagsParam reads a Tags list, such as Tags.member.1.Key. foldKeys tells
-// whether keys are compared case-insensitively, as IAM does on users and
-// roles.
+// tagsParam reads a Tags list, such as Tags.member.1.Key. With foldKeys,
+// keys are compared case-insensitively, as IAM does on users and roles.
 func (c *call) tagsParam(param string, foldKeys bool) []tag {
 	members := c.structList(param)
 	if len(members) > maxTagsPerRequest {

@@ -79,7 +79,7 @@ func getUser(c *call) (any, error) {
 	return userResult{User: c.userXML(u, true)}, nil
 }
 
-// callerAsUser answers GetUser without a name. For the root identity, IAM
+// callerAsUser returns the caller for GetUser without a name. For the root identity, IAM
 // returns the account id as UserId and the root ARN, with no name or path.
 func (c *call) callerAsUser() (any, error) {
 	id := c.req.caller.identity
@@ -172,7 +172,7 @@ func deleteUser(c *call) (any, error) {
 	case len(u.attached) > 0:
 		return nil, errDeleteConflict("Cannot delete entity, must detach all policies first.")
 	case len(u.groups) > 0:
-		return nil, errDeleteConflict("Cannot delete entity, must remove users from group first.")
+		return nil, errDeleteConflict("Cannot delete entity, must remove referenced objects first.")
 	}
 	delete(c.acct.users, key(u.name))
 	return nil, nil

@@ -198,7 +198,7 @@ func TestDeleteUserConflicts(t *testing.T) {
 				ok(f.iam.CreateGroup(t.Context(), &iam.CreateGroupInput{GroupName: aws.String("g")}))(t)
 				ok(f.iam.AddUserToGroup(t.Context(), &iam.AddUserToGroupInput{GroupName: aws.String("g"), UserName: aws.String("u")}))(t)
 			},
-			message: "Cannot delete entity, must remove users from group first.",
+			message: "Cannot delete entity, must remove referenced objects first.",
 		},
 	}
 	for name, tc := range tests {

@@ -1,0 +1,249 @@
+package sandbox
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/iam"
+	"github.com/aws/aws-sdk-go-v2/service/iam/types"
+	"github.com/aws/aws-sdk-go-v2/service/sts"
+	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
+)
+
+// populate fills an account with one of everything the state file keeps.
+// It returns the access key it created.
+func populate(t *testing.T, f *fixture) types.AccessKey {
+	t.Helper()
+	ctx := t.Context()
+	c := f.iam
+	policyARN := must(c.CreatePolicy(ctx, &iam.CreatePolicyInput{PolicyName: aws.String("p"), Path: aws.String("/ci/"),
+		PolicyDocument: aws.String(allowAllDocument), Description: aws.String("desc"),
+		Tags: []types.Tag{{Key: aws.String("pk"), Value: aws.String("pv")}}}))(t).Policy.Arn
+	ok(c.CreatePolicyVersion(ctx, &iam.CreatePolicyVersionInput{PolicyArn: policyARN, PolicyDocument: aws.String("{\n \"Statement\": {\"Effect\": \"Deny\", \"Action\": \"*\", \"Resource\": \"*\"}\n}"), SetAsDefault: true}))(t)
+
+	ok(c.CreateUser(ctx, &iam.CreateUserInput{UserName: aws.String("alice"), Path: aws.String("/people/"), PermissionsBoundary: policyARN,
+		Tags: []types.Tag{{Key: aws.String("team"), Value: aws.String("ops + dev")}}}))(t)
+	key := must(c.CreateAccessKey(ctx, &iam.CreateAccessKeyInput{UserName: aws.String("alice")}))(t).AccessKey
+	ok(c.CreateLoginProfile(ctx, &iam.CreateLoginProfileInput{UserName: aws.String("alice"), Password: aws.String("Correct-Horse-1"), PasswordResetRequired: true}))(t)
+	serial := must(c.CreateVirtualMFADevice(ctx, &iam.CreateVirtualMFADeviceInput{VirtualMFADeviceName: aws.String("alice")}))(t).VirtualMFADevice.SerialNumber
+	ok(c.EnableMFADevice(ctx, &iam.EnableMFADeviceInput{UserName: aws.String("alice"), SerialNumber: serial, AuthenticationCode1: aws.String("123456"), AuthenticationCode2: aws.String("234567")}))(t)
+	ok(c.CreateVirtualMFADevice(ctx, &iam.CreateVirtualMFADeviceInput{VirtualMFADeviceName: aws.String("spare"), Tags: []types.Tag{{Key: aws.String("k"), Value: aws.String("v")}}}))(t)
+	ok(c.UploadSSHPublicKey(ctx, &iam.UploadSSHPublicKeyInput{UserName: aws.String("alice"), SSHPublicKeyBody: aws.String(testSSHKey(t))}))(t)
+	ok(c.UploadSigningCertificate(ctx, &iam.UploadSigningCertificateInput{UserName: aws.String("alice"), CertificateBody: aws.String(testCertificate(t))}))(t)
+	ok(c.CreateServiceSpecificCredential(ctx, &iam.CreateServiceSpecificCredentialInput{UserName: aws.String("alice"), ServiceName: aws.String("codecommit.amazonaws.com")}))(t)
+	ok(c.PutUserPolicy(ctx, &iam.PutUserPolicyInput{UserName: aws.String("alice"), PolicyName: aws.String("inline"),
+		PolicyDocument: aws.String(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:*","Resource":"arn:aws:s3:::a&b<c>"}]}`)}))(t)
+	ok(c.AttachUserPolicy(ctx, &iam.AttachUserPolicyInput{UserName: aws.String("alice"), PolicyArn: aws.String("arn:aws:iam::aws:policy/ReadOnlyAccess")}))(t)
+
+	ok(c.CreateGroup(ctx, &iam.CreateGroupInput{GroupName: aws.String("admins")}))(t)
+	ok(c.AddUserToGroup(ctx, &iam.AddUserToGroupInput{GroupName: aws.String("admins"), UserName: aws.String("alice")}))(t)
+	ok(c.AttachGroupPolicy(ctx, &iam.AttachGroupPolicyInput{GroupName: aws.String("admins"), PolicyArn: policyARN}))(t)
+
+	ok(c.CreateRole(ctx, &iam.CreateRoleInput{RoleName: aws.String("app"), AssumeRolePolicyDocument: aws.String(trustEC2Document),
+		Description: aws.String("the app"), MaxSessionDuration: aws.Int32(7200)}))(t)
+	ok(c.CreateInstanceProfile(ctx, &iam.CreateInstanceProfileInput{InstanceProfileName: aws.String("app"), Tags: []types.Tag{{Key: aws.String("k"), Value: aws.String("v")}}}))(t)
+	ok(c.AddRoleToInstanceProfile(ctx, &iam.AddRoleToInstanceProfileInput{InstanceProfileName: aws.String("app"), RoleName: aws.String("app")}))(t)
+	ok(c.CreateInstanceProfile(ctx, &iam.CreateInstanceProfileInput{InstanceProfileName: aws.String("empty")}))(t)
+
+	ok(c.CreateAccountAlias(ctx, &iam.CreateAccountAliasInput{AccountAlias: aws.String("acme")}))(t)
+	ok(c.UpdateAccountPasswordPolicy(ctx, &iam.UpdateAccountPasswordPolicyInput{MinimumPasswordLength: aws.Int32(12), MaxPasswordAge: aws.Int32(90)}))(t)
+	return *key
+}
+
+// snapshot reads everything that a restart must keep, through the API.
+func snapshot(t *testing.T, f *fixture) map[string]any {
+	t.Helper()
+	ctx := t.Context()
+	c := f.iam
+	alice := aws.String("alice")
+	return map[string]any{
+		"details":          readDetails(t, f, iam.GetAccountAuthorizationDetailsInput{}),
+		"roles":            must(c.ListRoles(ctx, &iam.ListRolesInput{}))(t).Roles,
+		"instanceProfiles": must(c.ListInstanceProfiles(ctx, &iam.ListInstanceProfilesInput{}))(t).InstanceProfiles,
+		"profileTags":      must(c.ListInstanceProfileTags(ctx, &iam.ListInstanceProfileTagsInput{InstanceProfileName: aws.String("app")}))(t).Tags,
+		"policyTags":       must(c.ListPolicyTags(ctx, &iam.ListPolicyTagsInput{PolicyArn: aws.String("arn:aws:iam::123456789012:policy/ci/p")}))(t).Tags,
+		"accessKeys":       must(c.ListAccessKeys(ctx, &iam.ListAccessKeysInput{UserName: alice}))(t).AccessKeyMetadata,
+		"loginProfile":     must(c.GetLoginProfile(ctx, &iam.GetLoginProfileInput{UserName: alice}))(t).LoginProfile,
+		"mfaDevices":       must(c.ListMFADevices(ctx, &iam.ListMFADevicesInput{UserName: alice}))(t).MFADevices,
+		"virtualMFA":       must(c.ListVirtualMFADevices(ctx, &iam.ListVirtualMFADevicesInput{}))(t).VirtualMFADevices,
+		"sshKeys":          must(c.ListSSHPublicKeys(ctx, &iam.ListSSHPublicKeysInput{UserName: alice}))(t).SSHPublicKeys,
+		"certificates":     must(c.ListSigningCertificates(ctx, &iam.ListSigningCertificatesInput{UserName: alice}))(t).Certificates,
+		"serviceCreds":     must(c.ListServiceSpecificCredentials(ctx, &iam.ListServiceSpecificCredentialsInput{UserName: alice}))(t).ServiceSpecificCredentials,
+		"aliases":          must(c.ListAccountAliases(ctx, &iam.ListAccountAliasesInput{}))(t).AccountAliases,
+		"passwordPolicy":   must(c.GetAccountPasswordPolicy(ctx, &iam.GetAccountPasswordPolicyInput{}))(t).PasswordPolicy,
+		"summary":          must(c.GetAccountSummary(ctx, &iam.GetAccountSummaryInput{}))(t).SummaryMap,
+	}
+}
+
+func TestStateFileSurvivesRestart(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "state.json")
+	first := newFixture(t, Options{StatePath: path})
+	key := populate(t, first)
+	before := snapshot(t, first)
+
+	second := newFixture(t, Options{StatePath: path})
+	after := snapshot(t, second)
+	exportAll := cmp.Exporter(func(reflect.Type) bool { return true })
+	if diff := cmp.Diff(before, after, exportAll, cmpopts.EquateEmpty()); diff != "" {
+		t.Errorf("account after restart (-before +after):\n%s", diff)
+	}
+
+	// The user's access key still signs requests.
+	_, asAlice := second.clients(aws.ToString(key.AccessKeyId), aws.ToString(key.SecretAccessKey))
+	me := must(asAlice.GetCallerIdentity(t.Context(), &sts.GetCallerIdentityInput{}))(t)
+	if !strings.HasSuffix(aws.ToString(me.Arn), ":user/people/alice") {
+		t.Errorf("caller after restart = %s, want alice", aws.ToString(me.Arn))
+	}
+
+	// New ids do not repeat old ones, and the new policy version follows.
+	v := must(second.iam.CreatePolicyVersion(t.Context(), &iam.CreatePolicyVersionInput{PolicyArn: aws.String("arn:aws:iam::123456789012:policy/ci/p"), PolicyDocument: aws.String(allowAllDocument)}))(t)
+	if got := aws.ToString(v.PolicyVersion.VersionId); got != "v3" {
+		t.Errorf("version after restart = %s, want v3", got)
+	}
+}
+
+func TestStateFileFormat(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "state.json")
+	f := newFixture(t, Options{StatePath: path})
+	populate(t, f)
+
+	info := must(os.Stat(path))(t)
+	if perm := info.Mode().Perm(); perm != 0o600 {
+		t.Errorf("state file mode = %o, want 600 because it holds secret keys", perm)
+	}
+	entries := must(os.ReadDir(filepath.Dir(path)))(t)
+	if len(entries) != 1 {
+		t.Errorf("state directory holds %d files, want only the state file (no temporary files left)", len(entries))
+	}
+
+	var raw map[string]json.RawMessage
+	data := must(os.ReadFile(path))(t)
+	if err := json.Unmarshal(data, &raw); err != nil {
+		t.Fatalf("state file is not JSON: %v", err)
+	}
+	for _, k := range []string{"UserDetailList", "GroupDetailList", "RoleDetailList", "Policies", "AccountId", "AccountAliases", "PasswordPolicy", "InstanceProfiles", "VirtualMFADevices"} {
+		if _, ok := raw[k]; !ok {
+			t.Errorf("state file lacks key %s", k)
+		}
+	}
+
+	// A compact document is written as an object; one with white space is
+	// written URL-encoded, so that its text survives exactly.
+	text := string(data)
+	if !strings.Contains(text, `"PolicyDocument": {`) {
+		t.Errorf("compact inline policy is not written as a JSON object")
+	}
+	if !strings.Contains(text, `"%7B%0A%20%22Statement%22`) {
+		t.Errorf("document with white space is not written URL-encoded")
+	}
+	if !strings.Contains(text, `"arn:aws:s3:::a&b<c>"`) {
+		t.Errorf("document is HTML-escaped in the state file")
+	}
+}
+
+// TestStateFileIsReplacedAtomically reads the file while writes happen:
+// every read must see a whole JSON document.
+func TestStateFileIsReplacedAtomically(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "state.json")
+	f := newFixture(t, Options{StatePath: path})
+	ok(f.iam.CreateGroup(t.Context(), &iam.CreateGroupInput{GroupName: aws.String("g")}))(t)
+
+	done := make(chan struct{})
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		for i := 0; i < 40; i++ {
+			name := aws.String("u" + strings.Repeat("x", i))
+			if _, err := f.iam.CreateUser(t.Context(), &iam.CreateUserInput{UserName: name}); err != nil {
+				t.Errorf("CreateUser: %v", err)
+			}
+		}
+		close(done)
+	}()
+	reads := 0
+	for {
+		select {
+		case <-done:
+			wg.Wait()
+			if reads == 0 {
+				t.Errorf("read the state file 0 times during the writes")
+			}
+			return
+		default:
+		}
+		data, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatalf("read state file: %v", err)
+		}
+		if !json.Valid(data) {
+			t.Fatalf("state file is not whole JSON while written (%d bytes)", len(data))
+		}
+		reads++
+	}
+}
+
+func TestStateFileErrors(t *testing.T) {
+	dir := t.TempDir()
+
+	// A file that does not exist yet is an empty account.
+	f := newFixture(t, Options{StatePath: filepath.Join(dir, "new.json")})
+	if users := must(f.iam.ListUsers(t.Context(), &iam.ListUsersInput{}))(t).Users; len(users) != 0 {
+		t.Errorf("new account has %d users", len(users))
+	}
+
+	// A malformed file is an error of New, naming the file.
+	bad := filepath.Join(dir, "bad.json")
+	if err := os.WriteFile(bad, []byte(`{"UserDetailList": [`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := New(Options{StatePath: bad}); err == nil || !strings.Contains(err.Error(), bad) {
+		t.Errorf("New with a malformed state file = %v, want an error naming it", err)
+	}
+
+	// A reference to a policy that is nowhere is an error.
+	dangling := filepath.Join(dir, "dangling.json")
+	doc := `{"UserDetailList":[{"UserName":"u","UserId":"AIDAX","Path":"/","CreateDate":"2023-03-09 10:41:45+00:00",
+		"AttachedManagedPolicies":[{"PolicyName":"gone","PolicyArn":"arn:aws:iam::123456789012:policy/gone"}]}]}`
+	if err := os.WriteFile(dangling, []byte(doc), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := New(Options{StatePath: dangling}); err == nil || !strings.Contains(err.Error(), "policy/gone") {
+		t.Errorf("New with a dangling attachment = %v, want an error naming the policy", err)
+	}
+
+	// A state file that cannot be written makes the write ServiceFailure.
+	unwritable := newFixture(t, Options{StatePath: filepath.Join(dir, "missing-dir", "state.json")})
+	_, err := unwritable.iam.CreateUser(t.Context(), &iam.CreateUserInput{UserName: aws.String("u")})
+	wantError(t, err, "ServiceFailure", 500, "")
+}
+
+func TestParseFlexTime(t *testing.T) {
+	tests := map[string]string{
+		"2023-03-09 10:41:45+00:00":   "2023-03-09T10:41:45Z",
+		"2023-01-11T11:56:48+00:00":   "2023-01-11T11:56:48Z",
+		"2015-02-06T18:39:46.000Z":    "2015-02-06T18:39:46Z",
+		"2019-12-18 19:10:08.5+01:00": "2019-12-18T18:10:08Z",
+	}
+	for in, want := range tests {
+		t.Run(in, func(t *testing.T) {
+			got, err := parseFlexTime(in)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if s := got.Format("2006-01-02T15:04:05Z"); s != want {
+				t.Errorf("parseFlexTime(%q) = %s, want %s", in, s, want)
+			}
+		})
+	}
+	if _, err := parseFlexTime("yesterday"); err == nil {
+		t.Errorf("parseFlexTime(yesterday) = no error")
+	}
+}
