@@ -2,25 +2,135 @@ package main
 
 import (
 	"encoding/json"
+	"fmt"
 	"io"
 	"path/filepath"
 	"sort"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/hashicorp/hcl/v2"
+	"github.com/mitchellh/go-wordwrap"
 )
 
 // diagnosticsFormatVersion is the version of the JSON shape of diagnostics.
 const diagnosticsFormatVersion = "1.0"
 
-// writeDiagnostics prints diagnostics for humans, each with a snippet of the
-// source and a caret under the range, the way Terraform prints them.
+// writeDiagnostics prints diagnostics for humans, the way Terraform prints
+// them: the severity and summary, where the problem is, the source lines
+// with a caret under the range, and the detail.
 func writeDiagnostics(w io.Writer, diags hcl.Diagnostics, files map[string]*hcl.File, color bool) error {
-	if len(diags) == 0 {
-		return nil
+	for _, d := range sortDiagnostics(diags) {
+		if err := writeDiagnostic(w, d, files, color); err != nil {
+			return err
+		}
 	}
-	printer := hcl.NewDiagnosticTextWriter(w, files, 100, color)
-	return printer.WriteDiagnostics(sortDiagnostics(diags))
+	return nil
+}
+
+// ANSI escapes used when colour is on.
+const (
+	ansiReset     = "\x1b[0m"
+	ansiBold      = "\x1b[1m"
+	ansiRed       = "\x1b[31m"
+	ansiYellow    = "\x1b[33m"
+	ansiUnderline = "\x1b[4m"
+)
+
+// snippetWidth is where detail text is wrapped.
+const snippetWidth = 100
+
+func writeDiagnostic(w io.Writer, d *hcl.Diagnostic, files map[string]*hcl.File, color bool) error {
+	var b strings.Builder
+
+	// The heading: severity and summary.
+	label, paint := "Error", ansiRed
+	if d.Severity != hcl.DiagError {
+		label, paint = "Warning", ansiYellow
+	}
+	if color {
+		fmt.Fprintf(&b, "%s%s%s: %s%s\n", ansiBold, paint, label, d.Summary, ansiReset)
+	} else {
+		fmt.Fprintf(&b, "%s: %s\n", label, d.Summary)
+	}
+
+	// Where: the file, the line, the enclosing block and the source lines.
+	if d.Subject != nil {
+		b.WriteString("\n")
+		writeSnippet(&b, *d.Subject, files[d.Subject.Filename], color)
+	}
+
+	// What to do: the detail, wrapped.
+	if d.Detail != "" {
+		b.WriteString("\n")
+		b.WriteString(wordwrap.WrapString(d.Detail, snippetWidth))
+		b.WriteString("\n")
+	}
+	b.WriteString("\n")
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+// writeSnippet prints "on FILE line N, in BLOCK:", the lines of rng with
+// their numbers, and carets under the part of the first line that rng
+// covers. Lines are printed only when the file's source is known.
+func writeSnippet(b *strings.Builder, rng hcl.Range, file *hcl.File, color bool) {
+	context := ""
+	if file != nil {
+		if nav, ok := file.Nav.(interface{ ContextString(int) string }); ok {
+			if c := nav.ContextString(rng.Start.Byte); c != "" {
+				context = ", in " + c
+			}
+		}
+	}
+	fmt.Fprintf(b, "  on %s line %d%s:\n", rng.Filename, rng.Start.Line, context)
+	if file == nil || len(file.Bytes) == 0 {
+		return
+	}
+
+	lines := strings.Split(string(file.Bytes), "\n")
+	last := rng.End.Line
+	if last < rng.Start.Line {
+		last = rng.Start.Line
+	}
+	if last > rng.Start.Line+2 {
+		last = rng.Start.Line + 2 // a long range shows its first three lines
+	}
+	for n := rng.Start.Line; n <= last && n <= len(lines); n++ {
+		line := strings.TrimRight(lines[n-1], "\r")
+		fmt.Fprintf(b, "%4d: %s\n", n, line)
+		if n != rng.Start.Line {
+			continue
+		}
+		start, end := caretSpan(line, rng)
+		if color {
+			fmt.Fprintf(b, "      %s%s%s%s\n", strings.Repeat(" ", start), ansiBold, strings.Repeat("^", end-start), ansiReset)
+		} else {
+			fmt.Fprintf(b, "      %s%s\n", strings.Repeat(" ", start), strings.Repeat("^", end-start))
+		}
+	}
+}
+
+// caretSpan returns the columns, counted in characters from zero, that the
+// carets under line cover: from the range's start to its end on the same
+// line, or to the end of the line, and at least one character.
+func caretSpan(line string, rng hcl.Range) (start, end int) {
+	width := utf8.RuneCountInString(line)
+	start = rng.Start.Column - 1
+	end = width
+	if rng.End.Line == rng.Start.Line {
+		end = rng.End.Column - 1
+	}
+	if start > width {
+		start = width
+	}
+	if end > width {
+		end = width
+	}
+	if end <= start {
+		end = start + 1
+	}
+	return start, end
 }
 
 // sortDiagnostics orders diagnostics by file and position, errors of the
