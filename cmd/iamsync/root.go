@@ -101,6 +101,7 @@ live account, apply makes the account match.`,
 		newFmtCommand(std, global),
 		newPlanCommand(std, global),
 		newApplyCommand(std, global),
+		newImportCommand(std, global),
 		newSandboxCommand(std, global),
 	)
 	return root

@@ -156,9 +156,11 @@ func (s *Server) Start(addr string) (endpoint string, err error) {
 		return "", fmt.Errorf("start sandbox: %w", err)
 	}
 	s.listener = l
-	s.httpServer = &http.Server{Handler: s, ReadHeaderTimeout: 10 * time.Second}
+	srv := &http.Server{Handler: s, ReadHeaderTimeout: 10 * time.Second}
+	s.httpServer = srv
 	go func() {
-		if err := s.httpServer.Serve(l); err != nil && !errors.Is(err, http.ErrServerClosed) {
+		// srv, not s.httpServer, which Close sets to nil while Serve returns.
+		if err := srv.Serve(l); err != nil && !errors.Is(err, http.ErrServerClosed) {
 			s.log.Error("sandbox server stopped", logKeyError, err)
 		}
 	}()
