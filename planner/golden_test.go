@@ -25,8 +25,10 @@ var update = flag.Bool("update", false, "rewrite the want files of the golden ca
 //
 //	desired.hcl  the configuration (more .hcl files may follow)
 //	live.json    the account, in the form liveJSON describes
+//	targets      addresses for Options.Targets, one a line (optional)
 //	want.plan    the text rendering, then the diagnostics
 //	want.json    the JSON rendering (optional)
+//	want.md      the Markdown rendering (optional)
 const goldenDir = "../testdata/plan"
 
 // Fixed inputs of every golden case.
@@ -59,17 +61,21 @@ func runGolden(t *testing.T, file string) {
 
 	plan, diags := planArchive(t, archive)
 	gotText := renderGoldenText(t, plan, diags)
-	var gotJSON bytes.Buffer
-	if plan != nil {
-		if err := RenderJSON(&gotJSON, plan); err != nil {
-			t.Fatal(err)
-		}
+	var gotJSON, gotMarkdown bytes.Buffer
+	if err := RenderJSON(&gotJSON, plan); err != nil {
+		t.Fatal(err)
+	}
+	if err := RenderMarkdown(&gotMarkdown, plan, MarkdownOptions{}); err != nil {
+		t.Fatal(err)
 	}
 
 	if *update {
 		setFile(archive, "want.plan", gotText)
 		if hasFile(archive, "want.json") {
 			setFile(archive, "want.json", gotJSON.String())
+		}
+		if hasFile(archive, "want.md") {
+			setFile(archive, "want.md", gotMarkdown.String())
 		}
 		if err := os.WriteFile(file, txtar.Format(archive), 0o644); err != nil {
 			t.Fatal(err)
@@ -89,6 +95,11 @@ func runGolden(t *testing.T, file string) {
 			t.Errorf("JSON plan mismatch (-want +got):\n%s", diff)
 		}
 	}
+	if want, ok := fileOf(archive, "want.md"); ok {
+		if diff := cmp.Diff(want, gotMarkdown.String()); diff != "" {
+			t.Errorf("Markdown plan mismatch (-want +got):\n%s", diff)
+		}
+	}
 }
 
 // planArchive loads the configuration and the state of a golden case and
@@ -97,10 +108,13 @@ func planArchive(t *testing.T, archive *txtar.Archive) (*Plan, hcl.Diagnostics) 
 	t.Helper()
 	dir := t.TempDir()
 	var live []byte
+	var targets []string
 	for _, f := range archive.Files {
 		switch {
 		case f.Name == "live.json":
 			live = f.Data
+		case f.Name == "targets":
+			targets = strings.Fields(string(f.Data))
 		case strings.HasPrefix(f.Name, "want."):
 		default:
 			if err := os.WriteFile(filepath.Join(dir, f.Name), f.Data, 0o644); err != nil {
@@ -120,7 +134,7 @@ func planArchive(t *testing.T, archive *txtar.Archive) (*Plan, hcl.Diagnostics) 
 	if diags.HasErrors() {
 		t.Fatalf("configuration does not load:\n%s", formatDiags(diags, dir))
 	}
-	plan, planDiags := Make(cfg, state, Options{Now: testNow})
+	plan, planDiags := Make(cfg, state, Options{Now: testNow, Targets: targets})
 	diags = append(diags, planDiags...)
 
 	// Declaration ranges name files in the temporary directory.

@@ -323,6 +323,13 @@ func (p *planner) planBoundary(o *owner) {
 	case o.e.fate == fateReplace:
 		c = p.ownedChange(o, TypeBoundary, "", Replace)
 		c.Reason, c.Cause = ReasonParentReplaced, o.e.addr
+	case p.movedPolicy(live, declared) != nil:
+		// The new boundary is the live one under the new path. IAM keeps
+		// one policy per name, so the new policy is created only after the
+		// old one is deleted, which needs the old boundary gone first: a
+		// Put with the new ARN cannot come before the delete.
+		c = p.ownedChange(o, TypeBoundary, "", Replace)
+		c.Reason, c.Cause = ReasonParentReplaced, p.movedPolicy(live, declared).addr
 	default:
 		c = p.ownedChange(o, TypeBoundary, "", Update)
 	}
@@ -334,6 +341,16 @@ func (p *planner) planBoundary(o *owner) {
 		c.DeclRange = rangePtr(o.boundaryRange)
 	}
 	p.add(c)
+}
+
+// movedPolicy returns the policy whose live ARN is from and whose declared
+// ARN is to, when the plan replaces it because its path changes; else nil.
+func (p *planner) movedPolicy(from, to string) *policyPair {
+	pp := p.policyByLive[fold(from)]
+	if pp == nil || pp.fate != fateReplace || pp.sameARN() || !strings.EqualFold(pp.arn, to) {
+		return nil
+	}
+	return pp
 }
 
 // ownedChange returns a change of something an owner holds, without its

@@ -79,6 +79,10 @@ type Plan struct {
 	Changes []*Change
 	// CreatedAt is the time the plan was made, which expiry checks used.
 	CreatedAt time.Time
+	// Targets lists the addresses the plan was limited to, as Options.Targets
+	// gave them. A plan with targets is partial: it leaves out the changes
+	// that the targets do not need.
+	Targets []string
 }
 
 // Change is one planned change to one object.
@@ -153,7 +157,58 @@ type Change struct {
 	// DeclRange is where the configuration declares the object, nil for
 	// objects that exist only in the account.
 	DeclRange *hcl.Range
+
+	// Dependents lists, for a replaced role, policy or instance profile,
+	// what in the account names the entity and what the replacement does
+	// to it: its blast radius. It is empty for other changes.
+	Dependents []Dependent
 }
+
+// Dependent is an object in the account that names an entity the plan
+// replaces.
+type Dependent struct {
+	// Address is the object that holds the reference: the user, group or
+	// role that attaches a policy or uses it as a boundary, the instance
+	// profile that holds a role, or the role whose trust policy names it.
+	Address string
+	Kind    DependentKind
+	Effect  Effect
+	// Change is the address of the planned change that removes or restores
+	// the reference, empty when no change does.
+	Change string
+}
+
+// DependentKind is the way a dependent names the replaced entity.
+type DependentKind string
+
+const (
+	// DependentAttachment attaches the replaced policy.
+	DependentAttachment DependentKind = "policy_attachment"
+	// DependentBoundary uses the replaced policy as permissions boundary.
+	DependentBoundary DependentKind = "permissions_boundary"
+	// DependentInstanceProfile holds the replaced role.
+	DependentInstanceProfile DependentKind = "instance_profile"
+	// DependentTrustPolicy is a role whose trust policy names the replaced
+	// role as a principal.
+	DependentTrustPolicy DependentKind = "trust_policy"
+)
+
+// Effect is what a replacement does to a dependent.
+type Effect string
+
+const (
+	// EffectRestored: the reference is removed before the delete and made
+	// again after the create.
+	EffectRestored Effect = "restored"
+	// EffectRemoved: the reference is removed before the delete and not
+	// made again, because the configuration does not keep it or the
+	// entity's ARN changes.
+	EffectRemoved Effect = "removed"
+	// EffectDangling: when the entity is deleted, IAM replaces its ARN in
+	// the policy with the old entity's unique id, and creating the entity
+	// again does not restore the reference.
+	EffectDangling Effect = "dangling"
+)
 
 // Attr is one attribute's old and new value.
 type Attr struct {

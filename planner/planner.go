@@ -18,6 +18,11 @@ type Options struct {
 	// Now is the time that expires_at values are compared with. The plan
 	// records it as CreatedAt.
 	Now time.Time
+
+	// Targets limits the plan to these addresses and what they need, as
+	// Terraform's -target does; the package documentation states the rules.
+	// Empty plans everything.
+	Targets []string
 }
 
 // Make compares the desired configuration with the live state of the account
@@ -55,14 +60,23 @@ func Make(desired *spec.Config, live *provider.State, opts Options) (*Plan, hcl.
 	p.checkTrustPrincipals()
 	p.checkQuotas()
 
+	// Record what each replacement does to what names the entity, limit
+	// the plan to its targets, and check what is left against the
+	// lifecycle blocks.
+	p.findDependents()
+	p.limitToTargets()
+	p.checkPreventDestroy()
+
 	return p.result(), p.diags
 }
 
 // planner holds the inputs and the results of one Make call.
 type planner struct {
-	cfg       *spec.Config
-	live      *provider.State
-	now       time.Time
+	cfg  *spec.Config
+	live *provider.State
+	now  time.Time
+	// targets are the parsed Options.Targets.
+	targets   []string
 	partition string
 	accountID string
 	// quotas are the account's, from the summary, or IAM's defaults.
@@ -114,6 +128,7 @@ func newPlanner(desired *spec.Config, live *provider.State, opts Options) *plann
 		changes:      map[string]*Change{},
 	}
 	p.indexPolicyUses()
+	p.targets = p.parseTargets(opts.Targets)
 	return p
 }
 
@@ -186,7 +201,7 @@ func (p *planner) add(c *Change) {
 
 // result returns the plan with its changes sorted by address.
 func (p *planner) result() *Plan {
-	plan := &Plan{AccountID: p.accountID, CreatedAt: p.now}
+	plan := &Plan{AccountID: p.accountID, CreatedAt: p.now, Targets: p.targets}
 	for _, c := range p.changes {
 		plan.Changes = append(plan.Changes, c)
 	}

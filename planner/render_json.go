@@ -5,18 +5,22 @@ import (
 	"fmt"
 	"io"
 	"time"
+
+	"github.com/iamsync/iamsync/policydoc"
 )
 
 // JSONFormatVersion is the version of the JSON plan format that RenderJSON
 // writes. Its minor number grows when fields are added, its major number when
-// a field changes meaning or goes away. docs/plan-json.md describes it.
-const JSONFormatVersion = "1.0"
+// a field changes meaning or goes away. docs/plan-json.md describes it, and
+// docs/plan.schema.json is its JSON Schema.
+const JSONFormatVersion = "1.1"
 
 // jsonPlan is the JSON form of a plan.
 type jsonPlan struct {
 	FormatVersion string       `json:"format_version"`
 	AccountID     string       `json:"account_id"`
 	CreatedAt     time.Time    `json:"created_at"`
+	Targets       []string     `json:"targets,omitempty"`
 	Changes       []jsonChange `json:"changes"`
 	Summary       jsonSummary  `json:"summary"`
 }
@@ -35,6 +39,14 @@ type jsonChange struct {
 	Parent      *jsonRef            `json:"parent,omitempty"`
 	Attributes  map[string]jsonAttr `json:"attributes"`
 	DeclaredAt  *jsonPos            `json:"declared_at,omitempty"`
+	Dependents  []jsonDependent     `json:"dependents,omitempty"`
+}
+
+type jsonDependent struct {
+	Address string        `json:"address"`
+	Kind    DependentKind `json:"kind"`
+	Effect  Effect        `json:"effect"`
+	Change  string        `json:"change,omitempty"`
 }
 
 type jsonRef struct {
@@ -47,6 +59,25 @@ type jsonAttr struct {
 	After             any  `json:"after"`
 	ForcesReplacement bool `json:"forces_replacement,omitempty"`
 	Sensitive         bool `json:"sensitive,omitempty"`
+	// StatementChanges compares the statements of a policy document that
+	// exists before and after and differs.
+	StatementChanges []jsonStatementChange `json:"statement_changes,omitempty"`
+}
+
+type jsonStatementChange struct {
+	Change   string        `json:"change"`
+	Sid      string        `json:"sid,omitempty"`
+	OldIndex *int          `json:"old_index,omitempty"`
+	NewIndex *int          `json:"new_index,omitempty"`
+	Added    []jsonElement `json:"added,omitempty"`
+	Removed  []jsonElement `json:"removed,omitempty"`
+}
+
+type jsonElement struct {
+	Field string `json:"field"`
+	Type  string `json:"type,omitempty"`
+	Key   string `json:"key,omitempty"`
+	Value string `json:"value"`
 }
 
 type jsonPos struct {
@@ -64,12 +95,13 @@ type jsonSummary struct {
 
 // RenderJSON writes the plan as one JSON document, in the format that
 // docs/plan-json.md describes. Policy documents are embedded as JSON
-// objects; sensitive values are replaced by a marker.
+// objects, and sensitive values are replaced by a marker.
 func RenderJSON(w io.Writer, p *Plan) error {
 	doc := jsonPlan{
 		FormatVersion: JSONFormatVersion,
 		AccountID:     p.AccountID,
 		CreatedAt:     p.CreatedAt.UTC(),
+		Targets:       p.Targets,
 		Changes:       make([]jsonChange, 0, len(p.Changes)),
 		Summary: jsonSummary{
 			Create:  p.Count(Create),
@@ -115,10 +147,40 @@ func toJSONChange(c *Change) jsonChange {
 		ja := jsonAttr{Before: a.Before, After: a.After, ForcesReplacement: a.ForcesReplacement, Sensitive: a.Sensitive}
 		if a.Sensitive {
 			ja.Before, ja.After = hideValue(a.Before), hideValue(a.After)
+		} else {
+			ja.StatementChanges = toJSONStatementChanges(documentChanges(a))
 		}
 		jc.Attributes[a.Name] = ja
 	}
+	for _, d := range c.Dependents {
+		jc.Dependents = append(jc.Dependents, jsonDependent{Address: d.Address, Kind: d.Kind, Effect: d.Effect, Change: d.Change})
+	}
 	return jc
+}
+
+func toJSONStatementChanges(changes []policydoc.StatementChange) []jsonStatementChange {
+	var out []jsonStatementChange
+	for _, sc := range changes {
+		js := jsonStatementChange{Change: sc.Change.String(), Sid: sc.Sid}
+		if sc.OldIndex >= 0 {
+			js.OldIndex = &sc.OldIndex
+		}
+		if sc.NewIndex >= 0 {
+			js.NewIndex = &sc.NewIndex
+		}
+		js.Added = toJSONElements(sc.Added)
+		js.Removed = toJSONElements(sc.Removed)
+		out = append(out, js)
+	}
+	return out
+}
+
+func toJSONElements(elements []policydoc.Element) []jsonElement {
+	var out []jsonElement
+	for _, e := range elements {
+		out = append(out, jsonElement{Field: e.Field, Type: e.Type, Key: e.Key, Value: e.Value})
+	}
+	return out
 }
 
 // hideValue returns the marker for a sensitive value that is set.

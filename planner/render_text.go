@@ -35,8 +35,12 @@ const sensitiveMarker = "(sensitive value)"
 // Diagnostics are not part of it.
 func RenderText(w io.Writer, p *Plan, opts RenderOptions) error {
 	r := &textRenderer{color: opts.Color}
+	if len(p.Targets) > 0 {
+		r.line(ansiYellow, targetsNote(p))
+		r.line("", "")
+	}
 	if !p.HasChanges() {
-		r.line("", "No changes. The account matches the configuration.")
+		r.line("", noChangesText(p))
 	} else {
 		r.legend(p)
 		for _, c := range p.Changes {
@@ -48,6 +52,28 @@ func RenderText(w io.Writer, p *Plan, opts RenderOptions) error {
 		return fmt.Errorf("write plan: %w", err)
 	}
 	return nil
+}
+
+// targetsNote says that a plan is limited to its targets.
+func targetsNote(p *Plan) string {
+	return fmt.Sprintf("This plan is targeted: it holds the changes of %s and those %s. It is partial: "+
+		"changes outside the targets are not shown and will not be applied.", joinWords(p.Targets), targetsNeed(p))
+}
+
+// targetsNeed returns "it needs" or "they need", after the targets.
+func targetsNeed(p *Plan) string {
+	if len(p.Targets) == 1 {
+		return "it needs"
+	}
+	return "they need"
+}
+
+// noChangesText says that the plan changes nothing.
+func noChangesText(p *Plan) string {
+	if len(p.Targets) > 0 {
+		return "No changes. The targets match the configuration."
+	}
+	return "No changes. The account matches the configuration."
 }
 
 // summaryLine counts the changes by action.
@@ -129,19 +155,39 @@ func (r *textRenderer) change(c *Change) {
 	head := fmt.Sprintf("%3s %s", actionSymbol(c.Action), c.Address)
 	if len(attrs) == 0 {
 		r.line(actionColor(c.Action), head)
-		r.line("", "")
-		return
+	} else {
+		r.line(actionColor(c.Action), head+" {")
+		width := 0
+		for _, a := range attrs {
+			width = max(width, len(a.Name))
+		}
+		for _, a := range attrs {
+			r.attr(c, a, width)
+		}
+		r.line("", "    }")
 	}
-	r.line(actionColor(c.Action), head+" {")
-	width := 0
-	for _, a := range attrs {
-		width = max(width, len(a.Name))
+	if showsDependents(c) {
+		r.dependents(c)
 	}
-	for _, a := range attrs {
-		r.attr(c, a, width)
-	}
-	r.line("", "    }")
 	r.line("", "")
+}
+
+// dependents writes, under a replacement, what in the account names the
+// entity and what happens to it.
+func (r *textRenderer) dependents(c *Change) {
+	if heading := dependentsHeading(c); heading != "" {
+		r.line("", "    # "+heading)
+	}
+	for _, d := range c.Dependents {
+		color := ""
+		if d.Effect == EffectDangling {
+			color = ansiRed
+		}
+		r.line(color, "    #   "+dependentSentence(d))
+	}
+	if note := outsideNote(c); note != "" {
+		r.line("", "    # "+note)
+	}
 }
 
 // shownAttrs returns the attributes a change block prints: all of them in a
@@ -211,6 +257,13 @@ func (r *textRenderer) document(lead, color, suffix string, a Attr) {
 		return
 	}
 	r.line(color, strings.TrimRight(lead, " ")+suffix)
+	for _, l := range statementLines(documentChanges(a)) {
+		lineColor := ansiRed
+		if l.added {
+			lineColor = ansiGreen
+		}
+		r.line(lineColor, "          "+l.text)
+	}
 	diff := strings.TrimSuffix(policydoc.Diff(before, after), "\n")
 	for _, l := range strings.Split(diff, "\n") {
 		lineColor := ""

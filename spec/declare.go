@@ -11,6 +11,7 @@ import (
 // declarations are the blocks of all files, collected before evaluation.
 type declarations struct {
 	scope, account, passwordPolicy *hcl.Block
+	provider                       *hcl.Block
 
 	variables     map[string]*variableDecl
 	variableOrder []*variableDecl
@@ -59,6 +60,8 @@ func (l *loader) declare(file *hcl.File) {
 			l.declareSingleton(&l.account, block)
 		case blockPasswordPolicy:
 			l.declareSingleton(&l.passwordPolicy, block)
+		case blockProvider:
+			l.declareSingleton(&l.provider, block)
 		case blockVariable:
 			l.declareVariable(block)
 		case blockLocals:

@@ -231,3 +231,63 @@ func TestDecodeWithoutSettingsUsesDefaults(t *testing.T) {
 		t.Errorf("account %s partition %s", cfg.AccountID, cfg.Partition)
 	}
 }
+
+func TestDecodeLifecycle(t *testing.T) {
+	cfg := loadSource(t, `
+variable "protect" {
+  type    = bool
+  default = true
+}
+
+user "alice" {
+  lifecycle {
+    prevent_destroy = true
+  }
+}
+
+group "ops" {
+  lifecycle {
+    prevent_destroy = var.protect
+  }
+}
+
+role "app" {
+  assume_role_policy = jsonencode({ Version = "2012-10-17", Statement = [] })
+  lifecycle {}
+}
+
+policy "p" {
+  document = jsonencode({ Version = "2012-10-17", Statement = [] })
+  lifecycle {
+    prevent_destroy = false
+  }
+}
+
+instance_profile "web" {}
+`)
+	got := map[string]bool{
+		"user":             cfg.Users[0].Lifecycle.PreventDestroy,
+		"group":            cfg.Groups[0].Lifecycle.PreventDestroy,
+		"role":             cfg.Roles[0].Lifecycle.PreventDestroy,
+		"policy":           cfg.Policies[0].Lifecycle.PreventDestroy,
+		"instance_profile": cfg.InstanceProfiles[0].Lifecycle.PreventDestroy,
+	}
+	want := map[string]bool{"user": true, "group": true, "role": false, "policy": false, "instance_profile": false}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("prevent_destroy mismatch (-want +got):\n%s", diff)
+	}
+
+	// The diagnostics of a protected entity point at prevent_destroy.
+	user := cfg.Users[0].Lifecycle
+	if user.PreventDestroyRange.Start.Line != 9 || user.DeclRange.Start.Line != 8 {
+		t.Errorf("user lifecycle ranges: block at line %d, prevent_destroy at line %d; want 8 and 9",
+			user.DeclRange.Start.Line, user.PreventDestroyRange.Start.Line)
+	}
+	if role := cfg.Roles[0].Lifecycle; role.PreventDestroyRange != role.DeclRange {
+		t.Errorf("role without prevent_destroy: PreventDestroyRange %v, want the block's range %v",
+			role.PreventDestroyRange, role.DeclRange)
+	}
+	if profile := cfg.InstanceProfiles[0].Lifecycle; profile != (Lifecycle{}) {
+		t.Errorf("instance profile without lifecycle block: got %+v, want the zero value", profile)
+	}
+}

@@ -128,13 +128,14 @@ func (l *loader) fileRange(pathExpr hcl.Expression, ctx *hcl.EvalContext, text s
 	if diags.HasErrors() || !val.IsKnown() || val.IsNull() || !val.Type().Equals(cty.String) {
 		return hcl.Range{}, false
 	}
-	filename, err := l.files.resolve(val.AsString())
+	path, err := l.files.resolve(val.AsString())
 	if err != nil {
 		return hcl.Range{}, false
 	}
+	filename := l.files.displayName(path)
 	file := l.parser.Files()[filename]
 	if file == nil {
-		src, err := os.ReadFile(filename)
+		src, err := os.ReadFile(path)
 		if err != nil || string(src) != text {
 			return hcl.Range{}, false
 		}

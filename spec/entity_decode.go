@@ -60,6 +60,7 @@ func (d *entityDecoder) user() *User {
 	u.ExpiresAt = d.r.timestamp("expires_at")
 	u.AccessKeys = d.accessKeys()
 	u.LoginProfile = d.loginProfile()
+	u.Lifecycle = d.lifecycle()
 	if groups, ok := d.r.stringList("groups"); ok {
 		for i, group := range groups {
 			d.l.userGroups = append(d.l.userGroups, &groupRef{user: u, group: group, rng: d.r.elementRange("groups", i)})
@@ -83,6 +84,7 @@ func (d *entityDecoder) group() *Group {
 	g.Attachments = d.attachments()
 	g.InlinePolicies = d.inlinePolicies()
 	g.PreviousNames = d.previousNames()
+	g.Lifecycle = d.lifecycle()
 	d.members(g)
 	return g
 }
@@ -138,6 +140,7 @@ func (d *entityDecoder) role() *Role {
 	role.Tags = d.tags()
 	role.Attachments = d.attachments()
 	role.InlinePolicies = d.inlinePolicies()
+	role.Lifecycle = d.lifecycle()
 	return role
 }
 
@@ -152,6 +155,7 @@ func (d *entityDecoder) policy() *Policy {
 	p.Description = d.description()
 	p.Document = d.l.decodeDocument(d.r, "document", policydoc.Identity)
 	p.Tags = d.tags()
+	p.Lifecycle = d.lifecycle()
 	return p
 }
 
@@ -168,7 +172,24 @@ func (d *entityDecoder) instanceProfile() *InstanceProfile {
 		ip.Role = role
 	}
 	ip.Tags = d.tags()
+	ip.Lifecycle = d.lifecycle()
 	return ip
+}
+
+// lifecycle decodes the lifecycle block, which may appear once.
+func (d *entityDecoder) lifecycle() Lifecycle {
+	block := d.l.singleBlock(d.content.Blocks, "lifecycle")
+	if block == nil {
+		return Lifecycle{}
+	}
+	content, diags := block.Body.Content(lifecycleSchema.body)
+	d.report(diags...)
+	r := d.l.newReader(content.Attributes, d.r.ctx)
+	return Lifecycle{
+		PreventDestroy:      r.boolean("prevent_destroy", false),
+		DeclRange:           block.DefRange,
+		PreventDestroyRange: r.rangeOf("prevent_destroy", block.DefRange),
+	}
 }
 
 func (d *entityDecoder) description() string {
@@ -186,7 +207,8 @@ func (d *entityDecoder) tags() map[string]string {
 	if !ok {
 		return nil
 	}
-	d.report(checkTags(tags, d.r.ranges["tags"])...)
+	foldKeys := d.inst.decl.typ == blockUser || d.inst.decl.typ == blockRole
+	d.report(checkTags(tags, foldKeys, d.r.ranges["tags"])...)
 	return tags
 }
 

@@ -23,6 +23,47 @@ import (
 type fileFunctions struct {
 	dir          string
 	allowOutside bool
+	// displayDir replaces dir in the file names that ranges show; see
+	// LoadOptions.DisplayDir.
+	displayDir string
+	// log records the files read, nil for none.
+	log *readLog
+}
+
+// readLog is the set of files that a Load read, named as Config.ReadFiles
+// names them.
+type readLog struct {
+	paths map[string]bool
+}
+
+// record notes that the file p, as the configuration names it, was read.
+func (f fileFunctions) record(p string) {
+	if f.log == nil {
+		return
+	}
+	if f.log.paths == nil {
+		f.log.paths = map[string]bool{}
+	}
+	f.log.paths[filepath.Clean(p)] = true
+}
+
+// sorted returns the recorded paths in order.
+func (r *readLog) sorted() []string {
+	return keys(r.paths)
+}
+
+// displayName returns the name that ranges and messages give the file at
+// path: path itself, or with dir replaced by displayDir when path lies in
+// dir.
+func (f fileFunctions) displayName(path string) string {
+	if f.displayDir == "" {
+		return path
+	}
+	rel, err := filepath.Rel(f.dir, path)
+	if err != nil || rel == ".." || strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
+		return path
+	}
+	return filepath.Join(f.displayDir, rel)
 }
 
 // errOutside is returned for a path outside the configuration directory.
@@ -89,6 +130,7 @@ func (f fileFunctions) read(p string) (string, error) {
 	if err != nil {
 		return "", fmt.Errorf("read %s: %w", p, err)
 	}
+	f.record(p)
 	if !utf8.Valid(src) {
 		return "", fmt.Errorf("%s is not valid UTF-8 text", p)
 	}
@@ -128,6 +170,7 @@ func (f fileFunctions) existsFunc() function.Function {
 			case !info.Mode().IsRegular():
 				return cty.UnknownVal(cty.Bool), fmt.Errorf("%s is not a regular file", p)
 			}
+			f.record(p)
 			return cty.True, nil
 		},
 	})
@@ -163,6 +206,7 @@ func (f fileFunctions) setFunc() function.Function {
 			vals := make([]cty.Value, len(matches))
 			for i, m := range matches {
 				vals[i] = cty.StringVal(m)
+				f.record(filepath.Join(base, filepath.FromSlash(m)))
 			}
 			return cty.SetVal(vals), nil
 		},
@@ -236,7 +280,7 @@ func (f fileFunctions) templateFunc(funcs map[string]function.Function) function
 			if err != nil {
 				return cty.UnknownVal(cty.String), err
 			}
-			return renderTemplate(text, filepath.Join(f.dir, p), vars, funcs)
+			return renderTemplate(text, f.displayName(filepath.Join(f.dir, p)), vars, funcs)
 		},
 	})
 }

@@ -48,6 +48,12 @@ type LoadOptions struct {
 	// AllowFilesOutside lets file, fileexists, fileset and templatefile read
 	// files outside the configuration directory.
 	AllowFilesOutside bool
+
+	// DisplayDir, when set, is the directory that source ranges, diagnostics
+	// and Config.Dir name in place of the directory Load reads. It serves a
+	// configuration decoded from a copy, such as the snapshot in a saved
+	// plan, whose messages must name the files the user wrote.
+	DisplayDir string
 }
 
 // Load reads every .hcl and .hcl.json file directly in dir, in name order,
@@ -102,10 +108,14 @@ func newLoader(dir string, opts LoadOptions) *loader {
 	}
 	l.declarations = newDeclarations()
 	l.groupMembersRange = map[*Group]hcl.Range{}
-	l.files = fileFunctions{dir: dir, allowOutside: opts.AllowFilesOutside}
+	l.files = fileFunctions{dir: dir, allowOutside: opts.AllowFilesOutside, displayDir: opts.DisplayDir, log: &readLog{}}
 	l.funcs = functions(l.files)
+	shownDir := dir
+	if opts.DisplayDir != "" {
+		shownDir = opts.DisplayDir
+	}
 	l.cfg = &Config{
-		Dir:       dir,
+		Dir:       shownDir,
 		Parser:    l.parser,
 		AccountID: opts.AccountID,
 		Partition: opts.Partition,
@@ -146,6 +156,7 @@ func (l *loader) load() {
 	l.resolveMemberships()
 	l.checkUniqueNames()
 	l.sortConfig()
+	l.cfg.ReadFiles = l.files.log.sorted()
 }
 
 // parseFiles parses the configuration files of the directory, in name order.
@@ -166,16 +177,26 @@ func (l *loader) parseFiles() []*hcl.File {
 		if entry.IsDir() || skippedFile(name) {
 			continue
 		}
+		if !strings.HasSuffix(name, ".hcl") && !strings.HasSuffix(name, ".hcl.json") {
+			continue
+		}
 		path := filepath.Join(l.dir, name)
+		l.files.record(name)
+		src, err := os.ReadFile(path)
+		if err != nil {
+			l.diags = append(l.diags, &hcl.Diagnostic{
+				Severity: hcl.DiagError,
+				Summary:  "Cannot read configuration file",
+				Detail:   fmt.Sprintf("Reading %s failed: %s.", l.files.displayName(path), err),
+			})
+			continue
+		}
 		var file *hcl.File
 		var diags hcl.Diagnostics
-		switch {
-		case strings.HasSuffix(name, ".hcl.json"):
-			file, diags = l.parser.ParseJSONFile(path)
-		case strings.HasSuffix(name, ".hcl"):
-			file, diags = l.parser.ParseHCLFile(path)
-		default:
-			continue
+		if strings.HasSuffix(name, ".hcl.json") {
+			file, diags = l.parser.ParseJSON(src, l.files.displayName(path))
+		} else {
+			file, diags = l.parser.ParseHCL(src, l.files.displayName(path))
 		}
 		l.diags = append(l.diags, diags...)
 		if file != nil && !diags.HasErrors() {

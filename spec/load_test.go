@@ -185,3 +185,85 @@ func timeText(t *time.Time) string {
 	}
 	return t.UTC().Format(time.RFC3339)
 }
+
+// TestLoadDisplayDir loads a copy of a configuration and expects ranges,
+// diagnostics and parsed files to name the original directory.
+func TestLoadDisplayDir(t *testing.T) {
+	copyDir := t.TempDir()
+	writeFile(t, filepath.Join(copyDir, "main.hcl"), []byte(`
+user "alice" {}
+
+policy "p" {
+  document = file("policies/p.json")
+}
+
+role "app" {
+  assume_role_policy = templatefile("trust.tpl", { service = "ec2" })
+}
+`))
+	writeFile(t, filepath.Join(copyDir, "policies", "p.json"), []byte(`{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*", "Bogus": 1}]}`))
+	writeFile(t, filepath.Join(copyDir, "trust.tpl"), []byte(`{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"Service": "${service}.amazonaws.com"}, "Action": "sts:AssumeRole"}]}`))
+
+	const shown = "iam"
+	cfg, diags := Load(copyDir, LoadOptions{DisplayDir: shown})
+
+	var filenames []string
+	for _, d := range diags {
+		if d.Subject != nil {
+			filenames = append(filenames, d.Subject.Filename)
+		}
+	}
+	if diff := cmp.Diff([]string{filepath.Join(shown, "policies", "p.json")}, filenames); diff != "" {
+		t.Errorf("diagnostic file names mismatch (-want +got):\n%s\n%s", diff, formatDiagnostics(diags, ""))
+	}
+	if cfg.Dir != shown {
+		t.Errorf("Config.Dir = %q, want %q", cfg.Dir, shown)
+	}
+	if got, want := cfg.Users[0].DeclRange.Filename, filepath.Join(shown, "main.hcl"); got != want {
+		t.Errorf("user declared in %q, want %q", got, want)
+	}
+	if _, ok := cfg.Parser.Files()[filepath.Join(shown, "main.hcl")]; !ok {
+		t.Errorf("parser files %v lack %s, which snippets need", keys(cfg.Parser.Files()), filepath.Join(shown, "main.hcl"))
+	}
+}
+
+// TestLoadReadFiles expects Config.ReadFiles to list the configuration
+// files and every file that a file function read, found or listed, and
+// nothing else in the directory.
+func TestLoadReadFiles(t *testing.T) {
+	dir := t.TempDir()
+	writeFile(t, filepath.Join(dir, "main.hcl"), []byte(`
+locals {
+  extra = fileexists("extra.json") ? 1 : 0
+  none  = fileexists("missing.json") ? 1 : 0
+  docs  = fileset("policies", "*.json")
+}
+
+policy "p" {
+  for_each = local.docs
+  name     = trimsuffix(each.key, ".json")
+  document = file("policies/${each.key}")
+}
+
+role "app" {
+  assume_role_policy = templatefile("./trust.tpl", { service = "ec2" })
+}
+`))
+	writeFile(t, filepath.Join(dir, "users.hcl"), []byte(`user "alice" {}`))
+	doc := []byte(`{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}]}`)
+	writeFile(t, filepath.Join(dir, "policies", "a.json"), doc)
+	writeFile(t, filepath.Join(dir, "policies", "b.json"), doc)
+	writeFile(t, filepath.Join(dir, "extra.json"), []byte(`{}`))
+	writeFile(t, filepath.Join(dir, "trust.tpl"), []byte(`{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"Service": "${service}.amazonaws.com"}, "Action": "sts:AssumeRole"}]}`))
+	writeFile(t, filepath.Join(dir, "secrets", "key.json"), []byte(`{"SecretAccessKey": "not read"}`))
+	writeFile(t, filepath.Join(dir, "notes.txt"), []byte("not read"))
+
+	cfg, diags := Load(dir, LoadOptions{})
+	if diags.HasErrors() {
+		t.Fatalf("unexpected diagnostics:\n%s", formatDiagnostics(diags, dir))
+	}
+	want := []string{"extra.json", "main.hcl", "policies/a.json", "policies/b.json", "trust.tpl", "users.hcl"}
+	if diff := cmp.Diff(want, cfg.ReadFiles); diff != "" {
+		t.Errorf("ReadFiles mismatch (-want +got):\n%s", diff)
+	}
+}

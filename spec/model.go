@@ -40,7 +40,19 @@ type Config struct {
 	// PasswordPolicy is nil when no password_policy block is declared.
 	PasswordPolicy *PasswordPolicy
 
+	// Provider is nil when no provider block is declared. LoadProvider
+	// decodes the same block before the account is known.
+	Provider *Provider
+
 	Scope Scope
+
+	// ReadFiles lists the files that Load read, besides variables files:
+	// the configuration files and what the file functions read, found or
+	// listed. A path is relative to the configuration directory, as the
+	// configuration names it and cleaned, or absolute when the
+	// configuration names it so. It is sorted, and complete only when Load
+	// returned no errors. A saved plan snapshots these files.
+	ReadFiles []string
 }
 
 // Address names a declaration as plans print it: user.alice, or
@@ -102,6 +114,8 @@ type User struct {
 	// ExpiresAt is the time after which the user is removed, or nil.
 	ExpiresAt *time.Time
 
+	Lifecycle Lifecycle
+
 	DeclRange hcl.Range
 	// Ranges maps attribute names to where they were set.
 	Ranges map[string]hcl.Range
@@ -121,6 +135,8 @@ type Group struct {
 	InlinePolicies []*InlinePolicy
 	Attachments    []*Attachment
 	PreviousNames  []string
+
+	Lifecycle Lifecycle
 
 	DeclRange hcl.Range
 	Ranges    map[string]hcl.Range
@@ -142,6 +158,8 @@ type Role struct {
 	InlinePolicies []*InlinePolicy
 	Attachments    []*Attachment
 
+	Lifecycle Lifecycle
+
 	DeclRange hcl.Range
 	Ranges    map[string]hcl.Range
 }
@@ -154,6 +172,8 @@ type Policy struct {
 	Description string
 	Document    *policydoc.Document
 	Tags        map[string]string
+
+	Lifecycle Lifecycle
 
 	DeclRange hcl.Range
 	Ranges    map[string]hcl.Range
@@ -199,8 +219,23 @@ type InstanceProfile struct {
 	Role string
 	Tags map[string]string
 
+	Lifecycle Lifecycle
+
 	DeclRange hcl.Range
 	Ranges    map[string]hcl.Range
+}
+
+// Lifecycle holds the settings of an entity's lifecycle block.
+type Lifecycle struct {
+	// PreventDestroy makes a plan that would delete or replace the entity
+	// fail. It protects only while the entity is declared: removing the
+	// block removes the protection with it.
+	PreventDestroy bool
+	// DeclRange is where the lifecycle block is, zero when there is none.
+	DeclRange hcl.Range
+	// PreventDestroyRange is where prevent_destroy is set, DeclRange when
+	// it is not.
+	PreventDestroyRange hcl.Range
 }
 
 // InlinePolicy is a policy document embedded in a user, group or role.

@@ -49,9 +49,14 @@ func (l *loader) checkReferences() {
 }
 
 // bodyTraversals returns the references made anywhere in a body, including
-// inside dynamic blocks, but not those to a dynamic block's iterator.
+// inside dynamic blocks, but not those to a dynamic block's iterator. They
+// are in source order, because the walk visits attributes in map order.
 func bodyTraversals(body hcl.Body, schema *blockSchema) []hcl.Traversal {
-	return walkTraversals(dynblock.WalkVariables(body), schema)
+	traversals := walkTraversals(dynblock.WalkVariables(body), schema)
+	sort.SliceStable(traversals, func(i, j int) bool {
+		return rangeLess(traversals[i].SourceRange(), traversals[j].SourceRange())
+	})
+	return traversals
 }
 
 func walkTraversals(node dynblock.WalkVariablesNode, schema *blockSchema) []hcl.Traversal {

@@ -15,6 +15,7 @@ const (
 	blockRole            = "role"
 	blockPolicy          = "policy"
 	blockInstanceProfile = "instance_profile"
+	blockProvider        = "provider"
 )
 
 // entityTypes lists the block types that declare IAM entities, in the order
@@ -35,6 +36,7 @@ var rootSchema = &hcl.BodySchema{
 		{Type: blockRole, LabelNames: []string{"name"}},
 		{Type: blockPolicy, LabelNames: []string{"name"}},
 		{Type: blockInstanceProfile, LabelNames: []string{"name"}},
+		{Type: blockProvider},
 	},
 }
 
@@ -84,17 +86,24 @@ var (
 	loginProfileSchema = &blockSchema{body: &hcl.BodySchema{
 		Attributes: attributes("enabled", "password_reset_required", "password_file"),
 	}}
+	// lifecycleSchema follows Terraform's lifecycle block, of which only
+	// prevent_destroy means something for IAM entities.
+	lifecycleSchema = &blockSchema{body: &hcl.BodySchema{
+		Attributes: attributes("prevent_destroy"),
+	}}
 )
 
 // entityBlocks are the nested blocks that users, groups and roles share.
 var entityBlocks = []hcl.BlockHeaderSchema{
 	{Type: "managed_policy"},
 	{Type: "inline_policy", LabelNames: []string{"name"}},
+	{Type: "lifecycle"},
 }
 
 var entityNested = map[string]*blockSchema{
 	"managed_policy": managedPolicySchema,
 	"inline_policy":  inlinePolicySchema,
+	"lifecycle":      lifecycleSchema,
 }
 
 // entitySchemas maps each entity block type to the full schema of its body.
@@ -110,6 +119,7 @@ var entitySchemas = map[string]*blockSchema{
 			"inline_policy":  inlinePolicySchema,
 			"access_keys":    accessKeysSchema,
 			"login_profile":  loginProfileSchema,
+			"lifecycle":      lifecycleSchema,
 		},
 	},
 	blockGroup: {
@@ -123,6 +133,7 @@ var entitySchemas = map[string]*blockSchema{
 			"managed_policy": managedPolicySchema,
 			"inline_policy":  inlinePolicySchema,
 			"member":         memberSchema,
+			"lifecycle":      lifecycleSchema,
 		},
 	},
 	blockRole: {
@@ -138,12 +149,16 @@ var entitySchemas = map[string]*blockSchema{
 		body: &hcl.BodySchema{
 			Attributes: append(attributes("for_each", "name", "path", "description", "tags"),
 				required("document")),
+			Blocks: []hcl.BlockHeaderSchema{{Type: "lifecycle"}},
 		},
+		nested: map[string]*blockSchema{"lifecycle": lifecycleSchema},
 	},
 	blockInstanceProfile: {
 		body: &hcl.BodySchema{
 			Attributes: attributes("for_each", "name", "path", "role", "tags"),
+			Blocks:     []hcl.BlockHeaderSchema{{Type: "lifecycle"}},
 		},
+		nested: map[string]*blockSchema{"lifecycle": lifecycleSchema},
 	},
 }
 

@@ -16,7 +16,8 @@ const (
 	maxPasswordReusePrevention   = 24
 )
 
-// decodeSettings decodes the scope, account and password_policy blocks.
+// decodeSettings decodes the scope, account, password_policy and provider
+// blocks.
 func (l *loader) decodeSettings(ctx *hcl.EvalContext) {
 	if l.scope != nil {
 		l.decodeScope(l.scope, ctx)
@@ -26,6 +27,9 @@ func (l *loader) decodeSettings(ctx *hcl.EvalContext) {
 	}
 	if l.passwordPolicy != nil {
 		l.decodePasswordPolicy(l.passwordPolicy, ctx)
+	}
+	if l.provider != nil {
+		l.cfg.Provider = l.decodeProvider(l.provider)
 	}
 }
 

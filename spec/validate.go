@@ -124,12 +124,16 @@ func checkInlinePolicyName(name string, rng hcl.Range) *hcl.Diagnostic {
 	return nil
 }
 
-// checkTags checks IAM's tag limits.
-func checkTags(tags map[string]string, rng hcl.Range) hcl.Diagnostics {
+// checkTags checks IAM's tag limits. With foldKeys, as IAM compares the tag
+// keys of users and roles, keys that differ only in case are one key.
+func checkTags(tags map[string]string, foldKeys bool, rng hcl.Range) hcl.Diagnostics {
 	var diags hcl.Diagnostics
 	if len(tags) > maxTags {
 		diags = append(diags, errorAt(rng, "Too many tags", fmt.Sprintf(
 			"%d tags are set; IAM allows at most %d per entity.", len(tags), maxTags)))
+	}
+	if foldKeys {
+		diags = append(diags, checkTagKeyCase(tags, rng)...)
 	}
 	for _, key := range keys(tags) {
 		value := tags[key]
@@ -149,6 +153,24 @@ func checkTags(tags map[string]string, rng hcl.Range) hcl.Diagnostics {
 				"The value of tag %q is %d characters long; IAM allows at most %d.",
 				key, utf8.RuneCountInString(value), maxTagValueLength)))
 		}
+	}
+	return diags
+}
+
+// checkTagKeyCase reports tag keys that differ only in case, which IAM
+// rejects on users and roles as duplicates.
+func checkTagKeyCase(tags map[string]string, rng hcl.Range) hcl.Diagnostics {
+	var diags hcl.Diagnostics
+	seen := map[string]string{}
+	for _, key := range keys(tags) {
+		folded := strings.ToLower(key)
+		if first, ok := seen[folded]; ok {
+			diags = append(diags, errorAt(rng, "Duplicate tag key", fmt.Sprintf(
+				"The tag keys %q and %q differ only in case. IAM compares the tag keys of users and roles "+
+					"without case, so they name the same tag: keep one of them.", first, key)))
+			continue
+		}
+		seen[folded] = key
 	}
 	return diags
 }

@@ -1,7 +1,9 @@
 package spec
 
 import (
+	"maps"
 	"path/filepath"
+	"slices"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -14,9 +16,10 @@ func loadVariables(t *testing.T, src string, opts LoadOptions, files map[string]
 	t.Helper()
 	dir := t.TempDir()
 	writeFile(t, filepath.Join(dir, "main.hcl"), []byte(src))
-	for name, content := range files {
+	// Variables files are given in name order, because later files win.
+	for _, name := range slices.Sorted(maps.Keys(files)) {
 		path := filepath.Join(t.TempDir(), name)
-		writeFile(t, path, []byte(content))
+		writeFile(t, path, []byte(files[name]))
 		opts.VarFiles = append(opts.VarFiles, path)
 	}
 	l := newLoader(dir, opts)

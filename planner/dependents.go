@@ -1,0 +1,208 @@
+package planner
+
+import (
+	"encoding/json"
+	"sort"
+	"strings"
+
+	"github.com/iamsync/iamsync/policydoc"
+)
+
+// findDependents records, on each change that replaces a role or a
+// managed policy, what in the account names the entity and what the
+// replacement does to it. The references are read from the live state:
+// attachments and boundaries of a policy, instance profiles of a role,
+// and other roles' trust policies that name the role's ARN.
+func (p *planner) findDependents() {
+	owned := p.ownedChangeIndex()
+	for _, r := range p.roles {
+		if c := p.changes[r.addr]; c != nil && c.Action == Replace && r.live != nil {
+			c.Dependents = append(p.profileDependents(r), p.trustDependents(r)...)
+		}
+	}
+	for _, pp := range p.policies {
+		if c := p.changes[pp.addr]; c != nil && c.Action == Replace && pp.live != nil {
+			c.Dependents = p.policyDependents(pp, owned)
+		}
+	}
+}
+
+// profileDependents returns the instance profiles that hold the role.
+func (p *planner) profileDependents(r *rolePair) []Dependent {
+	var out []Dependent
+	for _, ip := range p.profiles {
+		if !strings.EqualFold(ip.liveRole(), r.live.Name) {
+			continue
+		}
+		d := Dependent{Address: ip.addr, Kind: DependentInstanceProfile, Effect: EffectRemoved}
+		if c := p.changes[ip.addr]; c != nil {
+			d.Change = c.Address
+			if a := c.Attr("role"); a != nil && c.Action != Delete {
+				if after, ok := a.After.(string); ok && strings.EqualFold(after, r.live.Name) {
+					d.Effect = EffectRestored
+				}
+			}
+		}
+		out = append(out, d)
+	}
+	return out
+}
+
+// trustDependents returns the other roles whose trust policy in the
+// account names the role's ARN as a principal. IAM puts the deleted role's
+// unique id in its place. The reference is restored only when the plan
+// writes that trust policy with the new role's ARN, which the executor
+// does after creating the role.
+func (p *planner) trustDependents(r *rolePair) []Dependent {
+	newARN := r.decl.ARN(p.partition, p.accountID)
+	var out []Dependent
+	for _, other := range p.roles {
+		if other == r || other.live == nil || other.live.AssumeRolePolicy == "" {
+			continue
+		}
+		doc := p.liveDoc(other.live.AssumeRolePolicy, "the trust policy of role "+other.live.Name)
+		if !namesPrincipal(doc, r.live.ARN) {
+			continue
+		}
+		d := Dependent{Address: other.addr, Kind: DependentTrustPolicy, Effect: EffectDangling}
+		if c := p.changes[other.addr]; c != nil {
+			a := c.Attr("assume_role_policy")
+			switch {
+			case c.Action == Delete:
+				d.Effect, d.Change = EffectRemoved, c.Address
+			case a != nil && !sameValue(a.Before, a.After):
+				if after, _ := a.After.(*policydoc.Document); namesPrincipal(after, newARN) {
+					d.Effect, d.Change = EffectRestored, c.Address
+				}
+			}
+		}
+		out = append(out, d)
+	}
+	return out
+}
+
+// namesPrincipal reports whether a policy document names arn among the
+// principals of one of its statements.
+func namesPrincipal(d *policydoc.Document, arn string) bool {
+	if d == nil || !strings.Contains(d.String(), arn) {
+		return false
+	}
+	var root struct {
+		Statement json.RawMessage
+	}
+	if err := json.Unmarshal([]byte(d.String()), &root); err != nil {
+		return false
+	}
+	var statements []map[string]any
+	if err := json.Unmarshal(root.Statement, &statements); err != nil {
+		var one map[string]any
+		if json.Unmarshal(root.Statement, &one) != nil {
+			return false
+		}
+		statements = []map[string]any{one}
+	}
+	found := false
+	for _, st := range statements {
+		for _, key := range []string{"Principal", "NotPrincipal"} {
+			collectStrings(st[key], func(s string) {
+				if s == arn {
+					found = true
+				}
+			})
+		}
+	}
+	return found
+}
+
+// policyDependents returns the users, groups and roles that attach the
+// policy or use it as their permissions boundary.
+func (p *planner) policyDependents(pp *policyPair, owned map[string]*Change) []Dependent {
+	var out []Dependent
+	for _, use := range p.policyUses[fold(pp.live.ARN)] {
+		kind, typ := DependentAttachment, TypeAttachment
+		if use.boundary {
+			kind, typ = DependentBoundary, TypeBoundary
+		}
+		d := Dependent{Address: p.liveOwnerAddress(use), Kind: kind, Effect: EffectRemoved}
+		if c := owned[ownedKey(typ, use.ownerType, use.owner, pp.live.ARN)]; c != nil {
+			d.Change = c.Address
+			if c.Action == Replace {
+				d.Effect = EffectRestored
+			}
+		}
+
+		// A policy that moves to another path is attached again under its
+		// new ARN when the owner declares that.
+		if d.Effect == EffectRemoved && pp.arn != "" && !pp.sameARN() {
+			if c := owned[ownedKey(typ, use.ownerType, use.owner, pp.arn)]; c != nil && c.Action == Create {
+				d.Effect, d.Change = EffectRestored, c.Address
+			}
+		}
+		out = append(out, d)
+	}
+	// Attachments first, then boundaries, each by address.
+	sort.SliceStable(out, func(i, j int) bool {
+		if out[i].Kind != out[j].Kind {
+			return out[i].Kind == DependentAttachment
+		}
+		return out[i].Address < out[j].Address
+	})
+	return out
+}
+
+// liveOwnerAddress returns the address of the live owner of a policy use.
+func (p *planner) liveOwnerAddress(use policyUse) string {
+	switch use.ownerType {
+	case TypeUser:
+		if u := p.userByLive[fold(use.owner)]; u != nil {
+			return u.addr
+		}
+	case TypeGroup:
+		if g := p.groupByLive[fold(use.owner)]; g != nil {
+			return g.addr
+		}
+	case TypeRole:
+		if r := p.roleByLive[fold(use.owner)]; r != nil {
+			return r.addr
+		}
+	}
+	return liveAddress(use.ownerType, use.owner)
+}
+
+// ownedKey identifies an attachment or boundary change by its kind, its
+// owner's live name and the policy ARN. A boundary change has no name, so
+// its key ignores the ARN.
+func ownedKey(kind Type, ownerType Type, owner, arn string) string {
+	if kind == TypeBoundary {
+		arn = ""
+	}
+	return strings.Join([]string{string(kind), string(ownerType), fold(owner), fold(arn)}, "\x00")
+}
+
+// ownedChangeIndex indexes the attachment and boundary changes by ownedKey,
+// with the owner under its live name, which policy uses record.
+func (p *planner) ownedChangeIndex() map[string]*Change {
+	liveName := map[string]string{}
+	for _, u := range p.users {
+		if u.live != nil {
+			liveName[entityKey(TypeUser, u.name())] = u.live.Name
+		}
+	}
+	for _, g := range p.groups {
+		if g.live != nil {
+			liveName[entityKey(TypeGroup, g.name())] = g.live.Name
+		}
+	}
+	idx := map[string]*Change{}
+	for _, c := range p.changes {
+		if c.Parent == nil || (c.Type != TypeAttachment && c.Type != TypeBoundary) {
+			continue
+		}
+		owner := c.Parent.Name
+		if name, ok := liveName[entityKey(c.Parent.Type, owner)]; ok {
+			owner = name
+		}
+		idx[ownedKey(c.Type, c.Parent.Type, owner, c.Name)] = c
+	}
+	return idx
+}

@@ -1,0 +1,113 @@
+package planner
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/hashicorp/hcl/v2"
+
+	"github.com/iamsync/iamsync/spec"
+)
+
+// checkPreventDestroy reports each change that deletes or replaces an
+// entity whose declaration sets lifecycle { prevent_destroy = true }.
+func (p *planner) checkPreventDestroy() {
+	protected := map[string]spec.Lifecycle{}
+	for _, u := range p.users {
+		if u.decl != nil {
+			protected[u.addr] = u.decl.Lifecycle
+		}
+	}
+	for _, g := range p.groups {
+		if g.decl != nil {
+			protected[g.addr] = g.decl.Lifecycle
+		}
+	}
+	for _, r := range p.roles {
+		if r.decl != nil {
+			protected[r.addr] = r.decl.Lifecycle
+		}
+	}
+	for _, pp := range p.policies {
+		if pp.decl != nil {
+			protected[pp.addr] = pp.decl.Lifecycle
+		}
+	}
+	for _, ip := range p.profiles {
+		if ip.decl != nil {
+			protected[ip.addr] = ip.decl.Lifecycle
+		}
+	}
+
+	for _, c := range p.sortedChanges() {
+		lc, ok := protected[c.Address]
+		if !ok || !lc.PreventDestroy || (c.Action != Delete && c.Action != Replace) {
+			continue
+		}
+		verb := "deletes"
+		if c.Action == Replace {
+			verb = "replaces"
+		}
+		why := ""
+		if reason := c.ReasonText(); reason != "" {
+			why = " because " + reason
+		}
+		p.diags = append(p.diags, &hcl.Diagnostic{
+			Severity: hcl.DiagError,
+			Summary:  "Plan destroys a protected entity",
+			Detail: fmt.Sprintf("%s sets lifecycle.prevent_destroy, but this plan %s it%s. Change the configuration "+
+				"so that the plan keeps the entity, or set prevent_destroy to false if it is meant to go.",
+				c.Address, verb, why),
+			Subject: rangePtr(lc.PreventDestroyRange),
+		})
+	}
+}
+
+// sortedChanges returns the changes planned so far, sorted by address.
+func (p *planner) sortedChanges() []*Change { return p.result().Changes }
+
+// DestroyedObjects returns the changes that delete or replace an entity or
+// an account setting, which is what a limit on deletes counts. What an
+// entity holds, such as an inline policy, an attachment, a membership or an
+// access key, is not counted: it goes with its owner or is recreated.
+func (p *Plan) DestroyedObjects() []*Change {
+	var out []*Change
+	for _, c := range p.Changes {
+		if c.Parent == nil && (c.Action == Delete || c.Action == Replace) {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// DeleteLimitError is returned by CheckMaxDeletes for a plan that deletes
+// or replaces more entities and account settings than allowed.
+type DeleteLimitError struct {
+	Limit int
+	// Changes are the deletes and replaces counted, sorted by address.
+	Changes []*Change
+}
+
+func (e *DeleteLimitError) Error() string {
+	listed := make([]string, len(e.Changes))
+	for i, c := range e.Changes {
+		listed[i] = fmt.Sprintf("%s (%s)", c.Address, c.Action)
+	}
+	return fmt.Sprintf("the plan deletes or replaces %d entities, more than the limit of %d: %s",
+		len(e.Changes), e.Limit, strings.Join(listed, ", "))
+}
+
+// CheckMaxDeletes returns a *DeleteLimitError when the plan deletes or
+// replaces more than limit entities and account settings, as
+// DestroyedObjects counts them, and nil otherwise. A negative limit panics,
+// because the caller must reject it as a flag value.
+func CheckMaxDeletes(p *Plan, limit int) error {
+	if limit < 0 {
+		panic(fmt.Sprintf("planner: negative delete limit %d", limit))
+	}
+	destroyed := p.DestroyedObjects()
+	if len(destroyed) <= limit {
+		return nil
+	}
+	return &DeleteLimitError{Limit: limit, Changes: destroyed}
+}
