@@ -67,7 +67,10 @@ func Make(desired *spec.Config, live *provider.State, opts Options) (*Plan, hcl.
 	p.limitToTargets()
 	p.checkPreventDestroy()
 
-	return p.result(), p.diags
+	// Warn of changes that may take rights away from the caller itself.
+	plan := p.result()
+	p.diags = append(p.diags, LockoutWarnings(SelfLockoutRisks(plan, p.live), p.live.Caller.ARN)...)
+	return plan, p.diags
 }
 
 // planner holds the inputs and the results of one Make call.
