@@ -57,11 +57,13 @@ type liveJSONCredentials struct {
 		PasswordResetRequired bool `json:"password_reset_required"`
 	} `json:"login_profile"`
 	AccessKeys []struct {
-		ID         string    `json:"id"`
-		Status     string    `json:"status"`
-		CreateDate time.Time `json:"create_date"`
+		ID         string     `json:"id"`
+		Status     string     `json:"status"`
+		CreateDate time.Time  `json:"create_date"`
+		LastUsed   *time.Time `json:"last_used"`
 	} `json:"access_keys"`
-	MFADevices []string `json:"mfa_devices"`
+	MFADevices       []string   `json:"mfa_devices"`
+	PasswordLastUsed *time.Time `json:"password_last_used"`
 }
 
 type liveJSONGroup struct {
@@ -82,6 +84,7 @@ type liveJSONRole struct {
 	InlinePolicies      map[string]json.RawMessage `json:"inline_policies"`
 	AttachedPolicies    []string                   `json:"attached_policies"`
 	InstanceProfiles    []string                   `json:"instance_profiles"`
+	LastUsed            *time.Time                 `json:"last_used"`
 }
 
 type liveJSONPolicy struct {
@@ -149,12 +152,12 @@ func decodeLiveJSON(data []byte) (*provider.State, error) {
 			InlinePolicies: liveInline(u.InlinePolicies), AttachedPolicies: u.AttachedPolicies,
 		}
 		if c := u.Credentials; c != nil {
-			lu.Credentials = &provider.UserCredentials{MFADevices: c.MFADevices}
+			lu.Credentials = &provider.UserCredentials{MFADevices: c.MFADevices, PasswordLastUsed: c.PasswordLastUsed}
 			if c.LoginProfile != nil {
 				lu.Credentials.LoginProfile = &provider.LoginProfile{PasswordResetRequired: c.LoginProfile.PasswordResetRequired}
 			}
 			for _, k := range c.AccessKeys {
-				lu.Credentials.AccessKeys = append(lu.Credentials.AccessKeys, provider.AccessKey{ID: k.ID, Status: k.Status, CreateDate: k.CreateDate})
+				lu.Credentials.AccessKeys = append(lu.Credentials.AccessKeys, provider.AccessKey{ID: k.ID, Status: k.Status, CreateDate: k.CreateDate, LastUsed: k.LastUsed})
 			}
 		}
 		s.Users = append(s.Users, lu)
@@ -170,7 +173,7 @@ func decodeLiveJSON(data []byte) (*provider.State, error) {
 			Name: r.Name, Path: defaultPath(r.Path), ID: "AROA" + pseudoID(r.Name), ARN: arn("role", defaultPath(r.Path), r.Name),
 			AssumeRolePolicy: string(r.AssumeRolePolicy), Description: r.Description, MaxSessionDuration: r.MaxSessionDuration,
 			Tags: liveTags(r.Tags), PermissionsBoundary: r.PermissionsBoundary, InlinePolicies: liveInline(r.InlinePolicies),
-			AttachedPolicies: r.AttachedPolicies, InstanceProfiles: r.InstanceProfiles,
+			AttachedPolicies: r.AttachedPolicies, InstanceProfiles: r.InstanceProfiles, LastUsed: r.LastUsed,
 		})
 	}
 	for _, p := range in.Policies {

@@ -23,6 +23,10 @@ type Options struct {
 	// Terraform's -target does; the package documentation states the rules.
 	// Empty plans everything.
 	Targets []string
+
+	// RecentUse is how far before Now a use of a deleted role, user or
+	// access key makes the plan warn. Zero means DefaultRecentUse.
+	RecentUse time.Duration
 }
 
 // Make compares the desired configuration with the live state of the account
@@ -70,6 +74,7 @@ func Make(desired *spec.Config, live *provider.State, opts Options) (*Plan, hcl.
 	// Warn of changes that may take rights away from the caller itself.
 	plan := p.result()
 	p.diags = append(p.diags, LockoutWarnings(SelfLockoutRisks(plan, p.live), p.live.Caller.ARN)...)
+	p.warnRecentUse(plan)
 	return plan, p.diags
 }
 
@@ -108,6 +113,8 @@ type planner struct {
 
 	changes map[string]*Change
 	diags   hcl.Diagnostics
+	// recentUse is Options.RecentUse.
+	recentUse time.Duration
 }
 
 func newPlanner(desired *spec.Config, live *provider.State, opts Options) *planner {
@@ -115,6 +122,7 @@ func newPlanner(desired *spec.Config, live *provider.State, opts Options) *plann
 		cfg:          desired,
 		live:         sortedState(live),
 		now:          opts.Now,
+		recentUse:    opts.RecentUse,
 		partition:    firstNonEmpty(live.Partition, desired.Partition, "aws"),
 		accountID:    firstNonEmpty(live.AccountID, desired.AccountID),
 		quotas:       spec.QuotasFromSummary(live.Summary),

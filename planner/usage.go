@@ -1,0 +1,107 @@
+package planner
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/hashicorp/hcl/v2"
+
+	"github.com/iamsync/iamsync/provider"
+)
+
+// DefaultRecentUse is how far back a use of a role, user or access key
+// makes its deletion worth a warning.
+const DefaultRecentUse = 90 * 24 * time.Hour
+
+// warnRecentUse warns of deletes of roles, users and access keys that were
+// used within the recent-use window before the plan's time. It knows only
+// what the live state holds: RoleLastUsed for roles, and for users the
+// password and key use read with their credentials.
+func (p *planner) warnRecentUse(plan *Plan) {
+	window := p.recentUse
+	if window == 0 {
+		window = DefaultRecentUse
+	}
+	since := p.now.Add(-window)
+	for _, c := range plan.Changes {
+		if c.Action != Delete && c.Action != Replace {
+			continue
+		}
+		used, what := p.lastUse(c)
+		if used == nil || used.Before(since) {
+			continue
+		}
+		days := int(p.now.Sub(*used).Hours() / 24)
+		p.diags = append(p.diags, &hcl.Diagnostic{
+			Severity: hcl.DiagWarning,
+			Summary:  "Deleting something in use",
+			Detail: fmt.Sprintf("%s will be %s, but %s was last used on %s (%s). Check that nothing still depends on it before applying.",
+				c.Address, deletedWord(c.Action), what, used.UTC().Format("2006-01-02"), daysAgo(days)),
+			Subject: c.DeclRange,
+		})
+	}
+}
+
+// lastUse returns when the object of a change was last used, and how to
+// name that use, or nil when the state does not say.
+func (p *planner) lastUse(c *Change) (*time.Time, string) {
+	switch c.Type {
+	case TypeRole:
+		if r := p.live.Role(c.Name); r != nil && r.LastUsed != nil {
+			return r.LastUsed, "the role"
+		}
+	case TypeUser:
+		if u := p.live.User(liveName(c)); u != nil && u.Credentials != nil {
+			return latestUserUse(u.Credentials)
+		}
+	case TypeAccessKey:
+		if c.Parent == nil {
+			return nil, ""
+		}
+		if u := p.live.User(c.Parent.Name); u != nil && u.Credentials != nil {
+			for _, k := range u.Credentials.AccessKeys {
+				if k.ID == c.Name && k.LastUsed != nil {
+					return k.LastUsed, "the key"
+				}
+			}
+		}
+	}
+	return nil, ""
+}
+
+// liveName is the live name of a change's object: the old name of a
+// renamed user or group.
+func liveName(c *Change) string {
+	if c.OldName != "" {
+		return c.OldName
+	}
+	return c.Name
+}
+
+// latestUserUse returns the latest use of a user's password or keys.
+func latestUserUse(creds *provider.UserCredentials) (*time.Time, string) {
+	latest, what := creds.PasswordLastUsed, "its password"
+	for _, k := range creds.AccessKeys {
+		if k.LastUsed != nil && (latest == nil || k.LastUsed.After(*latest)) {
+			latest, what = k.LastUsed, "its access key "+k.ID
+		}
+	}
+	return latest, what
+}
+
+func deletedWord(a Action) string {
+	if a == Replace {
+		return "deleted and created again"
+	}
+	return "deleted"
+}
+
+func daysAgo(days int) string {
+	switch days {
+	case 0:
+		return "today"
+	case 1:
+		return "1 day ago"
+	}
+	return fmt.Sprintf("%d days ago", days)
+}
