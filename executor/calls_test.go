@@ -224,6 +224,7 @@ func TestChangeCalls(t *testing.T) {
 					unset("status", "Active")),
 			},
 			want: []string{
+				"ListAccessKeys alice",
 				"CreateAccessKey alice",
 				"UpdateAccessKey alice AKIAFAKE0001 Inactive",
 				"UpdateAccessKey bob AKIA2 Inactive",

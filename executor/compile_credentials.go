@@ -68,15 +68,17 @@ func (b *builder) deleteAccessKey(c *planner.Change) []*node {
 // all, the key is deleted again: IAM never returns a secret twice, and a
 // key whose secret is lost would satisfy the plan forever.
 //
-// NOTE: a process killed between the call and the write leaves such a key,
-// with an empty secret file. Deleting the key and the file lets the next
-// apply make a new one.
+// A process killed between the call and the write leaves such a key, with
+// an empty secret file. The next plan replaces the key, because an empty
+// secret file marks a declared key as not yet created.
 func (e *env) createAccessKey(ctx context.Context, user, dest string) (string, error) {
 	out, err := e.secrets.open(dest)
 	if err != nil {
 		return "", err
 	}
-	key, err := e.client.CreateAccessKey(ctx, user)
+	unlock := e.keyLocks.lock(user)
+	defer unlock()
+	key, err := e.newAccessKey(ctx, user)
 	if err != nil {
 		out.discard()
 		return "", err

@@ -287,10 +287,9 @@ func (b *builder) updatePolicy(c *planner.Change) []*node {
 
 	if c.Attr("document") != nil {
 		doc := b.after(c).document("document")
-		create := b.add(c, "CreatePolicyVersion", "", []string{arn}, call(func(ctx context.Context, client Client) error {
-			_, err := client.CreatePolicyVersion(ctx, arn, doc, true)
-			return err
-		}))
+		create := b.add(c, "CreatePolicyVersion", "", []string{arn}, func(ctx context.Context, e *env) ([]*node, error) {
+			return nil, e.createPolicyVersion(ctx, arn, doc)
+		})
 		if prune := b.pruneVersion(c); prune != "" {
 			del := b.add(c, "DeletePolicyVersion", prune, []string{arn, prune}, call(func(ctx context.Context, client Client) error {
 				return client.DeletePolicyVersion(ctx, arn, prune)

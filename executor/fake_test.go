@@ -2,7 +2,9 @@ package executor
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -40,6 +42,11 @@ type fakeClient struct {
 	blockers map[string]chan struct{}
 
 	keys int
+	// accessKeys holds the keys that CreateAccessKey made and
+	// DeleteAccessKey did not delete, by user.
+	accessKeys map[string][]provider.AccessKey
+	// defaultDocs holds the document of each policy's default version.
+	defaultDocs map[string]string
 }
 
 // fakeRule fails, or reports throttling for, the calls that start with
@@ -51,12 +58,38 @@ type fakeRule struct {
 	err    error
 	// reportThrottle calls provider.ReportThrottle instead of failing.
 	reportThrottle bool
+	// uncertain calls provider.ReportUncertain before failing, as the
+	// provider does for an attempt whose outcome is unknown. With
+	// tookEffect, the fake makes the call's change before it fails.
+	uncertain  bool
+	tookEffect bool
+}
+
+// changeMade wraps the error of a failed call that made its change anyway.
+type changeMade struct{ err error }
+
+func (e *changeMade) Error() string { return e.err.Error() }
+func (e *changeMade) Unwrap() error { return e.err }
+
+// madeChange reports whether err is a changeMade, and returns the error
+// the caller sees.
+func madeChange(err error) (bool, error) {
+	var made *changeMade
+	if errors.As(err, &made) {
+		return true, made.err
+	}
+	return false, err
 }
 
 var _ Client = (*fakeClient)(nil)
 
 func newFakeClient() *fakeClient {
-	return &fakeClient{creds: map[string]*provider.UserCredentials{}, blockers: map[string]chan struct{}{}}
+	return &fakeClient{
+		creds:       map[string]*provider.UserCredentials{},
+		blockers:    map[string]chan struct{}{},
+		accessKeys:  map[string][]provider.AccessKey{},
+		defaultDocs: map[string]string{},
+	}
 }
 
 // failOn makes the next times calls starting with prefix fail with err.
@@ -72,6 +105,15 @@ func (f *fakeClient) reportThrottleOn(prefix string, times int) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.rules = append(f.rules, &fakeRule{prefix: prefix, times: times, reportThrottle: true})
+}
+
+// failUncertainOn makes the next times calls starting with prefix end
+// without a known outcome: they report it and fail with err, after making
+// their change when tookEffect is set.
+func (f *fakeClient) failUncertainOn(prefix string, times int, tookEffect bool, err error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.rules = append(f.rules, &fakeRule{prefix: prefix, times: times, err: err, uncertain: true, tookEffect: tookEffect})
 }
 
 // recorded returns the lines of the calls made so far.
@@ -133,6 +175,12 @@ func (f *fakeClient) call(ctx context.Context, action string, args ...any) error
 	if rule.reportThrottle {
 		provider.ReportThrottle(ctx)
 		return nil
+	}
+	if rule.uncertain {
+		provider.ReportUncertain(ctx)
+	}
+	if rule.tookEffect {
+		return &changeMade{err: rule.err}
 	}
 	return rule.err
 }
@@ -214,24 +262,52 @@ func (f *fakeClient) RemoveUserFromGroup(ctx context.Context, group, user string
 }
 
 func (f *fakeClient) CreateAccessKey(ctx context.Context, user string) (*provider.AccessKeySecret, error) {
-	if err := f.call(ctx, "CreateAccessKey", user); err != nil {
+	made, err := madeChange(f.call(ctx, "CreateAccessKey", user))
+	if err != nil && !made {
 		return nil, err
 	}
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.keys++
-	return &provider.AccessKeySecret{
+	key := &provider.AccessKeySecret{
 		UserName:        user,
 		AccessKeyID:     fmt.Sprintf("AKIAFAKE%04d", f.keys),
 		SecretAccessKey: fmt.Sprintf("fake-secret-%04d", f.keys),
 		CreateDate:      time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC),
-	}, nil
+	}
+	f.accessKeys[user] = append(f.accessKeys[user], provider.AccessKey{ID: key.AccessKeyID, Status: "Active", CreateDate: key.CreateDate})
+	if err != nil {
+		return nil, err
+	}
+	return key, nil
+}
+func (f *fakeClient) ListAccessKeys(ctx context.Context, user string) ([]provider.AccessKey, error) {
+	if err := f.call(ctx, "ListAccessKeys", user); err != nil {
+		return nil, err
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return slices.Clone(f.accessKeys[user]), nil
+}
+func (f *fakeClient) ReadDefaultPolicyVersion(ctx context.Context, arn string) (*provider.PolicyVersion, error) {
+	if err := f.call(ctx, "ReadDefaultPolicyVersion", arn); err != nil {
+		return nil, err
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return &provider.PolicyVersion{ID: "v1", IsDefault: true, Document: f.defaultDocs[arn]}, nil
 }
 func (f *fakeClient) UpdateAccessKey(ctx context.Context, user, id, status string) error {
 	return f.call(ctx, "UpdateAccessKey", user, id, status)
 }
 func (f *fakeClient) DeleteAccessKey(ctx context.Context, user, id string) error {
-	return f.call(ctx, "DeleteAccessKey", user, id)
+	if err := f.call(ctx, "DeleteAccessKey", user, id); err != nil {
+		return err
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.accessKeys[user] = slices.DeleteFunc(f.accessKeys[user], func(k provider.AccessKey) bool { return k.ID == id })
+	return nil
 }
 func (f *fakeClient) CreateLoginProfile(ctx context.Context, user, password string, reset bool) error {
 	return f.call(ctx, "CreateLoginProfile", user, "password="+password, fmt.Sprintf("reset=%t", reset))
@@ -330,7 +406,13 @@ func (f *fakeClient) CreatePolicy(ctx context.Context, in provider.CreatePolicyI
 	return "arn:aws:iam::123456789012:policy" + path + in.Name, nil
 }
 func (f *fakeClient) CreatePolicyVersion(ctx context.Context, arn, doc string, setAsDefault bool) (string, error) {
-	if err := f.call(ctx, "CreatePolicyVersion", arn, doc, fmt.Sprintf("default=%t", setAsDefault)); err != nil {
+	made, err := madeChange(f.call(ctx, "CreatePolicyVersion", arn, doc, fmt.Sprintf("default=%t", setAsDefault)))
+	if made || err == nil {
+		f.mu.Lock()
+		f.defaultDocs[arn] = doc
+		f.mu.Unlock()
+	}
+	if err != nil {
 		return "", err
 	}
 	return "v9", nil

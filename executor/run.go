@@ -8,17 +8,25 @@ import (
 	"io"
 	"log/slog"
 	"math/rand/v2"
+	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/iamsync/iamsync/provider"
 )
 
-// Client is the account that Run changes: the writes of a plan, and the
-// read that finds a deleted user's credentials.
+// Client is the account that Run changes: the writes of a plan, the read
+// that finds a deleted user's credentials, and the reads that show whether
+// a create whose outcome is unknown took effect.
 type Client interface {
 	provider.Writer
 	ReadUserCredentials(ctx context.Context, userName string) (*provider.UserCredentials, error)
+	// ListAccessKeys returns the user's access keys.
+	ListAccessKeys(ctx context.Context, userName string) ([]provider.AccessKey, error)
+	// ReadDefaultPolicyVersion returns the default version of a managed
+	// policy with its document.
+	ReadDefaultPolicyVersion(ctx context.Context, policyARN string) (*provider.PolicyVersion, error)
 }
 
 // Defaults of Options.
@@ -137,6 +145,8 @@ type StepReport struct {
 // Log record keys.
 const (
 	logKeyStep    = "step"
+	logKeyAction  = "action"
+	logKeyTarget  = "target"
 	logKeyAttempt = "attempt"
 	logKeyWait    = "wait"
 	logKeyError   = "error"
@@ -172,6 +182,10 @@ type env struct {
 	// steps, for the UpdateAccessKey step that follows.
 	mu      sync.Mutex
 	newKeys map[*node]string
+
+	// keyLocks makes the CreateAccessKey steps of one user run one at a
+	// time.
+	keyLocks keyLocks
 }
 
 func (e *env) rememberKey(n *node, id string) {
@@ -203,6 +217,7 @@ type runner struct {
 	env         *env
 	hook        *serialHook
 	concurrency *concurrency
+	slots       *callSlots
 	limiter     *rateLimiter
 
 	nodes   []*node // the graph's, then those discovered
@@ -223,16 +238,17 @@ func newRunner(g *Graph, client Client, opts Options) *runner {
 	if g.ownPasswordPolicy {
 		policy = g.passwordPolicy
 	}
+	hook := &serialHook{hook: opts.Hook}
 	r := &runner{
 		graph: g,
 		opts:  opts,
 		env: &env{
 			client:         client,
-			secrets:        &secretSink{dir: opts.Dir, stdout: opts.Stdout},
+			secrets:        &secretSink{dir: opts.Dir, stdout: opts.Stdout, mu: &hook.mu},
 			passwordPolicy: policy,
 			newKeys:        make(map[*node]string),
 		},
-		hook:            &serialHook{hook: opts.Hook},
+		hook:            hook,
 		concurrency:     newConcurrency(opts.Parallelism),
 		limiter:         newRateLimiter(opts.MaxRPS, opts.Clock, opts.Sleep),
 		nodes:           append([]*node(nil), g.nodes...),
@@ -242,6 +258,7 @@ func newRunner(g *Graph, client Client, opts Options) *runner {
 		extraDependents: make(map[*node][]*node),
 		extraDeps:       make(map[*node][]*node),
 	}
+	r.slots = newCallSlots(r.concurrency)
 	for _, n := range g.nodes {
 		r.pending[n] = len(n.deps)
 		if len(n.deps) == 0 {
@@ -272,6 +289,7 @@ func (r *runner) preflight() error {
 type outcome struct {
 	node       *node
 	notStarted bool
+	holdsSlot  bool
 	added      []*node
 	attempts   int
 	elapsed    time.Duration
@@ -284,13 +302,12 @@ func (r *runner) walk(ctx context.Context) {
 	stopCtx, stop := context.WithCancel(ctx)
 	defer stop()
 
+	// Each step starts with a call slot, which it gives back while it
+	// waits to retry.
 	outcomes := make(chan outcome)
 	running := 0
 	for {
-		for stopCtx.Err() == nil && r.ready.Len() > 0 {
-			if limit, _ := r.concurrency.current(); running >= limit {
-				break
-			}
+		for stopCtx.Err() == nil && r.ready.Len() > 0 && r.slots.tryAcquire() {
 			n := heap.Pop(&r.ready).(*node)
 			running++
 			go func() { outcomes <- r.execute(stopCtx, n) }()
@@ -301,12 +318,18 @@ func (r *runner) walk(ctx context.Context) {
 
 		// Stop before recording, so that no step starts after a hook is
 		// called with the failure.
-		o := <-outcomes
-		running--
-		if o.err != nil {
-			stop()
+		select {
+		case o := <-outcomes:
+			running--
+			if o.err != nil {
+				stop()
+			}
+			r.record(o)
+			if o.holdsSlot {
+				r.slots.put()
+			}
+		case <-r.slots.freed:
 		}
-		r.record(o)
 	}
 }
 
@@ -370,14 +393,21 @@ func (r *runner) depsOf(n *node) []*node {
 }
 
 // execute makes a node's call, retrying it while the error is one Run
-// retries and the consistency timeout allows.
+// retries and the consistency timeout allows. It starts with a call slot
+// and gives it back while it waits to retry. The outcome reports whether
+// it still holds the slot, which the walk loop gives back once it has
+// recorded the outcome, so that the step's dependents come before other
+// ready steps.
 func (r *runner) execute(ctx context.Context, n *node) outcome {
 	var start time.Time
-	o := outcome{node: n}
+	o := outcome{node: n, holdsSlot: true}
+	// uncertain is set once any attempt of the step, including those the
+	// SDK repeats on its own, ended without a known outcome.
+	uncertain := new(atomic.Bool)
 	for {
 		if err := r.limiter.wait(ctx); err != nil {
 			if o.attempts == 0 {
-				return outcome{node: n, notStarted: true}
+				return outcome{node: n, notStarted: true, holdsSlot: true}
 			}
 			o.err = fmt.Errorf("apply stopped before the next attempt: %w", o.err)
 			break
@@ -387,7 +417,7 @@ func (r *runner) execute(ctx context.Context, n *node) outcome {
 			r.hook.PreStep(n.public())
 		}
 		o.attempts++
-		o.added, o.err = r.attempt(ctx, n)
+		o.added, o.err = r.attempt(ctx, n, uncertain)
 		if o.err == nil || !retriedByRun(o.err) {
 			break
 		}
@@ -403,9 +433,15 @@ func (r *runner) execute(ctx context.Context, n *node) outcome {
 		}
 		wait := min(backoff(o.attempts), left)
 		r.hook.PreRetry(n.public(), o.attempts, o.err, wait)
-		r.opts.Logger.Debug("retrying step", logKeyStep, n.step.ID, logKeyAttempt, o.attempts,
-			logKeyWait, wait, logKeyError, o.err)
-		if err := r.opts.Sleep(ctx, wait); err != nil {
+		r.opts.Logger.Debug("retrying step", logKeyStep, n.step.ID, logKeyAction, n.step.Action,
+			logKeyTarget, strings.Join(n.step.Target, " "), logKeyAttempt, o.attempts, logKeyWait, wait, logKeyError, o.err)
+		r.slots.release()
+		err := r.opts.Sleep(ctx, wait)
+		if err == nil {
+			err = r.slots.acquire(ctx)
+		}
+		o.holdsSlot = err == nil
+		if err != nil {
 			o.err = fmt.Errorf("apply stopped before the next attempt: %w", o.err)
 			break
 		}
@@ -416,10 +452,12 @@ func (r *runner) execute(ctx context.Context, n *node) outcome {
 }
 
 // attempt makes one call of a node. The call's context carries no
-// cancellation, and it reports throttling that the SDK retried on its own.
-func (r *runner) attempt(ctx context.Context, n *node) ([]*node, error) {
+// cancellation. It reports throttling that the SDK retried on its own, and
+// sets uncertain when an attempt of the SDK ended without a known outcome.
+func (r *runner) attempt(ctx context.Context, n *node, uncertain *atomic.Bool) ([]*node, error) {
 	_, epoch := r.concurrency.current()
 	callCtx := provider.WithThrottleObserver(context.WithoutCancel(ctx), func() { r.throttled(epoch) })
+	callCtx = provider.WithUncertainObserver(callCtx, func() { uncertain.Store(true) })
 
 	added, err := n.run(callCtx, r.env)
 	if err == nil {
@@ -428,6 +466,12 @@ func (r *runner) attempt(ctx context.Context, n *node) ([]*node, error) {
 	}
 	if n.goneIsDone && provider.ErrorCode(err) == provider.CodeNoSuchEntity {
 		r.opts.Logger.Debug("credential already gone", logKeyStep, n.step.ID, logKeyError, err)
+		return nil, nil
+	}
+	if uncertain.Load() && tookEffectEarlier(n.step.Action, err) {
+		r.opts.Logger.Debug("call took effect on an earlier attempt", logKeyStep, n.step.ID,
+			logKeyAction, n.step.Action, logKeyTarget, strings.Join(n.step.Target, " "), logKeyError, err)
+		r.adjusted(r.concurrency.succeeded())
 		return nil, nil
 	}
 	err = classify(n, err)

@@ -26,8 +26,10 @@ const secretFileMode = 0o600
 type secretSink struct {
 	dir    string
 	stdout io.Writer
-	// mu keeps secrets written to stdout by parallel steps apart.
-	mu sync.Mutex
+	// mu keeps secrets written to stdout by parallel steps apart, and apart
+	// from the progress that the hook writes, often to the same stream: Run
+	// sets it to the lock of its serialHook.
+	mu *sync.Mutex
 }
 
 // path returns where a destination file is: relative names are under dir.
@@ -51,7 +53,10 @@ func (s *secretSink) check(dest string) error {
 		return nil
 	}
 	path := s.path(dest)
-	if _, err := os.Lstat(path); err == nil {
+	if info, err := os.Lstat(path); err == nil {
+		if isLeftover(info) {
+			return nil
+		}
 		return fmt.Errorf("secret file %s already exists: move it away, or name another file, so that no earlier secret is overwritten", path)
 	} else if !errors.Is(err, fs.ErrNotExist) {
 		return fmt.Errorf("check secret file %s: %w", path, err)
@@ -67,8 +72,16 @@ func (s *secretSink) check(dest string) error {
 	return nil
 }
 
+// isLeftover reports whether an existing secret file is the empty file of
+// an apply that was stopped before it wrote the secret, which open may
+// reuse: nothing of value is in it.
+func isLeftover(info fs.FileInfo) bool {
+	return info.Mode().IsRegular() && info.Size() == 0
+}
+
 // open reserves a destination for one secret. A file is created at once,
-// exclusively and with mode 0600.
+// exclusively and with mode 0600, or an empty file left by a stopped apply
+// is reused.
 func (s *secretSink) open(dest string) (*secretOutput, error) {
 	if dest == "" {
 		return &secretOutput{sink: s, drop: true}, nil
@@ -81,6 +94,9 @@ func (s *secretSink) open(dest string) (*secretOutput, error) {
 	}
 	path := s.path(dest)
 	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, secretFileMode)
+	if errors.Is(err, fs.ErrExist) {
+		f, err = openLeftover(path)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("create secret file: %w", err)
 	}
@@ -91,6 +107,27 @@ func (s *secretSink) open(dest string) (*secretOutput, error) {
 		return nil, fmt.Errorf("create secret file: %w", err)
 	}
 	return &secretOutput{sink: s, file: f}, nil
+}
+
+// openLeftover opens an existing secret file for writing if it is an
+// empty file left by a stopped apply. The file opened must be the one
+// checked, not a link to another or a file put in its place.
+func openLeftover(path string) (*os.File, error) {
+	exists := fmt.Errorf("%s: %w", path, fs.ErrExist)
+	before, err := os.Lstat(path)
+	if err != nil || !isLeftover(before) {
+		return nil, exists
+	}
+	f, err := os.OpenFile(path, os.O_WRONLY, 0)
+	if err != nil {
+		return nil, err
+	}
+	after, err := f.Stat()
+	if err != nil || !isLeftover(after) || !os.SameFile(before, after) {
+		f.Close()
+		return nil, exists
+	}
+	return f, nil
 }
 
 // secretOutput is one secret on its way to its destination. A file receives

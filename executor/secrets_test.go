@@ -157,6 +157,39 @@ func TestSecretPreflight(t *testing.T) {
 	})
 }
 
+// TestEmptySecretFileIsReused checks that the empty file that a stopped
+// apply leaves behind receives the secret of the next apply, and that a
+// link to an empty file does not.
+func TestEmptySecretFileIsReused(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "alice.ini")
+	if err := os.WriteFile(path, nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+
+	res := run(t, newPlan(newAccessKey("alice", "alice.ini")), newFakeClient(), Options{Dir: dir})
+	if res.Err != nil {
+		t.Fatalf("Run: %v", res.Err)
+	}
+	if text := checkSecretFile(t, path); !strings.Contains(text, "aws_access_key_id = AKIAFAKE0001") {
+		t.Errorf("secret file holds %q, want the new key", text)
+	}
+
+	t.Run("link to an empty file", func(t *testing.T) {
+		empty := filepath.Join(dir, "empty")
+		if err := os.WriteFile(empty, nil, 0o600); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.Symlink(empty, filepath.Join(dir, "bob.ini")); err != nil {
+			t.Skipf("no symbolic links here: %v", err)
+		}
+		res := run(t, newPlan(newAccessKey("bob", "bob.ini")), newFakeClient(), Options{Dir: dir})
+		if res.Err == nil || !strings.Contains(res.Err.Error(), "already exists") {
+			t.Errorf("Err = %v, want the secret file to exist already", res.Err)
+		}
+	})
+}
+
 func TestSecretFileRemovedWhenCallFails(t *testing.T) {
 	tests := map[string]struct {
 		change *planner.Change
@@ -206,7 +239,7 @@ func TestSecretUnwritableUndoesCredential(t *testing.T) {
 				t.Errorf("Err = %v, want one saying the credential was deleted again", res.Err)
 			}
 			calls := client.recorded()
-			if len(calls) != 2 || calls[1] != tt.wantUndo {
+			if len(calls) < 2 || !strings.HasPrefix(calls[len(calls)-2], "Create") || calls[len(calls)-1] != tt.wantUndo {
 				t.Errorf("calls = %q, want the create, then %q", calls, tt.wantUndo)
 			}
 		})
@@ -293,8 +326,13 @@ func TestSecretWithoutDestinationDropped(t *testing.T) {
 		t.Fatalf("Run: %v", res.Err)
 	}
 
-	if n := len(client.recorded()); n != 2 {
-		t.Errorf("%d calls, want CreateAccessKey and CreateLoginProfile", n)
+	want := []string{"CreateAccessKey alice", "CreateLoginProfile alice", "ListAccessKeys alice"}
+	var got []string
+	for _, line := range client.recorded() {
+		got = append(got, strings.Join(strings.Fields(line)[:2], " "))
+	}
+	if diff := cmp.Diff(want, sortedCopy(got)); diff != "" {
+		t.Errorf("calls (-want +got):\n%s", diff)
 	}
 	if stdout.Len() != 0 {
 		t.Errorf("stdout got %q, want nothing", stdout.String())

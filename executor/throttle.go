@@ -113,3 +113,81 @@ func (l *rateLimiter) wait(ctx context.Context) error {
 	}
 	return ctx.Err()
 }
+
+// callSlots bounds the calls in flight by the concurrency limit. A step
+// holds a slot while it calls IAM, not while it waits to retry, so that
+// steps waiting for IAM's eventual consistency do not keep ready steps
+// from starting. A step back from its wait takes a free slot before any
+// new step does.
+type callSlots struct {
+	limits *concurrency
+
+	mu      sync.Mutex
+	cond    *sync.Cond
+	inUse   int
+	waiting int
+
+	// freed receives a value when a slot is given back, for the walk loop
+	// to start a new step.
+	freed chan struct{}
+}
+
+func newCallSlots(limits *concurrency) *callSlots {
+	s := &callSlots{limits: limits, freed: make(chan struct{}, 1)}
+	s.cond = sync.NewCond(&s.mu)
+	return s
+}
+
+// tryAcquire takes a slot for a new step if one is free and no returning
+// step waits for it.
+func (s *callSlots) tryAcquire() bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if limit, _ := s.limits.current(); s.waiting > 0 || s.inUse >= limit {
+		return false
+	}
+	s.inUse++
+	return true
+}
+
+// acquire waits for a free slot, or until ctx is done.
+func (s *callSlots) acquire(ctx context.Context) error {
+	stop := context.AfterFunc(ctx, func() {
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		s.cond.Broadcast()
+	})
+	defer stop()
+
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.waiting++
+	defer func() { s.waiting-- }()
+	for {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		if limit, _ := s.limits.current(); s.inUse < limit {
+			s.inUse++
+			return nil
+		}
+		s.cond.Wait()
+	}
+}
+
+// release gives a slot back and tells the walk loop.
+func (s *callSlots) release() {
+	s.put()
+	select {
+	case s.freed <- struct{}{}:
+	default:
+	}
+}
+
+// put gives a slot back; the walk loop calls it for the steps that end.
+func (s *callSlots) put() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.inUse--
+	s.cond.Broadcast()
+}

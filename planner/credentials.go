@@ -95,14 +95,31 @@ func (p *planner) planAccessKeys(u *userPair) {
 		}
 	}
 
-	// Id-less keys take an unclaimed live key of the same status, or are
-	// created. A key of another status is not reused: an inactive key may
-	// have been switched off because it leaked.
-	for index, k := range declared.Keys {
-		if k.ID != "" {
+	// An id-less key whose secret file names a live key of its status
+	// claims that key next, so that each file keeps holding a key that
+	// exists.
+	claimedByFile := make(map[*spec.AccessKey]bool)
+	for _, k := range declared.Keys {
+		if k.ID != "" || k.SecretFileKeyID == "" {
 			continue
 		}
-		if i := indexOfUnclaimed(live, claimed, keyStatus(k)); i >= 0 {
+		if i := indexOfKey(live, k.SecretFileKeyID); i >= 0 && !claimed[i] && live[i].Status == keyStatus(k) {
+			claimed[i] = true
+			claimedByFile[k] = true
+		}
+	}
+
+	// The other id-less keys take an unclaimed live key of the same status,
+	// or are created. A key of another status is not reused: an inactive
+	// key may have been switched off because it leaked. A key whose secret
+	// file is empty is always created: the apply that made the file was
+	// stopped before it wrote the secret, so a key it made is of no use and
+	// is left unclaimed, which deletes it.
+	for index, k := range declared.Keys {
+		if k.ID != "" || claimedByFile[k] {
+			continue
+		}
+		if i := indexOfUnclaimed(live, claimed, keyStatus(k)); i >= 0 && !k.SecretFileEmpty {
 			claimed[i] = true
 			continue
 		}

@@ -143,7 +143,6 @@ func TestSelfLockoutRisks(t *testing.T) {
 	}
 }
 
-
 func TestLockoutWarningsNameTheCaller(t *testing.T) {
 	c := &Change{Address: "user.ci", Type: TypeUser, Name: "ci", Action: Delete}
 	diags := LockoutWarnings([]LockoutRisk{{Change: c, Reason: "deletes the user iamsync runs as"}}, "arn:aws:iam::111122223333:user/ci")

@@ -343,8 +343,9 @@ func (p *planner) planBoundary(o *owner) {
 	p.add(c)
 }
 
-// movedPolicy returns the policy whose live ARN is from and whose declared
-// ARN is to, when the plan replaces it because its path changes; else nil.
+// movedPolicy returns the policy that the plan replaces because its path
+// changes, from the live ARN from to the declared ARN to. It returns nil
+// when no policy moves that way.
 func (p *planner) movedPolicy(from, to string) *policyPair {
 	pp := p.policyByLive[fold(from)]
 	if pp == nil || pp.fate != fateReplace || pp.sameARN() || !strings.EqualFold(pp.arn, to) {

@@ -19,9 +19,12 @@ type Document struct {
 
 // Parse parses a JSON policy document. It returns a *SyntaxError for text
 // that IAM rejects as a whole. That is invalid JSON or UTF-8, a character
-// outside TAB, LF, CR and U+0020 to U+00FF, a key repeated in one object, or
-// a top level that is not an object. Numbers keep their literal text. Parse
-// does not check the policy grammar, which is the work of Validate.
+// outside TAB, LF, CR and U+0020 to U+00FF, a key repeated in one object,
+// arrays and objects nested more than 32 levels deep, or a top level that
+// is not an object. Numbers keep their literal text. Parse does not check
+// the policy grammar or the length, which are the work of Validate and of
+// the caller: AWS-managed policies may be longer than IAM lets a customer
+// write.
 func Parse(text string) (*Document, error) {
 	root, err := parseText(text)
 	if err != nil {

@@ -11,7 +11,8 @@ import (
 
 // SyntaxError is the error for a policy document text that IAM rejects
 // before reading its statements: invalid JSON, a character IAM does not
-// accept, a duplicate key or a top level that is not an object.
+// accept, a duplicate key, nesting too deep or a top level that is not an
+// object.
 type SyntaxError struct {
 	Offset int    // byte offset of the error in the text, 0-based
 	Line   int    // 1-based line of Offset
@@ -73,11 +74,22 @@ func isTypographicQuote(r rune) bool {
 	return false
 }
 
+// maxDepth bounds how deeply arrays and objects may nest in a document.
+// IAM's policy grammar nests at most six levels: the document, the
+// Statement list, a statement, Condition, an operator and a condition key's
+// list of values. The bound leaves room for documents that are wrong in
+// other ways to be reported as such, and it keeps Pretty and Diff, which
+// indent each level, from producing output that grows with the square of
+// the depth.
+const maxDepth = 32
+
 // parser builds a node tree from the token stream of encoding/json, which
 // checks the JSON grammar, and records where each value starts in the text.
 type parser struct {
 	text string
 	dec  *json.Decoder
+	// depth is the number of arrays and objects open at the current token.
+	depth int
 }
 
 // parseText parses a policy document text into its root object node.
@@ -170,12 +182,18 @@ func (p *parser) valueFrom(tok json.Token, start int) (*node, error) {
 	case string:
 		return &node{kind: kindString, offset: start, text: t}, nil
 	case json.Delim:
+		if t != '[' && t != '{' {
+			break
+		}
+		if p.depth == maxDepth {
+			return nil, newSyntaxError(p.text, start, "arrays and objects nest more than %d levels deep; a policy document nests at most 6", maxDepth)
+		}
+		p.depth++
+		defer func() { p.depth-- }()
 		if t == '[' {
 			return p.array(start)
 		}
-		if t == '{' {
-			return p.object(start)
-		}
+		return p.object(start)
 	}
 	return nil, newSyntaxError(p.text, start, "unexpected %v", tok)
 }

@@ -3,6 +3,7 @@ package policydoc
 import (
 	"encoding/json"
 	"errors"
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -105,6 +106,15 @@ func TestParseErrors(t *testing.T) {
 		"invalid UTF-8": {
 			text: "{\"a\": \"\xe9\"}",
 			want: &SyntaxError{Offset: 7, Line: 1, Column: 8, Msg: "invalid UTF-8 byte 0xe9"},
+		},
+		"nesting at the bound is read to the end": {
+			text: strings.Repeat("[", 31) + "{}" + strings.Repeat("]", 31),
+			want: &SyntaxError{Offset: 0, Line: 1, Column: 1, Msg: "the document is a JSON array; a policy document is a JSON object"},
+		},
+		"nesting beyond the bound": {
+			// Ten thousand levels would make Pretty write about 100 MB.
+			text: `{"a":` + strings.Repeat("[", 10000) + strings.Repeat("]", 10000) + "}",
+			want: &SyntaxError{Offset: 36, Line: 1, Column: 37, Msg: "arrays and objects nest more than 32 levels deep; a policy document nests at most 6"},
 		},
 		"column counts characters, not bytes": {
 			text: "{\"caf\u00e9\": 1,}",

@@ -29,6 +29,10 @@ type ReadOptions struct {
 	InstanceProfileTagsOf []string
 	// SkipAccountSettings leaves out the account alias and password policy.
 	SkipAccountSettings bool
+	// Caller, when set, is the identity that the same credentials already
+	// returned from GetCallerIdentity; ReadState then uses it instead of
+	// calling GetCallerIdentity again.
+	Caller *Identity
 }
 
 // Writer changes a live account. Each method makes one IAM API call, named

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
@@ -12,6 +13,12 @@ import (
 
 	"github.com/iamsync/iamsync/policydoc"
 )
+
+// maxDocumentLength is the largest number of characters that the IAM API
+// accepts in a policy document parameter, white space included. A longer
+// document is rejected before it is parsed, which would take seconds for
+// the megabytes that a mistaken file() can read.
+const maxDocumentLength = 131072
 
 // decodeDocument evaluates a policy document attribute, parses it, and
 // checks it against IAM's policy grammar for the place it is used in.
@@ -26,6 +33,16 @@ func (l *loader) decodeDocument(r *attrReader, name string, kind policydoc.Kind)
 		return nil
 	}
 	attr := r.attrs[name]
+	if n := utf8.RuneCountInString(text); n > maxDocumentLength {
+		r.failed[name] = true
+		// The attribute's name is the subject, because a snippet of the
+		// expression would print the whole document.
+		r.report(errorAt(attr.NameRange, "Policy document too long", fmt.Sprintf(
+			"The %s is %d characters long, and the IAM API accepts at most %d in a policy document, white space included. "+
+				"IAM's size quotas, which leave white space out, are lower still: split the permissions into several policies.",
+			name, n, maxDocumentLength)))
+		return nil
+	}
 	doc, err := policydoc.Parse(text)
 	if err != nil {
 		subject := attr.Expr.Range()

@@ -332,6 +332,7 @@ func (d *entityDecoder) accessKeys() *AccessKeys {
 			SecretFile: r.strDefault("secret_file", ""),
 			DeclRange:  kb.DefRange,
 		}
+		key.SecretFileKeyID, key.SecretFileEmpty = inspectSecretFile(d.l.dir, key.SecretFile)
 		d.checkAccessKey(key, r, seen)
 		keys.Keys = append(keys.Keys, key)
 	}

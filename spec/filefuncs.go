@@ -126,6 +126,9 @@ func (f fileFunctions) read(p string) (string, error) {
 	if err != nil {
 		return "", err
 	}
+	if info, err := os.Stat(resolved); err == nil && info.Size() > maxFileBytes {
+		return "", fmt.Errorf("%s is %d bytes, more than the %d MiB that iamsync reads from one file", p, info.Size(), maxFileBytes>>20)
+	}
 	src, err := os.ReadFile(resolved)
 	if err != nil {
 		return "", fmt.Errorf("read %s: %w", p, err)

@@ -182,6 +182,18 @@ func (l *loader) parseFiles() []*hcl.File {
 		}
 		path := filepath.Join(l.dir, name)
 		l.files.record(name)
+		if info, err := entry.Info(); err == nil && info.Size() > maxFileBytes {
+			start := hcl.Pos{Line: 1, Column: 1}
+			l.diags = append(l.diags, &hcl.Diagnostic{
+				Severity: hcl.DiagError,
+				Summary:  "Configuration file too large",
+				Detail: fmt.Sprintf("%s is %d bytes, and iamsync reads configuration files of up to %d MiB. "+
+					"Check that it is the file you meant; a configuration larger than that belongs in several files.",
+					l.files.displayName(path), info.Size(), maxFileBytes>>20),
+				Subject: &hcl.Range{Filename: l.files.displayName(path), Start: start, End: start},
+			})
+			continue
+		}
 		src, err := os.ReadFile(path)
 		if err != nil {
 			l.diags = append(l.diags, &hcl.Diagnostic{
@@ -189,6 +201,10 @@ func (l *loader) parseFiles() []*hcl.File {
 				Summary:  "Cannot read configuration file",
 				Detail:   fmt.Sprintf("Reading %s failed: %s.", l.files.displayName(path), err),
 			})
+			continue
+		}
+		if d := checkText(src, l.files.displayName(path)); d != nil {
+			l.diags = append(l.diags, d)
 			continue
 		}
 		var file *hcl.File
@@ -214,6 +230,15 @@ func (l *loader) parseFiles() []*hcl.File {
 	}
 	return files
 }
+
+// maxFileBytes bounds the size of a configuration file and of a file that
+// the file functions read. A configuration of five thousand users takes
+// about one MiB, and parsing takes about a second per 10 MiB, so the bound
+// keeps a file named by mistake, such as a log or a disk image, from
+// stalling a command.
+//
+// NOTE: the bound is a judgment call, not a limit of HCL or of IAM.
+const maxFileBytes = 8 << 20
 
 // skippedFile reports whether a file is hidden or an editor's backup or
 // lock file, which Load ignores.

@@ -276,7 +276,16 @@ type AccessKey struct {
 	// SecretFile is where a created key's secret is written (mode 0600);
 	// "-" means standard output.
 	SecretFile string
-	DeclRange  hcl.Range
+	// SecretFileKeyID is the key id on the aws_access_key_id line of the
+	// secret file when the configuration was loaded. It is empty when the
+	// file does not exist or names no key.
+	SecretFileKeyID string
+	// SecretFileEmpty is set when the secret file exists and is empty. An
+	// apply creates the file before it creates the key and writes the
+	// secret after, so an empty file marks an apply that was stopped in
+	// between: the key it may have made has lost its secret.
+	SecretFileEmpty bool
+	DeclRange       hcl.Range
 }
 
 // LoginProfile is a user's declared console access.

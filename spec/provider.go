@@ -244,7 +244,8 @@ func (l *loader) decodeAssumeRole(block *hcl.Block, ctx *hcl.EvalContext) *Assum
 }
 
 // patterned reads a string attribute of min to max characters that must
-// match pattern; what names the value and rule says what is allowed.
+// match pattern. The what argument names the value in messages, and rule
+// describes the values allowed.
 func (l *loader) patterned(r *attrReader, name, what string, pattern *regexp.Regexp, min, max int, rule string) string {
 	value, ok := r.str(name)
 	if !ok {

@@ -124,8 +124,8 @@ func checkInlinePolicyName(name string, rng hcl.Range) *hcl.Diagnostic {
 	return nil
 }
 
-// checkTags checks IAM's tag limits. With foldKeys, as IAM compares the tag
-// keys of users and roles, keys that differ only in case are one key.
+// checkTags checks IAM's tag limits. With foldKeys, keys that differ only in
+// case are one key, as IAM compares the tag keys of users and roles.
 func checkTags(tags map[string]string, foldKeys bool, rng hcl.Range) hcl.Diagnostics {
 	var diags hcl.Diagnostics
 	if len(tags) > maxTags {

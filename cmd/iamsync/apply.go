@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"strings"
 	"time"
 
@@ -26,6 +27,7 @@ type applyCommand struct {
 
 func newApplyCommand(std *streams, global *globalOptions) *cobra.Command {
 	c := &applyCommand{std: std, global: global}
+	c.conn.reach.std = std
 	cmd := &cobra.Command{
 		Use:   "apply [DIR]",
 		Short: "Make the account match the configuration",
@@ -95,13 +97,25 @@ func (c *applyCommand) Run(ctx context.Context, dir string) error {
 		return fmt.Errorf("build the apply graph: %w", err)
 	}
 	fmt.Fprintln(c.std.out)
+	// An interrupt is acknowledged at once, because the calls in flight
+	// may take a while to finish.
+	noticed := make(chan struct{})
+	stopNotice := context.AfterFunc(ctx, func() {
+		defer close(noticed)
+		fmt.Fprintln(c.std.errOut, "\nInterrupted: starting no new call and waiting for the calls in flight. "+
+			"Interrupt again to quit at once, without a report of what was done.")
+	})
 	result := executor.Run(ctx, graph, s.conn.provider, executor.Options{
 		Parallelism:    c.parallelism,
 		Hook:           newProgressHook(c.std.out),
 		Stdout:         c.std.out,
 		Dir:            dir,
 		PasswordPolicy: s.state.PasswordPolicy,
+		Logger:         slog.Default(),
 	})
+	if !stopNotice() {
+		<-noticed
+	}
 	if result.Err != nil {
 		writeApplyFailure(c.std.errOut, result)
 		return &exitCodeError{code: exitError, silent: true}
@@ -146,6 +160,7 @@ func (c *applyCommand) verify(ctx context.Context, s *session, dir string) error
 	if err != nil {
 		return fmt.Errorf("read the account after apply: %w", err)
 	}
+	s.cfg.InspectSecretFiles(dir)
 	plan, diags := planner.Make(s.cfg, state, planner.Options{Now: time.Now().UTC()})
 	if diags.HasErrors() {
 		writeDiagnostics(c.std.errOut, diags, s.files(), useColor(c.std.errOut, c.global))

@@ -43,6 +43,17 @@ func (o *configOptions) load(dir, accountID, partition string) (*spec.Config, hc
 		}}
 	}
 
+	variables, diags := o.variables()
+	if diags.HasErrors() {
+		return nil, diags
+	}
+	opts := o.loadOptions(variables)
+	opts.AccountID, opts.Partition = accountID, partition
+	return spec.Load(dir, opts)
+}
+
+// variables parses the -var options.
+func (o *configOptions) variables() (map[string]string, hcl.Diagnostics) {
 	variables := map[string]string{}
 	var diags hcl.Diagnostics
 	for _, v := range o.vars {
@@ -57,16 +68,15 @@ func (o *configOptions) load(dir, accountID, partition string) (*spec.Config, hc
 		}
 		variables[name] = value
 	}
-	if diags.HasErrors() {
-		return nil, diags
-	}
+	return variables, diags
+}
 
-	return spec.Load(dir, spec.LoadOptions{
-		AccountID:         accountID,
-		Partition:         partition,
+// loadOptions returns the options of spec.Load, without an account.
+func (o *configOptions) loadOptions(variables map[string]string) spec.LoadOptions {
+	return spec.LoadOptions{
 		Variables:         variables,
 		VarFiles:          o.varFiles,
 		Environ:           os.Environ(),
 		AllowFilesOutside: o.filesOutside,
-	})
+	}
 }

@@ -4,12 +4,19 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"time"
 
 	"github.com/spf13/pflag"
 
 	awsprovider "github.com/iamsync/iamsync/provider/aws"
 	"github.com/iamsync/iamsync/provider/sandbox"
 )
+
+// sdkMaxBackoff, when not zero, replaces the AWS SDK's maximum delay
+// between the retries of one call. Tests shorten it, so that the
+// throttling that the sandbox injects costs milliseconds instead of
+// seconds.
+var sdkMaxBackoff time.Duration
 
 // connectionOptions choose the account a command acts on: a real one through
 // the SDK's standard configuration, or an IAM sandbox started in-process.
@@ -19,9 +26,20 @@ type connectionOptions struct {
 	endpointURL      string
 	profile          string
 	region           string
+
+	// reach chooses the identity and the allowed accounts.
+	reach reachOptions
 }
 
+// addFlags adds the flags that reach an account as some identity.
 func (o *connectionOptions) addFlags(fs *pflag.FlagSet) {
+	o.addBaseFlags(fs)
+	o.reach.addFlags(fs)
+}
+
+// addBaseFlags adds the flags that choose the account and the SDK's
+// configuration, without the assume-role chain and account restrictions.
+func (o *connectionOptions) addBaseFlags(fs *pflag.FlagSet) {
 	fs.StringVar(&o.sandboxState, "sandbox", "", "start an IAM sandbox in-process with this state file and act on it instead of AWS")
 	fs.StringVar(&o.sandboxCatalogue, "sandbox-catalogue", "", "AWS-managed policy catalogue for the in-process sandbox (JSON); without it any well-formed AWS-managed ARN is accepted")
 	fs.StringVar(&o.endpointURL, "endpoint-url", "", "send IAM and STS requests to this URL (AWS_ENDPOINT_URL and AWS_ENDPOINT_URL_IAM work too)")
@@ -35,21 +53,29 @@ type connection struct {
 	sandbox  *sandbox.Server
 }
 
-// Close stops the in-process sandbox, if there is one.
+// Close stops the in-process sandbox, if there is one. Closing a nil
+// connection does nothing.
 func (c *connection) Close() error {
-	if c.sandbox != nil {
+	if c != nil && c.sandbox != nil {
 		return c.sandbox.Close()
 	}
 	return nil
 }
 
-// connect opens the account the flags name.
+// connect opens the account the flags name, as the last role of the
+// assume-role chain when there is one.
 func (o *connectionOptions) connect(ctx context.Context) (*connection, error) {
+	if err := o.reach.check(); err != nil {
+		return nil, err
+	}
 	opts := awsprovider.Options{
-		Region:      o.region,
-		Profile:     o.profile,
-		EndpointURL: o.endpointURL,
-		Logger:      slog.Default(),
+		Region:       o.region,
+		Profile:      o.profile,
+		EndpointURL:  o.endpointURL,
+		Logger:       slog.Default(),
+		MaxBackoff:   sdkMaxBackoff,
+		AssumeRole:   o.reach.roleChain(),
+		MFATokenCode: o.reach.mfaToken,
 	}
 	conn := &connection{}
 

@@ -21,6 +21,7 @@ type planCommand struct {
 
 func newPlanCommand(std *streams, global *globalOptions) *cobra.Command {
 	c := &planCommand{std: std, global: global}
+	c.conn.reach.std = std
 	cmd := &cobra.Command{
 		Use:   "plan [DIR]",
 		Short: "Show the changes that would make the account match the configuration",
@@ -59,6 +60,7 @@ func (c *planCommand) Run(cmd *cobra.Command, dir string) error {
 	}
 
 	if c.json {
+		fmt.Fprintln(c.std.errOut, describeAccount(s.state))
 		if err := planner.RenderJSON(c.std.out, s.plan); err != nil {
 			return err
 		}

@@ -103,6 +103,10 @@ live account, apply makes the account match.`,
 		newApplyCommand(std, global),
 		newImportCommand(std, global),
 		newSandboxCommand(std, global),
+		newBenchCommand(std, global),
+		newWhoamiCommand(std, global),
+		newCredsCommand(std, global),
+		newReportCommand(std, global),
 	)
 	return root
 }

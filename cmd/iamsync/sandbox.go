@@ -37,7 +37,11 @@ func newSandboxServeCommand(std *streams) *cobra.Command {
 accepts, and serves until interrupted (Ctrl-C). Point a client at it with
 AWS_ENDPOINT_URL and those credentials. The state file is written after every
 change; a state file that does not exist yet is an empty account, and a
-GetAccountAuthorizationDetails dump loads as it is.`,
+GetAccountAuthorizationDetails dump loads as it is.
+
+The fault flags make the sandbox fail as IAM does under load, to test how a
+client copes: --throttle-rate 0.3 --error-rate 0.05 --drop-rate 0.01
+--latency 20ms --consistency-delay 2s --fault-seed 7.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error { return c.Run(cmd) },
 	}
@@ -48,6 +52,7 @@ GetAccountAuthorizationDetails dump loads as it is.`,
 	cmd.Flags().StringVar(&c.options.AccountID, "account-id", defaults.AccountID, "the sandbox's account id")
 	cmd.Flags().StringVar(&c.options.AccessKeyID, "access-key-id", defaults.AccessKeyID, "access key id the sandbox accepts for its root identity")
 	cmd.Flags().StringVar(&c.options.SecretAccessKey, "secret-access-key", defaults.SecretAccessKey, "secret access key for --access-key-id")
+	addFaultFlags(cmd, &c.options.Faults)
 	return cmd
 }
 
@@ -76,4 +81,16 @@ func (c *sandboxServeCommand) Run(cmd *cobra.Command) error {
 	<-cmd.Context().Done()
 	fmt.Fprintln(c.std.out, "Stopping the sandbox.")
 	return nil
+}
+
+// addFaultFlags adds the flags that set the sandbox's injected faults.
+func addFaultFlags(cmd *cobra.Command, f *sandbox.Faults) {
+	flags := cmd.Flags()
+	flags.Float64Var(&f.ThrottleRate, "throttle-rate", 0, "fraction of requests, 0 to 1, answered with IAM's Throttling error (HTTP 400, Rate exceeded)")
+	flags.Float64Var(&f.ErrorRate, "error-rate", 0, "fraction of requests answered with ServiceFailure (HTTP 500) or ServiceUnavailable (HTTP 503)")
+	flags.Float64Var(&f.DropRate, "drop-rate", 0, "fraction of requests whose connection is closed without a response, half before and half after the change is made")
+	flags.DurationVar(&f.Latency, "latency", 0, "delay added to every request, such as 20ms")
+	flags.DurationVar(&f.ConsistencyDelay, "consistency-delay", 0, "how long a new user, group, role, policy or instance profile stays invisible to the calls that use it, such as 2s")
+	flags.Uint64Var(&f.Seed, "fault-seed", 0, "seed of the random source that picks the failing requests")
+	flags.StringSliceVar(&f.Actions, "fault-actions", nil, "comma-separated API actions that faults apply to, such as CreateUser,AddUserToGroup (default: every action)")
 }

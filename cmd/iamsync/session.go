@@ -33,19 +33,29 @@ func (s *session) files() map[string]*hcl.File {
 
 // openSession connects to the account, decodes the configuration for it,
 // reads the live state and plans. Configuration errors come back in
-// s.diags with a nil plan; run-time failures as an error.
+// s.diags with a nil plan; run-time failures as an error. An account that
+// the account restrictions leave out is refused before any IAM call.
 func openSession(ctx context.Context, dir string, conn *connectionOptions, config *configOptions, now time.Time) (*session, error) {
+	// The provider block chooses how to reach the account.
+	if cfg, diags := conn.useProvider(dir, config); diags.HasErrors() {
+		return &session{cfg: cfg, diags: diags}, nil
+	}
 	c, err := conn.connect(ctx)
 	if err != nil {
 		return nil, err
 	}
 	s := &session{conn: c}
 
-	// ARNs in the configuration resolve from the caller's account.
+	// ARNs in the configuration resolve from the caller's account, which
+	// must be one the configuration allows.
 	identity, err := c.provider.CallerIdentity(ctx)
 	if err != nil {
 		c.Close()
 		return nil, fmt.Errorf("read caller identity: %w", err)
+	}
+	if err := conn.reach.checkAccount(identity); err != nil {
+		c.Close()
+		return nil, err
 	}
 	s.cfg, s.diags = config.load(dir, identity.Account, partitionOf(identity.ARN))
 	if s.diags.HasErrors() {
@@ -54,13 +64,28 @@ func openSession(ctx context.Context, dir string, conn *connectionOptions, confi
 
 	// Read the account in bulk, plus the per-entity details the
 	// configuration compares.
-	s.state, err = c.provider.ReadState(ctx, readOptionsFor(s.cfg))
+	opts := readOptionsFor(s.cfg)
+	opts.Caller = &identity
+	s.state, err = c.provider.ReadState(ctx, opts)
 	if err != nil {
 		c.Close()
 		return nil, fmt.Errorf("read account %s: %w", identity.Account, err)
 	}
-
 	plan, diags := planner.Make(s.cfg, s.state, planner.Options{Now: now})
+
+	// A replaced policy or instance profile is created again with the tags
+	// that the configuration leaves alone, which the first read did not
+	// ask for: read them and plan again.
+	if more := unreadReplacedTags(plan, s.state); !diags.HasErrors() && len(more.PolicyTagsOf)+len(more.InstanceProfileTagsOf) > 0 {
+		opts.PolicyTagsOf = append(opts.PolicyTagsOf, more.PolicyTagsOf...)
+		opts.InstanceProfileTagsOf = append(opts.InstanceProfileTagsOf, more.InstanceProfileTagsOf...)
+		s.state, err = c.provider.ReadState(ctx, opts)
+		if err != nil {
+			c.Close()
+			return nil, fmt.Errorf("read account %s: %w", identity.Account, err)
+		}
+		plan, diags = planner.Make(s.cfg, s.state, planner.Options{Now: now})
+	}
 	s.diags = append(s.diags, diags...)
 	if !diags.HasErrors() {
 		s.plan = plan
@@ -82,12 +107,15 @@ func partitionOf(arn string) string {
 
 // readOptionsFor asks for the per-entity reads that comparing cfg needs:
 // credentials of users that manage keys or console access, and tags of
-// policies and instance profiles that declare tags.
+// policies and instance profiles that declare tags. Credentials are asked
+// for under the previous names too, because a user being renamed is still
+// in the account under one of them.
 func readOptionsFor(cfg *spec.Config) provider.ReadOptions {
 	var opts provider.ReadOptions
 	for _, u := range cfg.Users {
 		if u.AccessKeys != nil || u.LoginProfile != nil {
 			opts.CredentialsOf = append(opts.CredentialsOf, u.Name)
+			opts.CredentialsOf = append(opts.CredentialsOf, u.PreviousNames...)
 		}
 	}
 	for _, p := range cfg.Policies {
@@ -101,6 +129,38 @@ func readOptionsFor(cfg *spec.Config) provider.ReadOptions {
 		}
 	}
 	opts.SkipAccountSettings = !cfg.Scope.AccountSettings
+	return opts
+}
+
+// unreadReplacedTags returns the tag reads that plan lacks for the policies
+// and instance profiles it replaces: those whose tags the state does not
+// hold, because the configuration does not set them. A replacement carries
+// such tags over to the new entity only when they were read.
+func unreadReplacedTags(plan *planner.Plan, state *provider.State) provider.ReadOptions {
+	var opts provider.ReadOptions
+	if plan == nil {
+		return opts
+	}
+	for _, c := range plan.Changes {
+		if c.Action != planner.Replace {
+			continue
+		}
+		switch c.Type {
+		case planner.TypePolicy:
+			attr := c.Attr("arn")
+			if attr == nil {
+				continue
+			}
+			arn, _ := attr.Before.(string)
+			if p := state.Policy(arn); p != nil && p.Tags == nil {
+				opts.PolicyTagsOf = append(opts.PolicyTagsOf, p.ARN)
+			}
+		case planner.TypeInstanceProfile:
+			if ip := state.InstanceProfile(c.Name); ip != nil && ip.Tags == nil {
+				opts.InstanceProfileTagsOf = append(opts.InstanceProfileTagsOf, ip.Name)
+			}
+		}
+	}
 	return opts
 }
 

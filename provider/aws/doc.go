@@ -6,15 +6,32 @@
 // loads the SDK's standard configuration, so profiles, SSO, web identity and
 // the AWS_* environment variables, AWS_ENDPOINT_URL_IAM and
 // AWS_ENDPOINT_URL_STS included, work as they do for the AWS CLI.
+// Options.AssumeRole adds a chain of roles on top: each is assumed with the
+// credentials of the one before it, through the SDK's assume-role provider
+// and credentials cache, so sessions are renewed when they expire. A role
+// that cannot be assumed fails the first call that needs its credentials
+// with an *AssumeRoleError naming the role. Options.EndpointURL applies to
+// the provider's own clients and to the chain. The credential providers of
+// the SDK's standard chain, such as web identity and SSO, build their own
+// clients, which take their endpoint from AWS_ENDPOINT_URL_STS and the like.
+//
+// AssumeRole, GetSessionToken and GetFederationToken return temporary
+// credentials in a TemporaryCredentials, whose String method hides the
+// secret. AccountSummary and CredentialReport read the account's reports;
+// CredentialReport polls GenerateCredentialReport with growing delays until
+// the report is ready, within ReportOptions.Timeout.
 //
 // ReadState reads an account in bulk: GetAccountAuthorizationDetails for
 // users, groups, roles and managed policies, ListRoles for what that call
 // leaves out of roles, and GetAccountSummary, ListAccountAliases and
 // GetAccountPasswordPolicy for the account. Without per-entity extras, an
 // account of N entities with at most 1000 roles and no instance profile
-// outside a role takes at most ceil(N/1000)+5 calls. Policy documents
-// arrive URL-encoded and are decoded exactly once. A read that fails
-// part-way returns an error and no state.
+// outside a role takes at most ceil(N/1000)+5 calls, one fewer when
+// ReadOptions.Caller passes on an identity the caller already read. Policy
+// documents arrive URL-encoded and are decoded exactly once. A read that
+// fails part-way returns an error and no state. ReadStatePerEntity reads
+// the same state with Get and List calls for each entity, as a
+// per-resource refresh does; it is the baseline of iamsync bench.
 //
 // Each Writer method makes exactly one API call. Errors are *CallError
 // values that name the action and the entity and wrap the SDK's error, so

@@ -62,6 +62,12 @@ func wrapError(ctx context.Context, err error) error {
 	if err == nil {
 		return nil
 	}
+	// A role of the assume-role chain that could not be assumed is the
+	// cause, whatever call needed its credentials.
+	var chain *AssumeRoleError
+	if errors.As(err, &chain) {
+		return chain
+	}
 	action := "call"
 	var op *smithy.OperationError
 	if errors.As(err, &op) {

@@ -69,7 +69,8 @@ type attempts struct {
 
 // addMiddleware adds the call counter before the call's retry loop and,
 // inside it, the attempt observer that logs retries and reports throttled
-// attempts through provider.ReportThrottle.
+// attempts through provider.ReportThrottle and attempts whose outcome is
+// unknown through provider.ReportUncertain.
 func (p *Provider) addMiddleware(stack *middleware.Stack) error {
 	count := middleware.InitializeMiddlewareFunc("IAMSyncCountCall", func(
 		ctx context.Context, in middleware.InitializeInput, next middleware.InitializeHandler,
@@ -98,6 +99,9 @@ func (p *Provider) addMiddleware(stack *middleware.Stack) error {
 		record.lastErr = err
 		if isThrottle(err) {
 			provider.ReportThrottle(ctx)
+		}
+		if uncertainOutcome(err) {
+			provider.ReportUncertain(ctx)
 		}
 		return out, metadata, err
 	})

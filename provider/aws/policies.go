@@ -29,14 +29,15 @@ func (p *Provider) CreatePolicy(ctx context.Context, in provider.CreatePolicyInp
 }
 
 // CreatePolicyVersion adds a version to a managed policy and returns the new
-// version's id, such as "v2".
+// version's id, such as "v2". An attempt whose outcome is unknown is not
+// repeated, because a repetition would make a second version.
 func (p *Provider) CreatePolicyVersion(ctx context.Context, policyARN, document string, setAsDefault bool) (string, error) {
 	ctx = withEntity(ctx, "policy "+policyARN)
 	out, err := p.iam.CreatePolicyVersion(ctx, &iam.CreatePolicyVersionInput{
 		PolicyArn:      aws.String(policyARN),
 		PolicyDocument: aws.String(document),
 		SetAsDefault:   setAsDefault,
-	})
+	}, noUncertainRetries)
 	if err != nil {
 		return "", wrapError(ctx, err)
 	}

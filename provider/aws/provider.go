@@ -56,6 +56,13 @@ type Options struct {
 	SecretAccessKey string
 	SessionToken    string
 
+	// AssumeRole is a chain of roles that the provider acts as the last
+	// of: each role is assumed with the credentials of the one before it,
+	// the first with the credentials configured above.
+	AssumeRole []RoleLink
+	// MFATokenCode reads the code of an MFA device that a link names.
+	MFATokenCode MFATokenFunc
+
 	// HTTPClient replaces the SDK's HTTP client.
 	HTTPClient HTTPClient
 	// Logger receives debug records such as retries. Nil discards them.
@@ -107,6 +114,9 @@ func New(ctx context.Context, opts Options) (*Provider, error) {
 	}
 	if cfg.Region == "" {
 		cfg.Region = DefaultRegion
+	}
+	if err := p.chainCredentials(&cfg, opts); err != nil {
+		return nil, err
 	}
 
 	// Build both clients with the call counter, retry logging and retryer.

@@ -21,9 +21,10 @@ const maxItems = 1000
 const perEntityReads = 4
 
 // ReadState reads the whole account in bulk. For N entities it makes
-// ceil(N/1000) GetAccountAuthorizationDetails calls and five others, more
-// only when the account has over 1000 roles or an instance profile without
-// a role. The extras in opts add one call per tag list and several per user.
+// ceil(N/1000) GetAccountAuthorizationDetails calls and five others, four
+// when opts names the caller, more only when the account has over 1000
+// roles or an instance profile without a role. The extras in opts add one
+// call per tag list and several per user.
 func (p *Provider) ReadState(ctx context.Context, opts provider.ReadOptions) (*provider.State, error) {
 	s, err := p.readState(ctx, opts)
 	if err != nil {
@@ -38,7 +39,11 @@ func (p *Provider) readState(ctx context.Context, opts provider.ReadOptions) (*p
 	s := &provider.State{}
 	var roleSettings map[string]types.Role
 	g, gctx := errgroup.WithContext(ctx)
-	g.Go(func() (err error) { s.Caller, err = p.CallerIdentity(gctx); return err })
+	if opts.Caller != nil {
+		s.Caller = *opts.Caller
+	} else {
+		g.Go(func() (err error) { s.Caller, err = p.CallerIdentity(gctx); return err })
+	}
 	g.Go(func() error { return p.readAuthorizationDetails(gctx, s) })
 	g.Go(func() (err error) { roleSettings, err = p.listRoles(gctx); return err })
 	g.Go(func() (err error) { s.Summary, err = p.accountSummary(gctx); return err })

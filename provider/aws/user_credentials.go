@@ -15,10 +15,11 @@ import (
 // errors carry neither.
 
 // CreateAccessKey creates an access key and returns it with its secret,
-// which IAM never returns again.
+// which IAM never returns again. An attempt whose outcome is unknown is not
+// repeated, because a repetition would make a second key.
 func (p *Provider) CreateAccessKey(ctx context.Context, userName string) (*provider.AccessKeySecret, error) {
 	ctx = withEntity(ctx, "user "+userName)
-	out, err := p.iam.CreateAccessKey(ctx, &iam.CreateAccessKeyInput{UserName: aws.String(userName)})
+	out, err := p.iam.CreateAccessKey(ctx, &iam.CreateAccessKeyInput{UserName: aws.String(userName)}, noUncertainRetries)
 	if err != nil {
 		return nil, wrapError(ctx, err)
 	}

@@ -176,8 +176,8 @@ func getAccountSummary(c *call) (any, error) {
 		"InstanceProfiles":                  int32(len(a.instanceProfiles)),
 		"Providers":                         0,
 		"ServerCertificates":                0,
-		"AccountMFAEnabled":                 0,
-		"AccountAccessKeysPresent":          0,
+		"AccountMFAEnabled":                 boolCount(a.root.mfaActive),
+		"AccountAccessKeysPresent":          boolCount(len(a.root.accessKeys) > 0),
 		"AccountSigningCertificatesPresent": 0,
 		"GlobalEndpointTokenVersion":        1,
 	}
@@ -214,4 +214,13 @@ func getAccountSummary(c *call) (any, error) {
 		res.SummaryMap.Entries = append(res.SummaryMap.Entries, summaryEntryXML{Key: k, Value: summary[k]})
 	}
 	return res, nil
+}
+
+// boolCount is 1 for true and 0 for false, as GetAccountSummary reports
+// flags such as AccountMFAEnabled.
+func boolCount(b bool) int32 {
+	if b {
+		return 1
+	}
+	return 0
 }

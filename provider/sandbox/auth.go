@@ -31,8 +31,11 @@ type credential struct {
 	// sessionToken is set for temporary credentials only.
 	sessionToken string
 	identity     identity
-	// key is the user's access key; nil for the root key pair.
+	// key is the user's access key; nil for the root key pair and for
+	// temporary credentials.
 	key *accessKey
+	// session is set for temporary credentials that STS issued.
+	session *stsSession
 }
 
 // identity is the principal behind a credential, as GetCallerIdentity
@@ -44,10 +47,9 @@ type identity struct {
 }
 
 // lookupCredential returns the credential with the access key id, or nil.
-// Inactive user keys are not accepted.
-//
-// NOTE: temporary credentials from AssumeRole, GetSessionToken and
-// GetFederationToken would be looked up here too, once STS issues them.
+// Inactive user keys are not accepted, nor temporary credentials whose role
+// or user was deleted. Expired temporary credentials are returned, so that
+// authenticate can return ExpiredToken.
 func (s *Server) lookupCredential(accessKeyID string) *credential {
 	a := s.acct
 	if accessKeyID == s.opts.AccessKeyID {
@@ -65,6 +67,9 @@ func (s *Server) lookupCredential(accessKeyID string) *credential {
 				}
 			}
 		}
+	}
+	if sess := a.sessions[accessKeyID]; sess != nil {
+		return a.sessionCredential(sess)
 	}
 	return nil
 }
@@ -122,6 +127,9 @@ func (s *Server) authenticate(r *http.Request, body []byte, req *request) error 
 	if cred == nil || r.Header.Get("X-Amz-Security-Token") != cred.sessionToken {
 		return errInvalidClientTokenID()
 	}
+	if cred.session != nil && !req.now.Before(cred.session.expires) {
+		return errExpiredToken()
+	}
 	want, err := resign(r, body, auth, cred, signed)
 	if err != nil {
 		return err
@@ -132,7 +140,7 @@ func (s *Server) authenticate(r *http.Request, body []byte, req *request) error 
 	}
 
 	// Record the use of a user's key, as GetAccessKeyLastUsed reports it.
-	req.caller = cred
+	req.caller, req.region = cred, auth.region
 	if cred.key != nil {
 		t := req.now
 		cred.key.lastUsed, cred.key.lastService, cred.key.lastRegion = &t, auth.service, auth.region

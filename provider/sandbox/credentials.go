@@ -199,7 +199,7 @@ func createLoginProfile(c *call) (any, error) {
 	if err := c.checkPassword(password); err != nil {
 		return nil, err
 	}
-	u.loginProfile = &loginProfile{created: c.now(), resetRequired: reset}
+	u.loginProfile = &loginProfile{created: c.now(), resetRequired: reset, passwordChanged: c.now()}
 	return loginProfileResult{LoginProfile: loginProfileXML{UserName: u.name, CreateDate: isoTime(u.loginProfile.created), PasswordResetRequired: reset}}, nil
 }
 
@@ -243,6 +243,7 @@ func updateLoginProfile(c *call) (any, error) {
 		if err := c.checkPassword(password); err != nil {
 			return nil, err
 		}
+		u.loginProfile.passwordChanged = c.now()
 	}
 	if hasReset {
 		u.loginProfile.resetRequired = reset

@@ -1,6 +1,6 @@
-// Package sandbox is an IAM sandbox: an HTTP server that speaks the IAM
-// Query API, and STS's GetCallerIdentity, with IAM's behaviour, for one
-// account that it keeps in memory and optionally in a JSON file.
+// Package sandbox is an IAM sandbox: an HTTP server that speaks the IAM and
+// STS Query APIs with IAM's behaviour, for one account that it keeps in
+// memory and optionally in a JSON file.
 //
 // Point the AWS SDKs or the AWS CLI at it with AWS_ENDPOINT_URL (or an SDK
 // client's base endpoint) and the sandbox's key pair. It responds with
@@ -42,12 +42,74 @@
 // syntax, the characters IAM allows, known elements, Version, Effect,
 // actions with a vendor prefix, resources in permission policies and
 // principals in trust policies; sizes are counted without white space.
-// Documents are returned URL-encoded, exactly as they were sent.
+// Documents are returned URL-encoded, exactly as they were sent, but for one
+// change that IAM makes too: deleting a user or role puts its unique id in
+// place of its ARN wherever a trust policy names it as a principal. Such a
+// trust policy then comes back as compact JSON with sorted keys.
 //
 // List actions and GetAccountAuthorizationDetails page with Marker and
 // MaxItems (1 to 1000, default 100). Markers are opaque. For
 // GetAccountAuthorizationDetails, MaxItems counts the items of all four
 // lists together.
+//
+// # STS
+//
+// Besides GetCallerIdentity, the sandbox issues temporary credentials with
+// AssumeRole, GetSessionToken and GetFederationToken. Their key ids start
+// with ASIA, requests signed with them must carry the session token in
+// X-Amz-Security-Token, and they act as the role session
+// (arn:aws:sts::ACCOUNT:assumed-role/ROLE/SESSION, user id ROLEID:SESSION),
+// as the calling user, or as the federated user
+// (arn:aws:sts::ACCOUNT:federated-user/NAME, user id ACCOUNT:NAME). They
+// expire (ExpiredToken), and stop working when their role or user is
+// deleted (InvalidClientTokenId). They live in memory only, so a restarted
+// sandbox forgets them, and issuing them saves nothing and counts as a
+// read.
+//
+// AssumeRole checks the trust side only: the role's trust policy must allow
+// sts:AssumeRole, and sts:TagSession when tags are passed, for the caller,
+// and no statement may deny it. A principal matches when it is "*", the
+// caller's account (its id or root ARN, which stand for every principal of
+// the account), the caller's user ARN, the ARN of the role whose session
+// calls, or that session's own ARN. Conditions are evaluated with the
+// String, Arn, Bool, Numeric and Null operators, IfExists, and the
+// ForAnyValue and ForAllValues prefixes, on the keys sts:ExternalId,
+// sts:RoleSessionName, sts:TransitiveTagKeys, aws:MultiFactorAuthPresent,
+// aws:MultiFactorAuthAge, aws:PrincipalArn, aws:PrincipalAccount,
+// aws:PrincipalType, aws:userid, aws:username, aws:PrincipalTag/KEY,
+// aws:RequestTag/KEY and aws:TagKeys. Any other operator or key (a date or
+// an IP address condition, say) and policy variables make a statement err
+// towards denying: an Allow statement grants nothing and a Deny statement
+// applies. MFA is present when the request gives SerialNumber and TokenCode
+// and the serial number is an MFA device of the calling user, or when the
+// calling session was itself authenticated with MFA. The root user may not
+// assume roles. A caller that the trust policy does not allow, and a role
+// that does not exist, get STS's AccessDenied: "User: ARN is not authorized
+// to perform: sts:AssumeRole on resource: ROLE_ARN".
+//
+// Sessions last from 900 seconds to the role's MaxSessionDuration, or an
+// hour when the caller is a role session (role chaining); session and
+// federation tokens up to 36 hours; and any session of the root user up to
+// an hour. Session tags (at most 50, keys up to 128 and values up to 256
+// characters) pass along a role chain when transitive, and a transitive
+// tag cannot be passed again further down the chain; every transitive key
+// must name a session tag of the request. A session policy must be a valid
+// permissions policy of at most 2048 characters. STS packs session policies
+// and tags into an unpublished binary format with its own limit; the
+// sandbox counts their characters against 2048 instead, so its
+// PackedPolicySize is an estimate.
+//
+// # Credential reports
+//
+// GenerateCredentialReport takes a snapshot of the users' credentials and
+// answers STARTED. The report becomes complete at the next call, which
+// answers COMPLETE, so that clients poll as they must against IAM; until
+// then GetCredentialReport answers ReportInProgress. A report is served for
+// four hours, after which GetCredentialReport answers ReportExpired and the
+// next GenerateCredentialReport starts a new one. The CSV has IAM's columns
+// and values, with the root user first. The root user's MFA, password use
+// and access keys come from the state file's Root key; the key pair that
+// signs requests as root (Options.AccessKeyID) is not listed.
 //
 // # State file
 //
@@ -60,8 +122,10 @@
 // SSHPublicKeys, SigningCertificates, ServiceSpecificCredentials,
 // PasswordLastUsed), on roles (Description, MaxSessionDuration), on
 // policies (Tags), and at the top level (AccountId, AccountCreateDate,
-// AccountAliases, PasswordPolicy, InstanceProfiles with their tags, and
-// VirtualMFADevices). Counts such as AttachmentCount are derived from the
+// AccountAliases, PasswordPolicy, InstanceProfiles with their tags,
+// VirtualMFADevices, and Root, which holds what the credential report lists
+// about the root user). A login profile keeps PasswordLastChanged when the
+// password was set again after the profile was created. Counts such as AttachmentCount are derived from the
 // attachments, not read. The file is written after every successful change,
 // atomically (a temporary file in the same directory, synced, then renamed
 // over the old one), readable by its owner only because it holds secret
@@ -84,25 +148,27 @@
 // # What the sandbox does not model
 //
 //   - Authorization: requests are authenticated, never authorized. Every
-//     accepted key may call every action, and no policy is evaluated.
+//     accepted key may call every action, and no identity, session or
+//     permissions boundary policy is evaluated: AssumeRole evaluates the
+//     role's trust policy and nothing else. Credentials that IAM would
+//     restrict, such as session tokens without MFA or federation tokens,
+//     call IAM freely.
 //   - Eventual consistency: a change is visible to the next request.
 //   - Throttling, server errors, latency and dropped connections: none
 //     occur. Every request goes through one handler, so that a fault
 //     injector can be added around it.
-//   - STS beyond GetCallerIdentity: no AssumeRole, GetSessionToken or
-//     GetFederationToken yet, so no temporary credentials and no role last
-//     use. The credential lookup is where they would be accepted.
+//   - AssumeRoleWithWebIdentity, AssumeRoleWithSAML, source identities and
+//     the other STS actions not named above.
 //   - Presigned (query-string) signatures, SigV4a, and headers that the
 //     AWS SDK's signer never signs (such as User-Agent) in SignedHeaders.
 //   - Global uniqueness of account aliases, and partitions other than aws.
 //   - One-time passwords: EnableMFADevice accepts any two six-digit codes,
-//     and the QR code of a virtual MFA device is a blank image.
+//     STS any six-digit TokenCode, and the QR code of a virtual MFA device
+//     is a blank image.
 //   - Passwords are checked against the password policy but not kept.
 //   - OIDC and SAML providers, server certificates, service-linked role
-//     deletion, credential reports (GenerateCredentialReport and
-//     GetCredentialReport; the users' keys, passwords and MFA devices they
-//     would report are kept), access advisor, policy simulation, and the
-//     role templates and delegation requests of recent IAM releases.
+//     deletion, access advisor, policy simulation, and the role templates
+//     and delegation requests of recent IAM releases.
 //   - Some error messages: codes and statuses follow IAM, but where IAM's
 //     exact wording is not documented the sandbox words the message itself.
 package sandbox

@@ -32,6 +32,15 @@ type account struct {
 	aliases        []string
 	passwordPolicy *passwordPolicy
 
+	// root holds what the credential report lists about the root user.
+	root rootUser
+	// sessions holds the temporary credentials that STS issued, by access
+	// key id. They live in memory only, so a restarted sandbox loses them.
+	sessions map[string]*stsSession
+	// credentialReport is the latest credential report, nil until
+	// GenerateCredentialReport is first called.
+	credentialReport *credentialReport
+
 	// usedIDs holds every unique id handed out or loaded, so that none is
 	// given twice while the server runs.
 	usedIDs map[string]bool
@@ -47,6 +56,7 @@ func newAccount(id string, created time.Time) *account {
 		instanceProfiles:  map[string]*instanceProfile{},
 		policies:          map[string]*managedPolicy{},
 		virtualMFADevices: map[string]*virtualMFADevice{},
+		sessions:          map[string]*stsSession{},
 		usedIDs:           map[string]bool{},
 	}
 }
@@ -221,6 +231,20 @@ type accessKey struct {
 type loginProfile struct {
 	created       time.Time
 	resetRequired bool
+	// passwordChanged is when the password was last set: at creation, or
+	// by UpdateLoginProfile with a new password.
+	passwordChanged time.Time
+}
+
+// rootUser holds the sandbox's data on the account's root user, besides
+// the key pair that signs requests (Options.AccessKeyID), which the
+// credential report does not list.
+type rootUser struct {
+	mfaActive        bool
+	passwordLastUsed *time.Time
+	// accessKeys are root access keys as the credential report lists them.
+	// They carry no secret and cannot sign requests.
+	accessKeys []*accessKey
 }
 
 // mfaDevice is an MFA device assigned to a user. Virtual devices also have
@@ -293,6 +317,7 @@ const (
 	prefixAccessKey         = "AKIA"
 	prefixSSHKey            = "APKA"
 	prefixServiceCredential = "ACCA"
+	prefixTemporaryKey      = "ASIA"
 )
 
 // idAlphabet is the alphabet of IAM's unique ids: upper-case letters and

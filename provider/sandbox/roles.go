@@ -276,5 +276,6 @@ func deleteRole(c *call) (any, error) {
 		return nil, errDeleteConflict("Cannot delete entity, must delete policies first.")
 	}
 	delete(c.acct.roles, key(r.name))
+	c.acct.danglePrincipal(c.acct.roleARN(r), r.id)
 	return nil, nil
 }

@@ -38,6 +38,8 @@ type request struct {
 	params  url.Values
 	caller  *credential
 	now     time.Time
+	// region is the region of the signature's credential scope.
+	region string
 }
 
 // serveAPI is the request path: read, authenticate, dispatch, respond.

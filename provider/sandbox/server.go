@@ -59,6 +59,10 @@ type Options struct {
 	// Logger receives one debug line per request and every internal error.
 	// Nil discards the log.
 	Logger *slog.Logger
+
+	// Faults are the failures injected into the request path, such as
+	// throttling and dropped connections. The zero value injects none.
+	Faults Faults
 }
 
 // DefaultOptions returns Options with every default filled in.
@@ -81,6 +85,8 @@ type Server struct {
 
 	// handler is the whole request path; fault injection wraps it.
 	handler http.Handler
+	// faults is nil unless Options.Faults injects something.
+	faults *injector
 
 	// mu guards the account and the call counters.
 	mu         sync.Mutex
@@ -132,6 +138,13 @@ func New(opts Options) (*Server, error) {
 	}
 
 	s.handler = s.recoverPanics(http.HandlerFunc(s.serveAPI))
+	if err := opts.Faults.validate(); err != nil {
+		return nil, fmt.Errorf("new sandbox: %w", err)
+	}
+	if opts.Faults.enabled() {
+		s.faults = newInjector(opts.Faults, func() time.Time { return s.now() }, s.AccountID)
+		s.handler = s.faults.wrap(s.handler)
+	}
 	return s, nil
 }
 

@@ -174,6 +174,10 @@ func iamActions() map[string]action {
 		"DeleteAccountPasswordPolicy":    write(deleteAccountPasswordPolicy),
 		"GetAccountSummary":              read(getAccountSummary),
 		"GetAccountAuthorizationDetails": read(getAccountAuthorizationDetails),
+
+		// Credential reports, which live in memory only.
+		"GenerateCredentialReport": read(generateCredentialReport),
+		"GetCredentialReport":      read(getCredentialReport),
 	}
 }
 
@@ -181,5 +185,10 @@ func iamActions() map[string]action {
 func stsActions() map[string]action {
 	return map[string]action{
 		"GetCallerIdentity": read(getCallerIdentity),
+		// The sandbox issues temporary credentials in memory and does not
+		// save the state file for them, so they count as reads.
+		"AssumeRole":         read(assumeRole),
+		"GetSessionToken":    read(getSessionToken),
+		"GetFederationToken": read(getFederationToken),
 	}
 }

@@ -25,7 +25,7 @@ func (s *Server) accountFromState(f *stateFile) (*account, error) {
 
 	steps := []func(*stateFile) error{
 		l.loadPolicies, l.loadGroups, l.loadUsers, l.loadRoles, l.loadInstanceProfiles,
-		l.loadVirtualMFADevices, l.loadAccountSettings,
+		l.loadVirtualMFADevices, l.loadAccountSettings, l.loadRoot,
 	}
 	for _, step := range steps {
 		if err := step(f); err != nil {
@@ -213,7 +213,11 @@ func (l *stateLoader) loadUserCredentials(u *user, r *userRecord) error {
 		u.passwordLastUsed = &t
 	}
 	if r.LoginProfile != nil {
-		u.loginProfile = &loginProfile{created: r.LoginProfile.CreateDate.Time, resetRequired: r.LoginProfile.PasswordResetRequired}
+		u.loginProfile = &loginProfile{created: r.LoginProfile.CreateDate.Time, resetRequired: r.LoginProfile.PasswordResetRequired,
+			passwordChanged: r.LoginProfile.CreateDate.Time}
+		if changed := r.LoginProfile.PasswordLastChanged; changed != nil {
+			u.loginProfile.passwordChanged = changed.Time
+		}
 	}
 	for _, k := range r.AccessKeys {
 		if k.AccessKeyID == "" || k.SecretAccessKey == "" || l.a.usedIDs[k.AccessKeyID] || k.AccessKeyID == l.s.opts.AccessKeyID {
@@ -424,6 +428,8 @@ func stateFromAccount(a *account) *stateFile {
 		}
 	}
 
+	f.Root = rootToRecord(a.root)
+
 	nonNil(&f.UserDetailList)
 	nonNil(&f.GroupDetailList)
 	nonNil(&f.RoleDetailList)
@@ -450,6 +456,9 @@ func userToRecord(a *account, u *user) userRecord {
 	}
 	if lp := u.loginProfile; lp != nil {
 		r.LoginProfile = &loginProfileRecord{CreateDate: flexTime{lp.created}, PasswordResetRequired: lp.resetRequired}
+		if !lp.passwordChanged.Equal(lp.created) {
+			r.LoginProfile.PasswordLastChanged = &flexTime{lp.passwordChanged}
+		}
 	}
 	for _, k := range u.accessKeys {
 		kr := accessKeyRecord{AccessKeyID: k.id, SecretAccessKey: k.secret, Status: k.status, CreateDate: flexTime{k.created},

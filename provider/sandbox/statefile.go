@@ -28,6 +28,7 @@ type stateFile struct {
 	PasswordPolicy    *passwordPolicyRecord   `json:"PasswordPolicy,omitempty"`
 	InstanceProfiles  []instanceProfileRecord `json:"InstanceProfiles,omitempty"`
 	VirtualMFADevices []virtualMFARecord      `json:"VirtualMFADevices,omitempty"`
+	Root              *rootRecord             `json:"Root,omitempty"`
 }
 
 type userRecord struct {
@@ -151,6 +152,27 @@ type roleLastUsedRecord struct {
 type loginProfileRecord struct {
 	CreateDate            flexTime `json:"CreateDate"`
 	PasswordResetRequired bool     `json:"PasswordResetRequired"`
+	// PasswordLastChanged is left out when the password was last set when
+	// the login profile was created.
+	PasswordLastChanged *flexTime `json:"PasswordLastChanged,omitempty"`
+}
+
+// rootRecord is the root user's data that the credential report lists.
+type rootRecord struct {
+	MFAActive        bool                  `json:"MFAActive"`
+	PasswordLastUsed *flexTime             `json:"PasswordLastUsed,omitempty"`
+	AccessKeys       []rootAccessKeyRecord `json:"AccessKeys,omitempty"`
+}
+
+// rootAccessKeyRecord is a root access key without its secret: the
+// credential report lists it, but it cannot sign requests.
+type rootAccessKeyRecord struct {
+	AccessKeyID         string    `json:"AccessKeyId"`
+	Status              string    `json:"Status"`
+	CreateDate          flexTime  `json:"CreateDate"`
+	LastUsedDate        *flexTime `json:"LastUsedDate,omitempty"`
+	LastUsedServiceName string    `json:"LastUsedServiceName,omitempty"`
+	LastUsedRegion      string    `json:"LastUsedRegion,omitempty"`
 }
 
 type accessKeyRecord struct {

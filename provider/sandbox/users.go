@@ -175,6 +175,7 @@ func deleteUser(c *call) (any, error) {
 		return nil, errDeleteConflict("Cannot delete entity, must remove referenced objects first.")
 	}
 	delete(c.acct.users, key(u.name))
+	c.acct.danglePrincipal(c.acct.userARN(u), u.id)
 	return nil, nil
 }
 

@@ -1,0 +1,207 @@
+package executor
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/iamsync/iamsync/planner"
+	"github.com/iamsync/iamsync/provider"
+)
+
+// TestRepeatAfterUncertainAttempt checks that the error a repeated call
+// gives once it has taken effect counts as success only after an attempt
+// whose outcome is unknown.
+func TestRepeatAfterUncertainAttempt(t *testing.T) {
+	const (
+		C = planner.Create
+		D = planner.Delete
+	)
+	exists := iamError(provider.CodeEntityAlreadyExists, "User with name alice already exists.")
+	gone := iamError(provider.CodeNoSuchEntity, "The role with name app cannot be found.")
+	full := iamError(provider.CodeLimitExceeded, "Cannot exceed quota for InstanceSessionsPerInstanceProfile: 1")
+
+	tests := map[string]struct {
+		change    *planner.Change
+		prefix    string
+		err       error
+		uncertain bool
+		wantOK    bool
+	}{
+		"create finds its own user": {
+			change: newChange(C, planner.TypeUser, "user.alice", "alice", set("path", "/")),
+			prefix: "CreateUser", err: exists, uncertain: true, wantOK: true,
+		},
+		"create finds someone else's user": {
+			change: newChange(C, planner.TypeUser, "user.alice", "alice", set("path", "/")),
+			prefix: "CreateUser", err: exists,
+		},
+		"delete finds the role gone": {
+			change: newChange(D, planner.TypeRole, "role.app", "app", unset("path", "/")),
+			prefix: "DeleteRole", err: gone, uncertain: true, wantOK: true,
+		},
+		"delete of a role already gone": {
+			change: newChange(D, planner.TypeRole, "role.app", "app", unset("path", "/")),
+			prefix: "DeleteRole", err: gone,
+		},
+		"profile finds its role added": {
+			change: newChange(C, planner.TypeInstanceProfile, "instance_profile.app", "app", set("path", "/"), set("role", "app")),
+			prefix: "AddRoleToInstanceProfile", err: full, uncertain: true, wantOK: true,
+		},
+		"create with another error": {
+			change: newChange(C, planner.TypeUser, "user.alice", "alice", set("path", "/")),
+			prefix: "CreateUser", err: iamError(provider.CodeLimitExceeded, "Cannot exceed quota for UsersPerAccount: 5000"), uncertain: true,
+		},
+	}
+	for name, tt := range tests {
+		t.Run(name, func(t *testing.T) {
+			client := newFakeClient()
+			if tt.uncertain {
+				client.failUncertainOn(tt.prefix, 1, true, tt.err)
+			} else {
+				client.failOn(tt.prefix, 1, tt.err)
+			}
+
+			res := run(t, newPlan(tt.change), client, Options{})
+
+			if tt.wantOK && res.Err != nil {
+				t.Errorf("Run: %v, want success", res.Err)
+			}
+			if !tt.wantOK && res.Err == nil {
+				t.Errorf("Run succeeded, want the call's error")
+			}
+		})
+	}
+}
+
+// TestAccessKeyLostInUncertainCallIsReplaced makes IAM create a key whose
+// response never arrives. The key is deleted, because its secret is lost,
+// and a second call makes the key whose secret the file receives.
+func TestAccessKeyLostInUncertainCallIsReplaced(t *testing.T) {
+	dir := t.TempDir()
+	client := newFakeClient()
+	client.accessKeys["alice"] = []provider.AccessKey{{ID: "AKIAOLD", Status: "Active"}}
+	client.failUncertainOn("CreateAccessKey", 1, true, iamError(provider.CodeServiceFailure, "ServiceFailure"))
+
+	res := run(t, newPlan(newAccessKey("alice", "alice.key")), client, Options{Dir: dir})
+	if res.Err != nil {
+		t.Fatalf("Run: %v", res.Err)
+	}
+
+	want := []string{
+		"ListAccessKeys alice",
+		"CreateAccessKey alice",
+		"ListAccessKeys alice",
+		"DeleteAccessKey alice AKIAFAKE0001",
+		"ListAccessKeys alice",
+		"CreateAccessKey alice",
+	}
+	if diff := cmp.Diff(want, client.recorded()); diff != "" {
+		t.Errorf("calls (-want +got):\n%s", diff)
+	}
+	ids := []string{}
+	for _, k := range client.accessKeys["alice"] {
+		ids = append(ids, k.ID)
+	}
+	if diff := cmp.Diff([]string{"AKIAOLD", "AKIAFAKE0002"}, ids); diff != "" {
+		t.Errorf("keys left (-want +got):\n%s", diff)
+	}
+	if text := checkSecretFile(t, filepath.Join(dir, "alice.key")); !strings.Contains(text, "AKIAFAKE0002") {
+		t.Errorf("secret file holds %q, want the second key", text)
+	}
+}
+
+func TestAccessKeyUncertainTooOftenFails(t *testing.T) {
+	dir := t.TempDir()
+	client := newFakeClient()
+	client.failUncertainOn("CreateAccessKey", -1, false, iamError(provider.CodeServiceFailure, "ServiceFailure"))
+
+	res := run(t, newPlan(newAccessKey("alice", "alice.key")), client, Options{Dir: dir})
+
+	if res.Err == nil || !strings.Contains(res.Err.Error(), "outcome still unknown after 3 calls") {
+		t.Errorf("Err = %v, want the outcome unknown after 3 calls", res.Err)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "alice.key")); !os.IsNotExist(err) {
+		t.Errorf("secret file after the failure: %v, want none", err)
+	}
+}
+
+// TestPolicyVersionUncertainCall checks that a CreatePolicyVersion whose
+// outcome is unknown is made again only when the default version does not
+// hold the new document.
+func TestPolicyVersionUncertainCall(t *testing.T) {
+	adminARN := arnOf("policy/", "Admin")
+	update := newChange(planner.Update, planner.TypePolicy, "policy.admin", "Admin",
+		change("arn", adminARN, adminARN), change("document", mustDoc(docA), mustDoc(docB)))
+	create := "CreatePolicyVersion " + adminARN + " " + docB + " default=true"
+	read := "ReadDefaultPolicyVersion " + adminARN
+
+	tests := map[string]struct {
+		tookEffect bool
+		want       []string
+	}{
+		"version made":     {tookEffect: true, want: []string{create, read}},
+		"version not made": {tookEffect: false, want: []string{create, read, create}},
+	}
+	for name, tt := range tests {
+		t.Run(name, func(t *testing.T) {
+			client := newFakeClient()
+			client.failUncertainOn("CreatePolicyVersion", 1, tt.tookEffect, iamError(provider.CodeServiceFailure, "ServiceFailure"))
+
+			res := run(t, newPlan(update), client, Options{})
+			if res.Err != nil {
+				t.Fatalf("Run: %v", res.Err)
+			}
+			if diff := cmp.Diff(tt.want, client.recorded()); diff != "" {
+				t.Errorf("calls (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+// TestRunWaitingStepFreesItsSlot checks that a step waiting to retry does
+// not hold a call slot: with one call at a time, another step runs while
+// it waits.
+func TestRunWaitingStepFreesItsSlot(t *testing.T) {
+	client := newFakeClient()
+	client.started = make(chan string, 10)
+	client.failOn("PutUserPolicy u0", 1, iamError(provider.CodeNoSuchEntity, "The user with name u0 cannot be found."))
+	plan := newPlan(
+		newChange(planner.Create, planner.TypeUser, "user.u0", "u0", set("path", "/")),
+		newOwned(planner.Create, planner.TypeInlinePolicy, userRef("u0"), `user.u0.inline_policy["p"]`, "p", set("document", mustDoc(docA))),
+		newChange(planner.Create, planner.TypeUser, "user.u1", "u1", set("path", "/")),
+	)
+	sleeping, wake := make(chan struct{}), make(chan struct{})
+	sleep := func(ctx context.Context, d time.Duration) error {
+		close(sleeping)
+		<-wake
+		return nil
+	}
+	done := make(chan *Result)
+	go func() {
+		done <- Run(context.Background(), compile(t, plan), client, Options{Parallelism: 1, Sleep: sleep})
+	}()
+
+	<-sleeping
+	for started := false; !started; {
+		select {
+		case line := <-client.started:
+			started = strings.HasPrefix(line, "CreateUser u1")
+		case <-time.After(5 * time.Second):
+			t.Fatal("CreateUser u1 did not start while the inline policy waited to retry")
+		}
+	}
+	close(wake)
+	if res := <-done; res.Err != nil {
+		t.Fatalf("Run: %v", res.Err)
+	}
+	want := []string{"CreateUser u0 / []", "PutUserPolicy u0 p " + docA, "CreateUser u1 / []", "PutUserPolicy u0 p " + docA}
+	if diff := cmp.Diff(want, client.recorded()); diff != "" {
+		t.Errorf("calls (-want +got):\n%s", diff)
+	}
+}

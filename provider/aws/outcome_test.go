@@ -1,0 +1,139 @@
+package awsprovider_test
+
+import (
+	"context"
+	"net/http/httptest"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/iamsync/iamsync/provider"
+	awsprovider "github.com/iamsync/iamsync/provider/aws"
+	"github.com/iamsync/iamsync/provider/sandbox"
+)
+
+// faultyProvider returns a provider that makes at most three attempts per
+// call against a sandbox with faults, with the sandbox.
+func faultyProvider(t *testing.T, faults sandbox.Faults) (*awsprovider.Provider, *sandbox.Server) {
+	t.Helper()
+	srv, err := sandbox.New(sandbox.Options{Faults: faults})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ts := httptest.NewServer(srv)
+	t.Cleanup(ts.Close)
+	keyID, secret := srv.Credentials()
+	p, err := awsprovider.New(context.Background(), awsprovider.Options{
+		EndpointURL: ts.URL, AccessKeyID: keyID, SecretAccessKey: secret, Region: "us-east-1",
+		MaxAttempts: 3, MaxBackoff: time.Millisecond,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p, srv
+}
+
+// TestUncertainAttemptsReported checks which failed attempts the provider
+// reports as uncertain, and that CreateAccessKey and CreatePolicyVersion
+// are not repeated after one.
+func TestUncertainAttemptsReported(t *testing.T) {
+	const arn = "arn:aws:iam::123456789012:policy/P"
+	tests := map[string]struct {
+		faults        sandbox.Faults
+		call          func(ctx context.Context, p *awsprovider.Provider) error
+		wantUncertain int64
+		wantFaults    int
+	}{
+		"dropped create, repeated": {
+			faults:        sandbox.Faults{DropRate: 1, Actions: []string{"CreateGroup"}},
+			call:          func(ctx context.Context, p *awsprovider.Provider) error { return p.CreateGroup(ctx, "g", "/") },
+			wantUncertain: 3, wantFaults: 3,
+		},
+		"server error, repeated": {
+			faults:        sandbox.Faults{ErrorRate: 1, Actions: []string{"CreateGroup"}},
+			call:          func(ctx context.Context, p *awsprovider.Provider) error { return p.CreateGroup(ctx, "g", "/") },
+			wantUncertain: 3, wantFaults: 3,
+		},
+		"throttled, repeated and certain": {
+			faults:        sandbox.Faults{ThrottleRate: 1, Actions: []string{"CreateAccessKey"}},
+			call:          func(ctx context.Context, p *awsprovider.Provider) error { _, err := p.CreateAccessKey(ctx, "u"); return err },
+			wantUncertain: 0, wantFaults: 3,
+		},
+		"dropped access key, not repeated": {
+			faults:        sandbox.Faults{DropRate: 1, Actions: []string{"CreateAccessKey"}},
+			call:          func(ctx context.Context, p *awsprovider.Provider) error { _, err := p.CreateAccessKey(ctx, "u"); return err },
+			wantUncertain: 1, wantFaults: 1,
+		},
+		"failed policy version, not repeated": {
+			faults: sandbox.Faults{ErrorRate: 1, Actions: []string{"CreatePolicyVersion"}},
+			call: func(ctx context.Context, p *awsprovider.Provider) error {
+				_, err := p.CreatePolicyVersion(ctx, arn, readerV1, true)
+				return err
+			},
+			wantUncertain: 1, wantFaults: 1,
+		},
+	}
+	for name, tt := range tests {
+		t.Run(name, func(t *testing.T) {
+			p, srv := faultyProvider(t, tt.faults)
+			ctx := context.Background()
+			if err := p.CreateUser(ctx, provider.CreateUserInput{Name: "u"}); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := p.CreatePolicy(ctx, provider.CreatePolicyInput{Name: "P", Document: readerV1}); err != nil {
+				t.Fatal(err)
+			}
+
+			var uncertain atomic.Int64
+			err := tt.call(provider.WithUncertainObserver(ctx, func() { uncertain.Add(1) }), p)
+
+			if err == nil {
+				t.Fatal("call succeeded, want the injected fault")
+			}
+			if got := uncertain.Load(); got != tt.wantUncertain {
+				t.Errorf("%d attempts reported uncertain, want %d (error: %v)", got, tt.wantUncertain, err)
+			}
+			if got := srv.FaultCounts().Total(); got != tt.wantFaults {
+				t.Errorf("%d attempts met a fault, want %d", got, tt.wantFaults)
+			}
+		})
+	}
+}
+
+func TestOutcomeReads(t *testing.T) {
+	p, _ := faultyProvider(t, sandbox.Faults{})
+	ctx := context.Background()
+	if err := p.CreateUser(ctx, provider.CreateUserInput{Name: "u"}); err != nil {
+		t.Fatal(err)
+	}
+	key, err := p.CreateAccessKey(ctx, "u")
+	if err != nil {
+		t.Fatal(err)
+	}
+	arn, err := p.CreatePolicy(ctx, provider.CreatePolicyInput{Name: "P", Document: readerV1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := p.CreatePolicyVersion(ctx, arn, readerV2, true); err != nil {
+		t.Fatal(err)
+	}
+
+	keys, err := p.ListAccessKeys(ctx, "u")
+	if err != nil {
+		t.Fatalf("ListAccessKeys: %v", err)
+	}
+	if len(keys) != 1 || keys[0].ID != key.AccessKeyID || keys[0].Status != "Active" {
+		t.Errorf("ListAccessKeys = %+v, want the one active key %s", keys, key.AccessKeyID)
+	}
+	version, err := p.ReadDefaultPolicyVersion(ctx, arn)
+	if err != nil {
+		t.Fatalf("ReadDefaultPolicyVersion: %v", err)
+	}
+	want := provider.PolicyVersion{ID: "v2", Document: readerV2, IsDefault: true}
+	version.CreateDate = time.Time{}
+	if diff := cmp.Diff(want, *version); diff != "" {
+		t.Errorf("default version (-want +got):\n%s", diff)
+	}
+}

@@ -1,0 +1,70 @@
+package spec
+
+import (
+	"sync"
+
+	"github.com/hashicorp/hcl/v2"
+	"github.com/hashicorp/hcl/v2/hclsyntax"
+)
+
+// releaseSyntax replaces the parsed native-syntax files of the parser with
+// files that keep only their source text, once the configuration is
+// decoded. The syntax trees take about twenty times the memory of the
+// source, which a large configuration would otherwise hold through the
+// read and the plan that follow, while diagnostics need only the source
+// for snippets and, rarely, the name of the enclosing block, which
+// lazyNavigation finds by parsing the file again.
+func releaseSyntax(parser interface {
+	Files() map[string]*hcl.File
+	AddFile(string, *hcl.File)
+}) {
+	for name, file := range parser.Files() {
+		if _, native := file.Body.(*hclsyntax.Body); !native {
+			continue
+		}
+		parser.AddFile(name, &hcl.File{
+			Body:  hcl.EmptyBody(),
+			Bytes: file.Bytes,
+			Nav:   &lazyNavigation{filename: name, src: file.Bytes},
+		})
+	}
+}
+
+// lazyNavigation answers the navigation questions of a native-syntax file
+// by parsing its source on the first question.
+type lazyNavigation struct {
+	filename string
+	src      []byte
+
+	once sync.Once
+	nav  any
+}
+
+// navigation returns the navigation of the parsed file.
+func (n *lazyNavigation) navigation() any {
+	n.once.Do(func() {
+		file, _ := hclsyntax.ParseConfig(n.src, n.filename, hcl.InitialPos)
+		if file != nil {
+			n.nav = file.Nav
+		}
+	})
+	return n.nav
+}
+
+// ContextString returns the header of the block that encloses offset,
+// such as `user "alice"`, as hclsyntax's navigation does.
+func (n *lazyNavigation) ContextString(offset int) string {
+	if nav, ok := n.navigation().(interface{ ContextString(int) string }); ok {
+		return nav.ContextString(offset)
+	}
+	return ""
+}
+
+// ContextDefRange returns the definition range of the block that encloses
+// offset, as hclsyntax's navigation does.
+func (n *lazyNavigation) ContextDefRange(offset int) hcl.Range {
+	if nav, ok := n.navigation().(interface{ ContextDefRange(int) hcl.Range }); ok {
+		return nav.ContextDefRange(offset)
+	}
+	return hcl.Range{}
+}
