@@ -157,6 +157,10 @@ func (b *builder) deleteLoginProfile(c *planner.Change) []*node {
 // login profile. A file gets the password before the call, so that it is
 // saved even if the process dies right after. The file is removed when the
 // call fails.
+//
+// NOTE: a process killed after the write and before IAM made the profile
+// leaves a password that was never set. The next apply plans the profile
+// again and stops at the existing file, whose removal lets it finish.
 func (e *env) createLoginProfile(ctx context.Context, user, dest string, reset bool) error {
 	password, err := generatePassword(e.passwordPolicy)
 	if err != nil {

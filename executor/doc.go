@@ -24,17 +24,38 @@
 // that uses an entity created a moment ago and not yet visible everywhere,
 // is retried with backoff for Options.ConsistencyTimeout. Throttling also
 // halves the calls allowed in flight until a run of successes raises the
-// limit again.
+// limit again. The limit counts calls, not steps: a step that waits to
+// retry gives its slot to another step meanwhile.
+//
+// A call whose connection broke after the request was sent, or that IAM
+// answered with a server error, may or may not have taken effect, and the
+// AWS SDK makes it again. When it had taken effect, the repeated create
+// fails with EntityAlreadyExists, the repeated delete, detach or removal
+// with NoSuchEntity, and a repeated AddRoleToInstanceProfile with
+// LimitExceeded. After such an uncertain attempt, and only then, Run takes
+// that error for success, because the change is in place; the plan that
+// apply makes afterwards reports any difference. CreateAccessKey and
+// CreatePolicyVersion would make a second key or version instead, so the
+// SDK does not repeat them after an uncertain attempt. Run lists the
+// user's keys before each CreateAccessKey and deletes a key that a lost
+// call made, whose secret never arrived, before it calls again; it reads a
+// policy's default version to see whether a lost CreatePolicyVersion made
+// it. Either call is made at most three times without a known outcome.
 //
 // Secrets are written only to the destinations the plan names. A new
 // access key goes to its secret_file as a profile, named after the user, of
 // an AWS shared credentials file. A generated console password goes to its
 // password_file alone on a line. Files are created with mode 0600 and never
 // replace an existing file, and Run checks every destination before its
-// first call. The destination "-" means Options.Stdout, where both kinds of
-// secret are printed in the profile form. A secret without a destination
-// is dropped, because the configuration declared that it need not be kept.
+// first call. The one exception is an empty file. A secret file is created
+// before the call that makes the secret, so an empty one is what an apply
+// stopped in between leaves behind; the next plan creates its key again,
+// and Run writes into it. The destination "-" means Options.Stdout, where
+// both kinds of secret are printed in the profile form. A secret without a
+// destination is dropped, because the configuration declared that it need
+// not be kept.
 //
-// The executor reads no live state besides a deleted user's credentials,
-// and it does not check that a plan is still current.
+// The executor reads no live state besides a deleted user's credentials
+// and what the two creates above need, and it does not check that a plan
+// is still current.
 package executor

@@ -151,6 +151,9 @@ const (
 	logKeyWait    = "wait"
 	logKeyError   = "error"
 	logKeyLimit   = "limit"
+	// logKeyTookEffect says whether a call without a known outcome was
+	// found to have taken effect.
+	logKeyTookEffect = "took_effect"
 )
 
 // Run carries out the graph's steps against client, each after the steps it
@@ -186,6 +189,8 @@ type env struct {
 	// keyLocks makes the CreateAccessKey steps of one user run one at a
 	// time.
 	keyLocks keyLocks
+	// logger receives the debug records of the run functions.
+	logger *slog.Logger
 }
 
 func (e *env) rememberKey(n *node, id string) {
@@ -247,6 +252,7 @@ func newRunner(g *Graph, client Client, opts Options) *runner {
 			secrets:        &secretSink{dir: opts.Dir, stdout: opts.Stdout, mu: &hook.mu},
 			passwordPolicy: policy,
 			newKeys:        make(map[*node]string),
+			logger:         opts.Logger,
 		},
 		hook:            hook,
 		concurrency:     newConcurrency(opts.Parallelism),

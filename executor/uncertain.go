@@ -132,6 +132,8 @@ func (e *env) newAccessKey(ctx context.Context, user string) (*provider.AccessKe
 		if err == nil || !uncertain.Load() {
 			return key, err
 		}
+		e.logger.Debug("access key call without known outcome", logKeyAction, "CreateAccessKey",
+			logKeyTarget, user, logKeyAttempt, call, logKeyError, err)
 		if cleanupErr := e.deleteLostKeys(ctx, user, before); cleanupErr != nil {
 			return nil, fmt.Errorf("%w; finding the key it may have made failed too: %w", err, cleanupErr)
 		}
@@ -156,6 +158,7 @@ func (e *env) deleteLostKeys(ctx context.Context, user string, before []provider
 		if err != nil && provider.ErrorCode(err) != provider.CodeNoSuchEntity {
 			return err
 		}
+		e.logger.Debug("deleted access key whose secret was lost", logKeyTarget, user+" "+k.ID)
 	}
 	return nil
 }
@@ -179,7 +182,10 @@ func (e *env) createPolicyVersion(ctx context.Context, arn, doc string) error {
 		if readErr != nil {
 			return fmt.Errorf("%w; reading the default version to see whether it took effect failed too: %w", err, readErr)
 		}
-		if current.Document == doc {
+		tookEffect := current.Document == doc
+		e.logger.Debug("policy version call without known outcome", logKeyAction, "CreatePolicyVersion",
+			logKeyTarget, arn, logKeyAttempt, call, logKeyTookEffect, tookEffect, logKeyError, err)
+		if tookEffect {
 			return nil
 		}
 		if call == maxUncertainCalls {

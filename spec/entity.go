@@ -16,6 +16,8 @@ type entityDecl struct {
 	// identity holds the for_each, name and path attributes.
 	identity   hcl.Attributes
 	hasForEach bool
+	// refs caches the references of the identity attributes.
+	refs []hcl.Traversal
 
 	instances []*instance
 	// value is what a reference such as user.alice evaluates to: an object
@@ -62,13 +64,15 @@ func (e *entityDecl) nodeID() string       { return e.typ + "." + e.label }
 func (e *entityDecl) nodeRange() hcl.Range { return e.block.DefRange }
 
 func (e *entityDecl) references() []hcl.Traversal {
-	var refs []hcl.Traversal
-	for _, name := range []string{"for_each", "name", "path"} {
-		if attr, ok := e.identity[name]; ok {
-			refs = append(refs, attr.Expr.Variables()...)
+	if e.refs == nil {
+		e.refs = []hcl.Traversal{}
+		for _, name := range []string{"for_each", "name", "path"} {
+			if attr, ok := e.identity[name]; ok {
+				e.refs = append(e.refs, attr.Expr.Variables()...)
+			}
 		}
 	}
-	return refs
+	return e.refs
 }
 
 // evaluate expands for_each and evaluates the name and path of each
@@ -184,7 +188,10 @@ func (l *loader) decodeEntities(ctx *hcl.EvalContext) {
 				continue
 			}
 			instCtx := inst.context(ctx)
-			body := dynblock.Expand(e.block.Body, instCtx)
+			body := e.block.Body
+			if hasDynamicBlocks(body) {
+				body = dynblock.Expand(body, instCtx)
+			}
 			content, diags := body.Content(schema.body)
 			l.diags = append(l.diags, diags...)
 			if content == nil {

@@ -49,6 +49,12 @@ type LoadOptions struct {
 	// files outside the configuration directory.
 	AllowFilesOutside bool
 
+	// Parser, when set, is the parser of a LoadProvider call on the same
+	// directory with the same options. Load takes the files that call
+	// parsed from it instead of parsing them again, which is most of the
+	// time Load takes for a large configuration.
+	Parser *hclparse.Parser
+
 	// DisplayDir, when set, is the directory that source ranges, diagnostics
 	// and Config.Dir name in place of the directory Load reads. It serves a
 	// configuration decoded from a copy, such as the snapshot in a saved
@@ -100,7 +106,7 @@ func newLoader(dir string, opts LoadOptions) *loader {
 	l := &loader{
 		dir:    dir,
 		opts:   opts,
-		parser: hclparse.NewParser(),
+		parser: reusedParser(opts.Parser),
 		accountValue: cty.ObjectVal(map[string]cty.Value{
 			"id":        cty.StringVal(opts.AccountID),
 			"partition": cty.StringVal(opts.Partition),
@@ -157,6 +163,12 @@ func (l *loader) load() {
 	l.checkUniqueNames()
 	l.sortConfig()
 	l.cfg.ReadFiles = l.files.log.sorted()
+
+	// Keep only the source of the files, which is all that diagnostics
+	// need from now on.
+	if !l.diags.HasErrors() {
+		releaseSyntax(l.parser)
+	}
 }
 
 // parseFiles parses the configuration files of the directory, in name order.

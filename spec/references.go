@@ -8,7 +8,12 @@ import (
 	"github.com/agext/levenshtein"
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/ext/dynblock"
+	"github.com/hashicorp/hcl/v2/hclsyntax"
 )
+
+// blockDynamic is the type of the dynamic blocks that package dynblock
+// expands.
+const blockDynamic = "dynamic"
 
 // Names that start a reference besides the block types.
 const (
@@ -52,11 +57,71 @@ func (l *loader) checkReferences() {
 // inside dynamic blocks, but not those to a dynamic block's iterator. They
 // are in source order, because the walk visits attributes in map order.
 func bodyTraversals(body hcl.Body, schema *blockSchema) []hcl.Traversal {
-	traversals := walkTraversals(dynblock.WalkVariables(body), schema)
+	traversals, ok := nativeTraversals(body, schema, nil)
+	if !ok {
+		traversals = walkTraversals(dynblock.WalkVariables(body), schema)
+	}
 	sort.SliceStable(traversals, func(i, j int) bool {
 		return rangeLess(traversals[i].SourceRange(), traversals[j].SourceRange())
 	})
 	return traversals
+}
+
+// nativeTraversals appends to out the references of a native-syntax body
+// without dynamic blocks, the same that walkTraversals finds, but without
+// building the content of every body on the way, which costs more than the
+// references themselves in a large configuration. It returns false, and a
+// partial result to discard, for any other body.
+func nativeTraversals(body hcl.Body, schema *blockSchema, out []hcl.Traversal) ([]hcl.Traversal, bool) {
+	native, ok := body.(*hclsyntax.Body)
+	if !ok {
+		return out, false
+	}
+	for _, as := range schema.body.Attributes {
+		if attr, ok := native.Attributes[as.Name]; ok {
+			out = append(out, hclsyntax.Variables(attr.Expr)...)
+		}
+	}
+	for _, block := range native.Blocks {
+		if block.Type == blockDynamic {
+			return out, false
+		}
+		nested, ok := schema.nested[block.Type]
+		if !ok || !labelsMatch(schema.body, block) {
+			continue
+		}
+		if out, ok = nativeTraversals(block.Body, nested, out); !ok {
+			return out, false
+		}
+	}
+	return out, true
+}
+
+// labelsMatch reports whether a block has the labels its schema names, as
+// the content of a body requires: a block with the wrong labels is left
+// out of the content and reported when the body is decoded.
+func labelsMatch(schema *hcl.BodySchema, block *hclsyntax.Block) bool {
+	for _, header := range schema.Blocks {
+		if header.Type == block.Type {
+			return len(header.LabelNames) == len(block.Labels)
+		}
+	}
+	return false
+}
+
+// hasDynamicBlocks reports whether a body may hold dynamic blocks, at any
+// depth: always for bodies that are not of the native syntax.
+func hasDynamicBlocks(body hcl.Body) bool {
+	native, ok := body.(*hclsyntax.Body)
+	if !ok {
+		return true
+	}
+	for _, block := range native.Blocks {
+		if block.Type == blockDynamic || hasDynamicBlocks(block.Body) {
+			return true
+		}
+	}
+	return false
 }
 
 func walkTraversals(node dynblock.WalkVariablesNode, schema *blockSchema) []hcl.Traversal {

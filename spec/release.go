@@ -4,6 +4,7 @@ import (
 	"sync"
 
 	"github.com/hashicorp/hcl/v2"
+	"github.com/hashicorp/hcl/v2/hclparse"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
 )
 
@@ -14,10 +15,7 @@ import (
 // read and the plan that follow, while diagnostics need only the source
 // for snippets and, rarely, the name of the enclosing block, which
 // lazyNavigation finds by parsing the file again.
-func releaseSyntax(parser interface {
-	Files() map[string]*hcl.File
-	AddFile(string, *hcl.File)
-}) {
+func releaseSyntax(parser *hclparse.Parser) {
 	for name, file := range parser.Files() {
 		if _, native := file.Body.(*hclsyntax.Body); !native {
 			continue
@@ -28,6 +26,22 @@ func releaseSyntax(parser interface {
 			Nav:   &lazyNavigation{filename: name, src: file.Bytes},
 		})
 	}
+}
+
+// reusedParser returns a new parser that holds the native-syntax files
+// that earlier has parsed and not released, so that Load parses only the
+// others. A nil earlier gives an empty parser.
+func reusedParser(earlier *hclparse.Parser) *hclparse.Parser {
+	parser := hclparse.NewParser()
+	if earlier == nil {
+		return parser
+	}
+	for name, file := range earlier.Files() {
+		if _, native := file.Body.(*hclsyntax.Body); native {
+			parser.AddFile(name, file)
+		}
+	}
+	return parser
 }
 
 // lazyNavigation answers the navigation questions of a native-syntax file

@@ -6,30 +6,38 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"os"
 	"strings"
 	"time"
 
+	"github.com/hashicorp/hcl/v2"
 	"github.com/spf13/cobra"
 
 	"github.com/iamsync/iamsync/executor"
+	"github.com/iamsync/iamsync/planfile"
 	"github.com/iamsync/iamsync/planner"
+	"github.com/iamsync/iamsync/provider"
+	"github.com/iamsync/iamsync/spec"
 )
 
 // applyCommand makes the account match the configuration.
 type applyCommand struct {
-	std         *streams
-	global      *globalOptions
-	conn        connectionOptions
-	config      configOptions
-	autoApprove bool
-	parallelism int
+	std              *streams
+	global           *globalOptions
+	conn             connectionOptions
+	config           configOptions
+	plan             planFlags
+	autoApprove      bool
+	parallelism      int
+	maxRPS           float64
+	allowSelfLockout bool
 }
 
 func newApplyCommand(std *streams, global *globalOptions) *cobra.Command {
 	c := &applyCommand{std: std, global: global}
 	c.conn.reach.std = std
 	cmd := &cobra.Command{
-		Use:   "apply [DIR]",
+		Use:   "apply [DIR|PLANFILE]",
 		Short: "Make the account match the configuration",
 		Long: `Apply plans like plan does, shows the plan, asks for confirmation and then
 makes the IAM API calls, in an order that respects IAM's dependency rules and
@@ -38,7 +46,15 @@ saying whether it now matches the configuration.
 
 On an API error apply starts no new call, waits for those running, prints
 what was done and what was not, and exits with 1; running apply again
-finishes the job. Without a terminal, apply needs --auto-approve.`,
+finishes the job. Without a terminal, apply needs --auto-approve.
+
+Given a file saved by plan --out, apply carries out exactly that plan without
+asking: it refuses when the account has changed since the plan was made, when
+the plan is for another account, or when the file is from an unknown version.
+
+Apply refuses a plan that may take IAM rights away from the identity it runs
+as (deleting its user, role or keys, or the policies that give it IAM rights)
+unless given --allow-self-lockout.`,
 		Args: cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return c.Run(cmd.Context(), configDir(args))
@@ -47,36 +63,49 @@ finishes the job. Without a terminal, apply needs --auto-approve.`,
 	c.conn.addFlags(cmd.Flags())
 	c.config.addFlags(cmd.Flags())
 	cmd.Flags().BoolVar(&c.autoApprove, "auto-approve", false, "apply without asking for confirmation")
-	cmd.Flags().IntVar(&c.parallelism, "parallelism", 4, "how many API calls may run at once")
+	cmd.Flags().IntVar(&c.parallelism, "parallelism", 4, "how many API calls may run at once; fewer while IAM throttles")
+	cmd.Flags().Float64Var(&c.maxRPS, "max-rps", 0, "send at most this many API calls per second, the reads before and after the changes and retries included (default: no limit)")
+	cmd.Flags().BoolVar(&c.allowSelfLockout, "allow-self-lockout", false, "apply even when the plan may take IAM rights away from the identity iamsync runs as")
+	c.plan.addFlags(cmd.Flags())
 	return cmd
 }
 
-// Run applies the configuration in dir.
-func (c *applyCommand) Run(ctx context.Context, dir string) error {
+// Run applies the configuration in arg, or the plan saved in it when arg
+// is a file.
+func (c *applyCommand) Run(ctx context.Context, arg string) error {
 	if c.parallelism < 1 {
 		return fmt.Errorf("invalid --parallelism %d: it must be at least 1", c.parallelism)
 	}
-	s, err := openSession(ctx, dir, &c.conn, &c.config, time.Now().UTC())
+	if c.maxRPS < 0 {
+		return fmt.Errorf("invalid --max-rps %v: it must be 0, for no limit, or more", c.maxRPS)
+	}
+	c.conn.maxRPS = c.maxRPS
+	if info, err := os.Stat(arg); err == nil && info.Mode().IsRegular() {
+		return c.runSaved(ctx, arg)
+	}
+	return c.runDir(ctx, arg)
+}
+
+// runDir plans the configuration in dir, asks, and applies.
+func (c *applyCommand) runDir(ctx context.Context, dir string) error {
+	s, err := openSession(ctx, dir, &c.conn, &c.config, c.plan.options())
 	if err != nil {
 		return err
 	}
 	defer s.Close()
 
 	// Show the plan, as plan would.
-	color := useColor(c.std.out, c.global)
 	if err := writeDiagnostics(c.std.errOut, s.diags, s.files(), useColor(c.std.errOut, c.global)); err != nil {
 		return err
 	}
 	if s.plan == nil {
 		return errReported
 	}
-	fmt.Fprintln(c.std.out, describeAccount(s.state))
-	fmt.Fprintln(c.std.out)
-	if err := planner.RenderText(c.std.out, s.plan, planner.RenderOptions{Color: color}); err != nil {
+	if err := c.show(s.state, s.plan); err != nil || !s.plan.HasChanges() {
 		return err
 	}
-	if !s.plan.HasChanges() {
-		return nil
+	if err := c.check(s.plan, s.state); err != nil {
+		return err
 	}
 
 	// Ask before changing anything.
@@ -91,12 +120,105 @@ func (c *applyCommand) Run(ctx context.Context, dir string) error {
 		}
 	}
 
-	// Carry the plan out.
-	graph, err := executor.Compile(s.plan)
+	if err := c.execute(ctx, s.conn, s.plan, s.state, dir); err != nil {
+		return err
+	}
+	return c.verify(ctx, s.conn, s.cfg, s.readOptions, s.planOptions.Targets)
+}
+
+// runSaved applies a plan saved by plan --out. Saving it was the approval,
+// so it does not ask; it refuses when the plan no longer fits the account.
+func (c *applyCommand) runSaved(ctx context.Context, path string) error {
+	f, err := planfile.Read(path)
+	if err != nil {
+		return err
+	}
+	conn, err := c.conn.connect(ctx)
+	if err != nil {
+		return err
+	}
+	defer conn.Close()
+
+	// The plan must be for this account, and the account unchanged.
+	identity, err := conn.provider.CallerIdentity(ctx)
+	if err != nil {
+		return fmt.Errorf("read caller identity: %w", err)
+	}
+	if err := c.conn.reach.checkAccount(identity); err != nil {
+		return err
+	}
+	if err := f.CheckAccount(identity.Account); err != nil {
+		return err
+	}
+	readOpts := f.ReadOptions
+	readOpts.Caller = &identity
+	live, err := conn.provider.ReadState(ctx, readOpts)
+	if err != nil {
+		return fmt.Errorf("read account %s: %w", identity.Account, err)
+	}
+	prep, diags, err := f.Prepare(live)
+	var files map[string]*hcl.File
+	if prep != nil && prep.Config != nil && prep.Config.Parser != nil {
+		files = prep.Config.Parser.Files()
+	}
+	if werr := writeDiagnostics(c.std.errOut, diags, files, useColor(c.std.errOut, c.global)); werr != nil {
+		return werr
+	}
+	if err != nil {
+		return err
+	}
+	if diags.HasErrors() {
+		return errReported
+	}
+
+	// Show what is applied, then apply it.
+	if err := c.show(live, prep.Plan); err != nil || !prep.Plan.HasChanges() {
+		return err
+	}
+	if err := c.check(prep.Plan, live); err != nil {
+		return err
+	}
+	if err := c.execute(ctx, conn, prep.Plan, live, prep.Config.Dir); err != nil {
+		return err
+	}
+	return c.verify(ctx, conn, prep.Config, f.ReadOptions, f.Targets)
+}
+
+// show prints the account line and the plan.
+func (c *applyCommand) show(state *provider.State, plan *planner.Plan) error {
+	fmt.Fprintln(c.std.out, describeAccount(state))
+	fmt.Fprintln(c.std.out)
+	return planner.RenderText(c.std.out, plan, planner.RenderOptions{Color: useColor(c.std.out, c.global)})
+}
+
+// check refuses a plan over the delete limit, and one that may lock
+// iamsync's own identity out unless --allow-self-lockout is given.
+func (c *applyCommand) check(plan *planner.Plan, state *provider.State) error {
+	if err := c.plan.checkMaxDeletes(plan); err != nil {
+		return err
+	}
+	risks := planner.SelfLockoutRisks(plan, state)
+	if len(risks) == 0 || c.allowSelfLockout {
+		return nil
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "apply refused: the plan may take IAM rights away from the identity iamsync runs as (%s):", state.Caller.ARN)
+	for _, r := range risks {
+		fmt.Fprintf(&b, "\n  %s %s", r.Change.Address, r.Reason)
+	}
+	b.WriteString("\nRun it as another identity, or pass --allow-self-lockout if that is what you mean.")
+	return errors.New(b.String())
+}
+
+// execute carries a plan out and reports a failure with what was done and
+// what was not.
+func (c *applyCommand) execute(ctx context.Context, conn *connection, plan *planner.Plan, state *provider.State, dir string) error {
+	graph, err := executor.Compile(plan)
 	if err != nil {
 		return fmt.Errorf("build the apply graph: %w", err)
 	}
 	fmt.Fprintln(c.std.out)
+
 	// An interrupt is acknowledged at once, because the calls in flight
 	// may take a while to finish.
 	noticed := make(chan struct{})
@@ -105,12 +227,13 @@ func (c *applyCommand) Run(ctx context.Context, dir string) error {
 		fmt.Fprintln(c.std.errOut, "\nInterrupted: starting no new call and waiting for the calls in flight. "+
 			"Interrupt again to quit at once, without a report of what was done.")
 	})
-	result := executor.Run(ctx, graph, s.conn.provider, executor.Options{
+	result := executor.Run(ctx, graph, conn.provider, executor.Options{
 		Parallelism:    c.parallelism,
+		MaxRPS:         c.maxRPS,
 		Hook:           newProgressHook(c.std.out),
 		Stdout:         c.std.out,
 		Dir:            dir,
-		PasswordPolicy: s.state.PasswordPolicy,
+		PasswordPolicy: state.PasswordPolicy,
 		Logger:         slog.Default(),
 	})
 	if !stopNotice() {
@@ -120,9 +243,7 @@ func (c *applyCommand) Run(ctx context.Context, dir string) error {
 		writeApplyFailure(c.std.errOut, result)
 		return &exitCodeError{code: exitError, silent: true}
 	}
-
-	// Check the result by planning again.
-	return c.verify(ctx, s, dir)
+	return nil
 }
 
 // confirm asks the user to approve the plan on the terminal.
@@ -154,16 +275,20 @@ func destructiveCount(plan *planner.Plan) int {
 }
 
 // verify reads the account again after an apply and reports whether it
-// matches the configuration.
-func (c *applyCommand) verify(ctx context.Context, s *session, dir string) error {
-	state, err := s.conn.provider.ReadState(ctx, readOptionsFor(s.cfg))
+// matches the configuration, within the targets when the plan had some.
+func (c *applyCommand) verify(ctx context.Context, conn *connection, cfg *spec.Config, readOpts provider.ReadOptions, targets []string) error {
+	state, err := conn.provider.ReadState(ctx, readOpts)
 	if err != nil {
 		return fmt.Errorf("read the account after apply: %w", err)
 	}
-	s.cfg.InspectSecretFiles(dir)
-	plan, diags := planner.Make(s.cfg, state, planner.Options{Now: time.Now().UTC()})
+	cfg.InspectSecretFiles(cfg.Dir)
+	plan, diags := planner.Make(cfg, state, planner.Options{Now: time.Now().UTC(), Targets: targets})
 	if diags.HasErrors() {
-		writeDiagnostics(c.std.errOut, diags, s.files(), useColor(c.std.errOut, c.global))
+		var files map[string]*hcl.File
+		if cfg.Parser != nil {
+			files = cfg.Parser.Files()
+		}
+		writeDiagnostics(c.std.errOut, diags, files, useColor(c.std.errOut, c.global))
 		return errReported
 	}
 	if !plan.HasChanges() {

@@ -140,7 +140,7 @@ func (c *benchPlanOnceCommand) Run(cmd *cobra.Command, dir string) error {
 		}
 		defer stop()
 	}
-	s, err := openSession(cmd.Context(), dir, &c.conn, &c.config, time.Now().UTC())
+	s, err := openSession(cmd.Context(), dir, &c.conn, &c.config, planner.Options{Now: time.Now().UTC()})
 	if err != nil {
 		return err
 	}

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/hashicorp/hcl/v2"
+	"github.com/hashicorp/hcl/v2/hclparse"
 	"github.com/spf13/pflag"
 
 	"github.com/iamsync/iamsync/spec"
@@ -16,6 +17,13 @@ type configOptions struct {
 	vars         []string
 	varFiles     []string
 	filesOutside bool
+
+	// parsed holds the files that reading the provider block parsed, for
+	// load to reuse.
+	parsed *hclparse.Parser
+
+	// used are the options of the last load, which a saved plan records.
+	used spec.LoadOptions
 }
 
 func (o *configOptions) addFlags(fs *pflag.FlagSet) {
@@ -49,6 +57,8 @@ func (o *configOptions) load(dir, accountID, partition string) (*spec.Config, hc
 	}
 	opts := o.loadOptions(variables)
 	opts.AccountID, opts.Partition = accountID, partition
+	opts.Parser = o.parsed
+	o.used = opts
 	return spec.Load(dir, opts)
 }
 

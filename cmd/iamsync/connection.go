@@ -29,6 +29,10 @@ type connectionOptions struct {
 
 	// reach chooses the identity and the allowed accounts.
 	reach reachOptions
+
+	// maxRPS caps the API calls per second of the whole command, reads
+	// included; zero means no cap. Apply sets it from --max-rps.
+	maxRPS float64
 }
 
 // addFlags adds the flags that reach an account as some identity.
@@ -76,6 +80,7 @@ func (o *connectionOptions) connect(ctx context.Context) (*connection, error) {
 		MaxBackoff:   sdkMaxBackoff,
 		AssumeRole:   o.reach.roleChain(),
 		MFATokenCode: o.reach.mfaToken,
+		MaxRPS:       o.maxRPS,
 	}
 	conn := &connection{}
 

@@ -74,14 +74,16 @@ func TestEmptyConfigurationEmptiesAccount(t *testing.T) {
 }
 
 // TestDumpsEmptiedByEmptyConfiguration loads each real account dump into
-// the sandbox, plans an empty configuration with the default scope and
-// checks that every entity but the AWS-reserved ones is planned for
-// deletion; then applies it, which must succeed without a DeleteConflict.
+// the sandbox, gives its users credentials that the dump cannot show,
+// plans an empty configuration with the default scope and checks that
+// every entity but the AWS-reserved ones is planned for deletion; then
+// applies it, which must succeed without a DeleteConflict.
 func TestDumpsEmptiedByEmptyConfiguration(t *testing.T) {
 	for _, dump := range testenv.AuthDetailsDumps(t) {
 		t.Run(baseName(dump), func(t *testing.T) {
 			h := newHarness(t, dump)
 			before := h.readState()
+			giveCredentials(t, h, before.Users)
 			empty := emptyConfig(t)
 
 			r := h.mustRun(exitOK, "plan", "--json", empty)

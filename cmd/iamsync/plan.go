@@ -2,10 +2,10 @@ package main
 
 import (
 	"fmt"
-	"time"
 
 	"github.com/spf13/cobra"
 
+	"github.com/iamsync/iamsync/planfile"
 	"github.com/iamsync/iamsync/planner"
 )
 
@@ -15,8 +15,10 @@ type planCommand struct {
 	global           *globalOptions
 	conn             connectionOptions
 	config           configOptions
+	plan             planFlags
 	json             bool
 	detailedExitCode bool
+	out              string
 }
 
 func newPlanCommand(std *streams, global *globalOptions) *cobra.Command {
@@ -29,7 +31,11 @@ func newPlanCommand(std *streams, global *globalOptions) *cobra.Command {
 configuration in DIR (the current directory by default) and prints the changes
 apply would make. It changes nothing.
 
-Exit codes: 0 when the plan succeeds, 1 on an error. With --detailed-exitcode:
+With --out, the plan is saved to a file that apply can carry out exactly, as
+long as the account has not changed since; show prints a saved plan.
+
+Exit codes: 0 when the plan succeeds, 1 on an error (including a plan over
+--max-deletes or one that prevent_destroy stops). With --detailed-exitcode:
 0 when there are no changes, 2 when there are changes, 1 on an error.`,
 		Args: cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -38,14 +44,16 @@ Exit codes: 0 when the plan succeeds, 1 on an error. With --detailed-exitcode:
 	}
 	c.conn.addFlags(cmd.Flags())
 	c.config.addFlags(cmd.Flags())
+	c.plan.addFlags(cmd.Flags())
 	cmd.Flags().BoolVar(&c.json, "json", false, "print the plan as JSON (see docs/plan-json.md)")
+	cmd.Flags().StringVar(&c.out, "out", "", "save the plan to this file, for apply FILE")
 	cmd.Flags().BoolVar(&c.detailedExitCode, "detailed-exitcode", false, "exit with 2 when the plan has changes and 0 when it has none")
 	return cmd
 }
 
 // Run plans the configuration in dir against the account.
 func (c *planCommand) Run(cmd *cobra.Command, dir string) error {
-	s, err := openSession(cmd.Context(), dir, &c.conn, &c.config, time.Now().UTC())
+	s, err := openSession(cmd.Context(), dir, &c.conn, &c.config, c.plan.options())
 	if err != nil {
 		return err
 	}
@@ -70,6 +78,21 @@ func (c *planCommand) Run(cmd *cobra.Command, dir string) error {
 		if err := planner.RenderText(c.std.out, s.plan, planner.RenderOptions{Color: color}); err != nil {
 			return err
 		}
+	}
+
+	// Refuse a plan over the delete limit, and save the others when asked.
+	if err := c.plan.checkMaxDeletes(s.plan); err != nil {
+		return err
+	}
+	if c.out != "" {
+		err := planfile.Write(c.out, planfile.Input{
+			Plan: s.plan, Options: s.planOptions, State: s.state, ReadOptions: s.readOptions,
+			Config: s.cfg, Dir: dir, LoadOptions: c.config.used,
+		})
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(c.std.errOut, "Saved the plan to %s. Apply it with: iamsync apply %s\n", c.out, c.out)
 	}
 
 	if c.detailedExitCode && s.plan.HasChanges() {

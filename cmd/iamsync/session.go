@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"strings"
-	"time"
 
 	"github.com/hashicorp/hcl/v2"
 
@@ -21,6 +20,11 @@ type session struct {
 	state *provider.State
 	plan  *planner.Plan
 	diags hcl.Diagnostics
+
+	// readOptions and planOptions are those the state was read and the
+	// plan made with, which a saved plan records.
+	readOptions provider.ReadOptions
+	planOptions planner.Options
 }
 
 // files returns the parsed configuration files, for diagnostic snippets.
@@ -35,10 +39,14 @@ func (s *session) files() map[string]*hcl.File {
 // reads the live state and plans. Configuration errors come back in
 // s.diags with a nil plan; run-time failures as an error. An account that
 // the account restrictions leave out is refused before any IAM call.
-func openSession(ctx context.Context, dir string, conn *connectionOptions, config *configOptions, now time.Time) (*session, error) {
+func openSession(ctx context.Context, dir string, conn *connectionOptions, config *configOptions, planOpts planner.Options) (*session, error) {
 	// The provider block chooses how to reach the account.
-	if cfg, diags := conn.useProvider(dir, config); diags.HasErrors() {
-		return &session{cfg: cfg, diags: diags}, nil
+	providerCfg, diags := conn.useProvider(dir, config)
+	if diags.HasErrors() {
+		return &session{cfg: providerCfg, diags: diags}, nil
+	}
+	if providerCfg != nil {
+		config.parsed = providerCfg.Parser
 	}
 	c, err := conn.connect(ctx)
 	if err != nil {
@@ -71,21 +79,24 @@ func openSession(ctx context.Context, dir string, conn *connectionOptions, confi
 		c.Close()
 		return nil, fmt.Errorf("read account %s: %w", identity.Account, err)
 	}
-	plan, diags := planner.Make(s.cfg, s.state, planner.Options{Now: now})
+	plan, diags := planner.Make(s.cfg, s.state, planOpts)
 
-	// A replaced policy or instance profile is created again with the tags
-	// that the configuration leaves alone, which the first read did not
-	// ask for: read them and plan again.
-	if more := unreadReplacedTags(plan, s.state); !diags.HasErrors() && len(more.PolicyTagsOf)+len(more.InstanceProfileTagsOf) > 0 {
+	// Some changes need what the first read did not ask for: a replaced
+	// policy or instance profile is created again with the tags that the
+	// configuration leaves alone, and a deleted user loses its credentials,
+	// whose last use the plan warns of. Read them and plan again.
+	if more := unreadForPlan(plan, s.state); !diags.HasErrors() && more.any() {
 		opts.PolicyTagsOf = append(opts.PolicyTagsOf, more.PolicyTagsOf...)
 		opts.InstanceProfileTagsOf = append(opts.InstanceProfileTagsOf, more.InstanceProfileTagsOf...)
+		opts.CredentialsOf = append(opts.CredentialsOf, more.CredentialsOf...)
 		s.state, err = c.provider.ReadState(ctx, opts)
 		if err != nil {
 			c.Close()
 			return nil, fmt.Errorf("read account %s: %w", identity.Account, err)
 		}
-		plan, diags = planner.Make(s.cfg, s.state, planner.Options{Now: now})
+		plan, diags = planner.Make(s.cfg, s.state, planOpts)
 	}
+	s.readOptions, s.planOptions = opts, planOpts
 	s.diags = append(s.diags, diags...)
 	if !diags.HasErrors() {
 		s.plan = plan
@@ -132,36 +143,44 @@ func readOptionsFor(cfg *spec.Config) provider.ReadOptions {
 	return opts
 }
 
-// unreadReplacedTags returns the tag reads that plan lacks for the policies
-// and instance profiles it replaces: those whose tags the state does not
-// hold, because the configuration does not set them. A replacement carries
-// such tags over to the new entity only when they were read.
-func unreadReplacedTags(plan *planner.Plan, state *provider.State) provider.ReadOptions {
-	var opts provider.ReadOptions
+// extraReads are the per-entity reads that a first plan shows it needs.
+type extraReads struct{ provider.ReadOptions }
+
+func (r extraReads) any() bool {
+	return len(r.PolicyTagsOf)+len(r.InstanceProfileTagsOf)+len(r.CredentialsOf) > 0
+}
+
+// unreadForPlan returns what a plan needs that its state lacks: the tags of
+// replaced policies and instance profiles, which are created again with
+// them, and the credentials of deleted users, which are deleted with them
+// and whose last use the plan warns of.
+func unreadForPlan(plan *planner.Plan, state *provider.State) extraReads {
+	var more extraReads
 	if plan == nil {
-		return opts
+		return more
 	}
 	for _, c := range plan.Changes {
-		if c.Action != planner.Replace {
-			continue
-		}
-		switch c.Type {
-		case planner.TypePolicy:
+		switch {
+		case c.Action == planner.Replace && c.Type == planner.TypePolicy:
 			attr := c.Attr("arn")
 			if attr == nil {
 				continue
 			}
 			arn, _ := attr.Before.(string)
 			if p := state.Policy(arn); p != nil && p.Tags == nil {
-				opts.PolicyTagsOf = append(opts.PolicyTagsOf, p.ARN)
+				more.PolicyTagsOf = append(more.PolicyTagsOf, p.ARN)
 			}
-		case planner.TypeInstanceProfile:
+		case c.Action == planner.Replace && c.Type == planner.TypeInstanceProfile:
 			if ip := state.InstanceProfile(c.Name); ip != nil && ip.Tags == nil {
-				opts.InstanceProfileTagsOf = append(opts.InstanceProfileTagsOf, ip.Name)
+				more.InstanceProfileTagsOf = append(more.InstanceProfileTagsOf, ip.Name)
+			}
+		case c.Action == planner.Delete && c.Type == planner.TypeUser:
+			if u := state.User(c.Name); u != nil && u.Credentials == nil {
+				more.CredentialsOf = append(more.CredentialsOf, u.Name)
 			}
 		}
 	}
-	return opts
+	return more
 }
 
 // describeAccount is the line that opens plan and apply output: who acts on

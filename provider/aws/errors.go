@@ -7,6 +7,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws/retry"
 	"github.com/aws/smithy-go"
+	smithyhttp "github.com/aws/smithy-go/transport/http"
 )
 
 // CallError is a failed IAM or STS call. It wraps the SDK's error, so
@@ -48,7 +49,14 @@ func causeOf(err error) string {
 		return cause
 	}
 
-	// Anything else, such as a refused connection, reads as the SDK wrote it.
+	// A connection that failed reads as the HTTP client reported it, without
+	// the SDK's "https response error StatusCode: 0" in front.
+	var send *smithyhttp.RequestSendError
+	if errors.As(err, &send) {
+		return "connection failed: " + send.Err.Error()
+	}
+
+	// Anything else reads as the SDK wrote it.
 	var op *smithy.OperationError
 	if errors.As(err, &op) {
 		return op.Err.Error()

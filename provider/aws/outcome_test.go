@@ -3,6 +3,7 @@ package awsprovider_test
 import (
 	"context"
 	"net/http/httptest"
+	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -57,13 +58,19 @@ func TestUncertainAttemptsReported(t *testing.T) {
 			wantUncertain: 3, wantFaults: 3,
 		},
 		"throttled, repeated and certain": {
-			faults:        sandbox.Faults{ThrottleRate: 1, Actions: []string{"CreateAccessKey"}},
-			call:          func(ctx context.Context, p *awsprovider.Provider) error { _, err := p.CreateAccessKey(ctx, "u"); return err },
+			faults: sandbox.Faults{ThrottleRate: 1, Actions: []string{"CreateAccessKey"}},
+			call: func(ctx context.Context, p *awsprovider.Provider) error {
+				_, err := p.CreateAccessKey(ctx, "u")
+				return err
+			},
 			wantUncertain: 0, wantFaults: 3,
 		},
 		"dropped access key, not repeated": {
-			faults:        sandbox.Faults{DropRate: 1, Actions: []string{"CreateAccessKey"}},
-			call:          func(ctx context.Context, p *awsprovider.Provider) error { _, err := p.CreateAccessKey(ctx, "u"); return err },
+			faults: sandbox.Faults{DropRate: 1, Actions: []string{"CreateAccessKey"}},
+			call: func(ctx context.Context, p *awsprovider.Provider) error {
+				_, err := p.CreateAccessKey(ctx, "u")
+				return err
+			},
 			wantUncertain: 1, wantFaults: 1,
 		},
 		"failed policy version, not repeated": {
@@ -135,5 +142,20 @@ func TestOutcomeReads(t *testing.T) {
 	version.CreateDate = time.Time{}
 	if diff := cmp.Diff(want, *version); diff != "" {
 		t.Errorf("default version (-want +got):\n%s", diff)
+	}
+}
+
+func TestDroppedConnectionErrorText(t *testing.T) {
+	p, _ := faultyProvider(t, sandbox.Faults{DropRate: 1, Actions: []string{"CreateAccessKey"}})
+	ctx := context.Background()
+	if err := p.CreateUser(ctx, provider.CreateUserInput{Name: "u"}); err != nil {
+		t.Fatal(err)
+	}
+
+	_, err := p.CreateAccessKey(ctx, "u")
+
+	want := "CreateAccessKey user u: connection failed: Post "
+	if err == nil || !strings.HasPrefix(err.Error(), want) {
+		t.Errorf("error = %v, want one starting with %q", err, want)
 	}
 }

@@ -11,6 +11,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/aws/ratelimit"
 	"github.com/aws/aws-sdk-go-v2/aws/retry"
+	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
 	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
@@ -74,6 +75,12 @@ type Options struct {
 	// MaxBackoff bounds the delay between two attempts. Zero means
 	// DefaultMaxBackoff.
 	MaxBackoff time.Duration
+
+	// MaxRPS caps the requests that the provider's IAM and STS clients send
+	// per second, each attempt of a retried call counted. Zero means no
+	// cap. The clients that the SDK's credential providers build, such as
+	// the assume-role chain's, are not capped.
+	MaxRPS float64
 }
 
 // String describes the options without the secret access key or the
@@ -92,6 +99,8 @@ type Provider struct {
 	sts    *sts.Client
 	logger *slog.Logger
 	calls  callCounter
+	// limiter spaces the requests; nil when Options.MaxRPS is zero.
+	limiter *requestLimiter
 }
 
 var (
@@ -102,7 +111,7 @@ var (
 // New loads the SDK configuration and builds the IAM and STS clients. It
 // makes no API call, so missing credentials show up at the first call.
 func New(ctx context.Context, opts Options) (*Provider, error) {
-	p := &Provider{logger: opts.Logger}
+	p := &Provider{logger: opts.Logger, limiter: newRequestLimiter(opts.MaxRPS)}
 	if p.logger == nil {
 		p.logger = slog.New(slog.DiscardHandler)
 	}
@@ -123,14 +132,14 @@ func New(ctx context.Context, opts Options) (*Provider, error) {
 	retryer := newRetryer(opts)
 	p.iam = iam.NewFromConfig(cfg, func(o *iam.Options) {
 		o.Retryer = retryer
-		o.APIOptions = append(o.APIOptions, p.addMiddleware)
+		o.APIOptions = append(o.APIOptions, p.addMiddleware, p.addRateLimit)
 		if opts.EndpointURL != "" {
 			o.BaseEndpoint = aws.String(opts.EndpointURL)
 		}
 	})
 	p.sts = sts.NewFromConfig(cfg, func(o *sts.Options) {
 		o.Retryer = retryer
-		o.APIOptions = append(o.APIOptions, p.addMiddleware)
+		o.APIOptions = append(o.APIOptions, p.addMiddleware, p.addRateLimit)
 		if opts.EndpointURL != "" {
 			o.BaseEndpoint = aws.String(opts.EndpointURL)
 		}
@@ -153,6 +162,8 @@ func loadOptions(opts Options) []func(*config.LoadOptions) error {
 	}
 	if opts.HTTPClient != nil {
 		load = append(load, config.WithHTTPClient(opts.HTTPClient))
+	} else {
+		load = append(load, config.WithHTTPClient(newHTTPClient()))
 	}
 	return load
 }
@@ -220,4 +231,18 @@ func partitionOf(arn string) string {
 		return ""
 	}
 	return parts[1]
+}
+
+// maxIdleConnsPerHost is how many idle connections to one endpoint the
+// default HTTP client keeps. With the SDK's default of 10, an apply with
+// more than 10 calls in flight opens a new connection, and against AWS a
+// new TLS session, for each call beyond the tenth.
+const maxIdleConnsPerHost = 64
+
+// newHTTPClient returns the SDK's default HTTP client with room for
+// maxIdleConnsPerHost idle connections per endpoint.
+func newHTTPClient() *awshttp.BuildableClient {
+	return awshttp.NewBuildableClient().WithTransportOptions(func(t *http.Transport) {
+		t.MaxIdleConnsPerHost = maxIdleConnsPerHost
+	})
 }

@@ -145,6 +145,19 @@
 // changed or deleted, and GetAccountAuthorizationDetails lists them only
 // while the account attaches them or uses them as a permissions boundary.
 //
+// # Faults
+//
+// Options.Faults makes the sandbox fail as IAM does under load, so that
+// clients can be tested against it: throttling (HTTP 400 Throttling, "Rate
+// exceeded"), server errors (ServiceFailure 500 and ServiceUnavailable
+// 503), added latency, connections dropped before or after the change is
+// made, and a delay during which a new user, group, role, customer-managed
+// policy or instance profile is unknown to the calls that use it. A seeded
+// random source picks the failing requests, Faults.Actions limits them to
+// some actions, and FaultCounts counts what was injected. A request that
+// fails before its action runs changes nothing. `iamsync sandbox serve`
+// sets them with flags such as --throttle-rate and --consistency-delay.
+//
 // # What the sandbox does not model
 //
 //   - Authorization: requests are authenticated, never authorized. Every
@@ -153,10 +166,12 @@
 //     role's trust policy and nothing else. Credentials that IAM would
 //     restrict, such as session tokens without MFA or federation tokens,
 //     call IAM freely.
-//   - Eventual consistency: a change is visible to the next request.
-//   - Throttling, server errors, latency and dropped connections: none
-//     occur. Every request goes through one handler, so that a fault
-//     injector can be added around it.
+//   - Eventual consistency, apart from the visibility delay of new
+//     entities that Faults.ConsistencyDelay adds: every other change, such
+//     as a deletion or a new attachment, is visible to the next request,
+//     and list and read actions show new entities at once.
+//   - Throttling by rate: Faults throttle requests at random, not per
+//     action and per second as IAM's token buckets do.
 //   - AssumeRoleWithWebIdentity, AssumeRoleWithSAML, source identities and
 //     the other STS actions not named above.
 //   - Presigned (query-string) signatures, SigV4a, and headers that the
