@@ -11,9 +11,9 @@ const (
 	addressPasswordPolicy = "password_policy"
 )
 
-// defaultMinimumPasswordLength is IAM's minimum password length when the
-// password policy does not set one.
-const defaultMinimumPasswordLength = 8
+// defaultMinimumPasswordLength is the minimum password length that
+// UpdateAccountPasswordPolicy sets when the request leaves it out.
+const defaultMinimumPasswordLength = 6
 
 // planAccountSettings plans the account alias and the password policy, when
 // the scope manages them.

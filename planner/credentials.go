@@ -127,6 +127,8 @@ func (p *planner) planAccessKeys(u *userPair) {
 		c.Attrs = []Attr{{Name: "status", After: keyStatus(k)}}
 		if k.SecretFile != "" {
 			c.Attrs = append(c.Attrs, Attr{Name: "secret_file", After: k.SecretFile})
+		} else {
+			p.warnUnsavedSecret(c.Address, "the access key's secret", "secret_file", k.DeclRange)
 		}
 		c.DeclRange = rangePtr(k.DeclRange)
 		p.add(c)
@@ -166,6 +168,8 @@ func (p *planner) planLoginProfile(u *userPair) {
 		c.Attrs = []Attr{{Name: "enabled", After: true}, {Name: "password_reset_required", After: declared.PasswordResetRequired}}
 		if declared.PasswordFile != "" {
 			c.Attrs = append(c.Attrs, Attr{Name: "password_file", After: declared.PasswordFile})
+		} else {
+			p.warnUnsavedSecret(addr, "the generated password", "password_file", declared.DeclRange)
 		}
 	case !declared.Enabled && live != nil:
 		c = p.credentialChange(u, TypeLoginProfile, addr, "", Delete)
@@ -223,4 +227,16 @@ func keyNotFoundDiag(user string, k *spec.AccessKey) *hcl.Diagnostic {
 			"then write down the id it reports.", user, k.ID),
 		Subject: rangePtr(k.DeclRange),
 	}
+}
+
+// warnUnsavedSecret warns that a credential the plan creates has nowhere to
+// put its secret, which IAM returns only when it creates the credential.
+func (p *planner) warnUnsavedSecret(address, what, attr string, rng hcl.Range) {
+	p.diags = append(p.diags, &hcl.Diagnostic{
+		Severity: hcl.DiagWarning,
+		Summary:  "Secret is not saved",
+		Detail: fmt.Sprintf("%s will be created, and %s is shown nowhere unless %s is set, because IAM "+
+			"returns it only once. Set %s to a path, or to \"-\" for standard output.", address, what, attr, attr),
+		Subject: rng.Ptr(),
+	})
 }

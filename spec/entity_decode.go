@@ -2,6 +2,8 @@ package spec
 
 import (
 	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -332,7 +334,7 @@ func (d *entityDecoder) accessKeys() *AccessKeys {
 			SecretFile: r.strDefault("secret_file", ""),
 			DeclRange:  kb.DefRange,
 		}
-		key.SecretFileKeyID, key.SecretFileEmpty = inspectSecretFile(d.l.dir, key.SecretFile)
+		key.SecretFileKeyID, key.SecretFileEmpty = inspectSecretFile(d.l.cfg.Dir, key.SecretFile)
 		d.checkAccessKey(key, r, seen)
 		keys.Keys = append(keys.Keys, key)
 	}
@@ -364,15 +366,7 @@ func (d *entityDecoder) checkAccessKey(key *AccessKey, r *attrReader, seen map[s
 		}
 		d.report(errorAt(r.rangeOf("status", key.DeclRange), "Invalid access key status", detail))
 	}
-	if key.ID == "" && key.SecretFile == "" {
-		d.report(&hcl.Diagnostic{
-			Severity: hcl.DiagWarning,
-			Summary:  "Secret of a new access key is not saved",
-			Detail: "This key has no id, so iamsync creates it when no unclaimed key exists, and IAM returns " +
-				"the secret only then. Set secret_file to a path, or to \"-\" for standard output, to keep it.",
-			Subject: key.DeclRange.Ptr(),
-		})
-	}
+	d.checkSecretDestination(key.SecretFile, r.rangeOf("secret_file", key.DeclRange))
 }
 
 func (d *entityDecoder) loginProfile() *LoginProfile {
@@ -389,14 +383,23 @@ func (d *entityDecoder) loginProfile() *LoginProfile {
 		PasswordFile:          r.strDefault("password_file", ""),
 		DeclRange:             block.DefRange,
 	}
-	if profile.Enabled && profile.PasswordFile == "" {
-		d.report(&hcl.Diagnostic{
-			Severity: hcl.DiagWarning,
-			Summary:  "Generated password is not saved",
-			Detail: "When iamsync creates this login profile it generates a password, which is shown nowhere " +
-				"unless password_file is set. Set it to a path, or to \"-\" for standard output.",
-			Subject: block.DefRange.Ptr(),
-		})
-	}
+	d.checkSecretDestination(profile.PasswordFile, r.rangeOf("password_file", block.DefRange))
 	return profile
+}
+
+// checkSecretDestination reports a secret file whose folder does not exist,
+// which apply could not write to. Whether a secret is saved at all matters
+// only when apply creates the credential, so the planner warns of that.
+func (d *entityDecoder) checkSecretDestination(path string, rng hcl.Range) {
+	if path == "" || path == "-" {
+		return
+	}
+	if !filepath.IsAbs(path) {
+		path = filepath.Join(d.l.cfg.Dir, path)
+	}
+	if info, err := os.Stat(filepath.Dir(path)); err != nil || !info.IsDir() {
+		d.report(errorAt(rng, "Secret file folder not found", fmt.Sprintf(
+			"The folder of %s does not exist, so apply could not write the secret there. Create the folder, "+
+				"or name a file in an existing one.", path)))
+	}
 }

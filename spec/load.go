@@ -63,8 +63,9 @@ type LoadOptions struct {
 }
 
 // Load reads every .hcl and .hcl.json file directly in dir, in name order,
-// and decodes them into a Config. Files whose names start with a dot or end
-// with a tilde (editor backups) are skipped.
+// and decodes them into a Config. Files whose names start with a dot or a
+// hash sign, or end with a tilde (editor backups and lock files), are
+// skipped.
 //
 // Values for input variables come, from lowest to highest precedence, from
 // defaults, IAMSYNC_VAR_ environment variables, VarFiles in order, and
@@ -161,6 +162,7 @@ func (l *loader) load() {
 	l.decodeEntities(ctx)
 	l.resolveMemberships()
 	l.checkUniqueNames()
+	l.checkIgnoredSettings()
 	l.sortConfig()
 	l.cfg.ReadFiles = l.files.log.sorted()
 
@@ -310,4 +312,29 @@ func dedupe(diags hcl.Diagnostics) hcl.Diagnostics {
 		out = append(out, d)
 	}
 	return out
+}
+
+// checkIgnoredSettings warns of account and password_policy blocks that a
+// scope with account_settings = false leaves unapplied.
+func (l *loader) checkIgnoredSettings() {
+	if l.cfg.Scope.AccountSettings {
+		return
+	}
+	var ranges []hcl.Range
+	if l.cfg.Account != nil {
+		ranges = append(ranges, l.cfg.Account.DeclRange)
+	}
+	if l.cfg.PasswordPolicy != nil {
+		ranges = append(ranges, l.cfg.PasswordPolicy.DeclRange)
+	}
+	for _, rng := range ranges {
+		l.diags = append(l.diags, &hcl.Diagnostic{
+			Severity: hcl.DiagWarning,
+			Summary:  "Account settings are not managed",
+			Detail: "The scope sets account_settings = false, so iamsync neither reads nor changes the alias " +
+				"and the password policy, and this block has no effect. Remove the block, or set " +
+				"account_settings = true.",
+			Subject: rng.Ptr(),
+		})
+	}
 }

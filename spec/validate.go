@@ -124,6 +124,10 @@ func checkInlinePolicyName(name string, rng hcl.Range) *hcl.Diagnostic {
 	return nil
 }
 
+// tagPattern is the character rule of IAM tag keys and values
+// ([\p{L}\p{Z}\p{N}_.:/=+\-@]* in the TagUser API reference).
+var tagPattern = regexp.MustCompile(`^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$`)
+
 // checkTags checks IAM's tag limits. With foldKeys, keys that differ only in
 // case are one key, as IAM compares the tag keys of users and roles.
 func checkTags(tags map[string]string, foldKeys bool, rng hcl.Range) hcl.Diagnostics {
@@ -147,6 +151,13 @@ func checkTags(tags map[string]string, foldKeys bool, rng hcl.Range) hcl.Diagnos
 		case strings.HasPrefix(strings.ToLower(key), "aws:"):
 			diags = append(diags, errorAt(rng, "Invalid tag key", fmt.Sprintf(
 				"The tag key %q starts with \"aws:\", which AWS reserves for its own tags.", key)))
+		case !tagPattern.MatchString(key):
+			diags = append(diags, errorAt(rng, "Invalid tag key", fmt.Sprintf(
+				"The tag key %q has a character IAM does not allow in tags. Use letters, digits, spaces and + - = . _ : / @.", key)))
+		}
+		if !tagPattern.MatchString(value) {
+			diags = append(diags, errorAt(rng, "Invalid tag value", fmt.Sprintf(
+				"The value of tag %q has a character IAM does not allow in tags. Use letters, digits, spaces and + - = . _ : / @.", key)))
 		}
 		if utf8.RuneCountInString(value) > maxTagValueLength {
 			diags = append(diags, errorAt(rng, "Invalid tag value", fmt.Sprintf(

@@ -31,8 +31,8 @@ policy_document "self_service" {
   }
 }
 
-# The data team also reads the warehouse. Its document starts from the
-# self-service one and adds a statement, the way Terraform's
+# The data team also reads the warehouse. An override document replaces
+# the statement with the same Sid, the way Terraform's
 # aws_iam_policy_document composes documents.
 policy_document "data_warehouse" {
   override_policy_documents = [jsonencode({
