@@ -200,7 +200,7 @@ func (a *account) newUser(i int) *syntheticUser {
 	return u
 }
 
-// consoleStyle tells whether the i-th document of a kind is stored as the
+// consoleStyle reports whether the i-th document of a kind is stored as the
 // IAM console writes documents. The others are stored as iamsync sent them,
 // which is how an account that iamsync manages holds most documents.
 func consoleStyle(i int) bool { return i%4 == 3 }

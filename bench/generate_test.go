@@ -6,6 +6,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/google/go-cmp/cmp"
+
 	"github.com/iamsync/iamsync/executor"
 	"github.com/iamsync/iamsync/planner"
 	"github.com/iamsync/iamsync/provider"
@@ -114,5 +116,56 @@ func TestApplyShapeMakesApplyCalls(t *testing.T) {
 	}
 	if got := srv.WriteCalls(); got != ApplyCalls {
 		t.Errorf("apply made %d write calls, want %d", got, ApplyCalls)
+	}
+}
+
+// Live documents stored "as iamsync sent them" must be the very text that
+// the configuration's jsonencode call makes, which iamsync sends to IAM.
+func TestSentTextIsJSONEncodeOutput(t *testing.T) {
+	shape := Shape{Users: 8, Groups: 2, Roles: 5, Policies: 3}
+	cfg := loadConfig(t, shape)
+	a := newAccount(shape)
+
+	declared := map[string]string{}
+	for _, p := range cfg.Policies {
+		declared["policy "+p.Name] = p.Document.String()
+	}
+	for _, r := range cfg.Roles {
+		declared["trust "+r.Name] = r.AssumeRolePolicy.String()
+		for _, ip := range r.InlinePolicies {
+			declared["role inline "+r.Name] = ip.Document.String()
+		}
+	}
+	for _, g := range cfg.Groups {
+		for _, ip := range g.InlinePolicies {
+			declared["group inline "+g.Name] = ip.Document.String()
+		}
+	}
+	for _, u := range cfg.Users {
+		for _, ip := range u.InlinePolicies {
+			declared["user inline "+u.Name] = ip.Document.String()
+		}
+	}
+
+	generated := map[string]string{}
+	for _, p := range a.policies {
+		generated["policy "+p.name] = p.versions[len(p.versions)-1].sentText()
+	}
+	for _, r := range a.roles {
+		generated["trust "+r.name] = r.trust.sentText()
+		if r.inlineName != "" {
+			generated["role inline "+r.name] = r.inline.sentText()
+		}
+	}
+	for _, g := range a.groups {
+		generated["group inline "+g.name] = g.inline.sentText()
+	}
+	for _, u := range a.users {
+		if u.inlineName != "" {
+			generated["user inline "+u.name] = u.inline.sentText()
+		}
+	}
+	if diff := cmp.Diff(declared, generated); diff != "" {
+		t.Errorf("generated documents differ from jsonencode's (-jsonencode +generated):\n%s", diff)
 	}
 }

@@ -152,7 +152,7 @@ func planPhases(ctx context.Context, p *awsprovider.Provider, configDir string) 
 		return nil, err
 	}
 	if plan.HasChanges() {
-		return nil, fmt.Errorf("the plan of the generated account has %d changes, want none", len(plan.Changes))
+		return nil, fmt.Errorf("plan of the generated account found %d changes instead of none: the state file and the configuration differ", len(plan.Changes))
 	}
 	return phases, nil
 }
@@ -178,7 +178,7 @@ func measureBaseline(ctx context.Context, p *awsprovider.Provider, sb *sandboxPr
 	result.SandboxCPU = sandboxAfter - sandboxBefore
 
 	if got := len(live.Users) + len(live.Groups) + len(live.Roles) + len(live.Policies); got != shape.Entities() {
-		return nil, fmt.Errorf("per-entity read found %d entities, want %d", got, shape.Entities())
+		return nil, fmt.Errorf("per-entity read found %d entities instead of %d", got, shape.Entities())
 	}
 	return result, nil
 }

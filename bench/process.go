@@ -71,7 +71,7 @@ func startSandbox(ctx context.Context, exe string, args ...string) (*sandboxProc
 	}
 	s := &sandboxProcess{cmd: cmd, done: make(chan error, 1)}
 
-	// The first line names the endpoint; the rest is read and dropped so
+	// The first line names the endpoint. The rest is read and dropped, so
 	// that the child never blocks on a full pipe.
 	lines := make(chan string, 1)
 	go func() {
@@ -173,8 +173,8 @@ func selfCPU() time.Duration {
 	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
-// childUsage is what the operating system measured of a child process
-// that has exited.
+// childUsage is the resource usage of a child process that has exited, as
+// the operating system measured it.
 type childUsage struct {
 	wall     time.Duration
 	user     time.Duration

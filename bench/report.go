@@ -116,8 +116,9 @@ type ApplyRun struct {
 	Busy float64 `json:"busy"`
 }
 
-// PlanOnceResult is what the "bench plan-once" command prints as JSON: the
-// calls and changes of one plan, which only the planning process knows.
+// PlanOnceResult is the output of the "bench plan-once" command, as JSON:
+// the calls and changes of one plan, which only the planning process can
+// count.
 type PlanOnceResult struct {
 	Calls   map[string]int `json:"calls"`
 	Changes int            `json:"changes"`

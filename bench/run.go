@@ -43,8 +43,8 @@ type Options struct {
 	// Latency is added to every call of the apply benchmark.
 	Latency time.Duration
 
-	// Dir is where the synthetic accounts are written; empty means a
-	// temporary directory that Run removes.
+	// Dir is the directory the synthetic accounts are written to. Empty
+	// means a temporary directory that Run removes.
 	Dir string
 	// Hook receives progress; nil means NopHook.
 	Hook Hook

@@ -28,12 +28,12 @@
 // retry gives its slot to another step meanwhile.
 //
 // A call whose connection broke after the request was sent, or that IAM
-// answered with a server error, may or may not have taken effect, and the
+// responded to with a server error, may or may not have taken effect, and the
 // AWS SDK makes it again. When it had taken effect, the repeated create
 // fails with EntityAlreadyExists, the repeated delete, detach or removal
 // with NoSuchEntity, and a repeated AddRoleToInstanceProfile with
 // LimitExceeded. After such an uncertain attempt, and only then, Run takes
-// that error for success, because the change is in place; the plan that
+// that error for success, because the change is in place. The plan that
 // apply makes afterwards reports any difference. CreateAccessKey and
 // CreatePolicyVersion would make a second key or version instead, so the
 // SDK does not repeat them after an uncertain attempt. Run lists the

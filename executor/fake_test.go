@@ -72,7 +72,7 @@ func (e *changeMade) Error() string { return e.err.Error() }
 func (e *changeMade) Unwrap() error { return e.err }
 
 // madeChange reports whether err is a changeMade, and returns the error
-// the caller sees.
+// that the caller gets.
 func madeChange(err error) (bool, error) {
 	var made *changeMade
 	if errors.As(err, &made) {

@@ -151,8 +151,8 @@ const (
 	logKeyWait    = "wait"
 	logKeyError   = "error"
 	logKeyLimit   = "limit"
-	// logKeyTookEffect says whether a call without a known outcome was
-	// found to have taken effect.
+	// logKeyTookEffect is whether a call without a known outcome was found
+	// to have taken effect.
 	logKeyTookEffect = "took_effect"
 )
 

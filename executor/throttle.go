@@ -175,7 +175,7 @@ func (s *callSlots) acquire(ctx context.Context) error {
 	}
 }
 
-// release gives a slot back and tells the walk loop.
+// release gives a slot back and signals the walk loop on freed.
 func (s *callSlots) release() {
 	s.put()
 	select {

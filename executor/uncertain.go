@@ -11,7 +11,7 @@ import (
 )
 
 // A call whose connection broke after the request was sent, or that IAM
-// answered with a server error, may or may not have taken effect. The AWS
+// responded to with a server error, may or may not have taken effect. The AWS
 // SDK repeats such calls, and the repetition of a call that did take
 // effect fails in a way that shows it: a create finds the entity there, a
 // delete finds it gone. The rules below turn those failures back into
@@ -72,8 +72,8 @@ var repeatCodes = map[string]string{
 }
 
 // tookEffectEarlier reports whether err is what a repetition of action
-// returns once the call has taken effect. Run asks only after an attempt
-// of the step ended without a known outcome.
+// returns once the call has taken effect. Run calls it only after an
+// attempt of the step ended without a known outcome.
 //
 // NOTE: another client that made the same change at the same moment gives
 // the same error, and the step then counts as done although this apply did
@@ -112,14 +112,14 @@ func (l *keyLocks) lock(user string) func() {
 	return m.Unlock
 }
 
-// newAccessKey calls CreateAccessKey until IAM answers. When a call ends
+// newAccessKey calls CreateAccessKey until IAM responds. When a call ends
 // without a known outcome, IAM may have made a key whose secret never
 // arrived. Such a key is one that was not there before the call: it is
 // deleted before the next call, because its secret is lost and it would
 // satisfy the configuration forever. The caller holds the user's key lock.
 //
 // NOTE: IAM's lists are eventually consistent. A key made by a lost call
-// that does not show in the list yet survives, and the next plan sees one
+// that does not show in the list yet survives, and the next plan finds one
 // key too many.
 func (e *env) newAccessKey(ctx context.Context, user string) (*provider.AccessKeySecret, error) {
 	for call := 1; ; call++ {

@@ -9,7 +9,7 @@ type uncertainObserverKey struct{}
 // WithUncertainObserver returns a copy of ctx that carries fn. A Writer
 // calls ReportUncertain with the context of each attempt whose outcome it
 // cannot know: the connection failed after the request was sent, or IAM
-// answered with a server error. Such an attempt may have made its change.
+// responded with a server error. Such an attempt may have made its change.
 // When the SDK then repeats the call, a create may fail with
 // EntityAlreadyExists and a delete with NoSuchEntity because of the
 // caller's own earlier attempt.

@@ -12,7 +12,7 @@ import (
 // saved as UTF-16, one with a byte that is not UTF-8, or one holding a NUL
 // character, which text files do not contain. The HCL parser reports such
 // files with one diagnostic per stray byte, hundreds for a binary file
-// read by mistake; this one diagnostic points at the first of them.
+// read by mistake. This one diagnostic points at the first of them.
 func checkText(src []byte, filename string) *hcl.Diagnostic {
 	if bytes.HasPrefix(src, []byte{0xff, 0xfe}) || bytes.HasPrefix(src, []byte{0xfe, 0xff}) {
 		return textDiagnostic(src, filename, 0, "The file starts with the byte order mark of UTF-16. "+

@@ -10,10 +10,10 @@ import (
 
 // releaseSyntax replaces the parsed native-syntax files of the parser with
 // files that keep only their source text, once the configuration is
-// decoded. The syntax trees take about twenty times the memory of the
-// source, which a large configuration would otherwise hold through the
-// read and the plan that follow, while diagnostics need only the source
-// for snippets and, rarely, the name of the enclosing block, which
+// decoded. The syntax trees take about fifteen times the memory of the
+// source, and a large configuration would otherwise hold them through the
+// read and the plan that follow. Diagnostics need only the source for
+// snippets and, rarely, the name of the enclosing block, which
 // lazyNavigation finds by parsing the file again.
 func releaseSyntax(parser *hclparse.Parser) {
 	for name, file := range parser.Files() {

@@ -76,6 +76,9 @@ func (c *sandboxServeCommand) Run(cmd *cobra.Command) error {
 	fmt.Fprintf(c.std.out, "  export AWS_ACCESS_KEY_ID=%s\n", keyID)
 	fmt.Fprintf(c.std.out, "  export AWS_SECRET_ACCESS_KEY=%s\n", secret)
 	fmt.Fprintf(c.std.out, "  export AWS_REGION=us-east-1\n\n")
+	if faults := c.options.Faults.String(); faults != "none" {
+		fmt.Fprintf(c.std.out, "Injecting faults: %s.\n", faults)
+	}
 	fmt.Fprintln(c.std.out, "Press Ctrl-C to stop.")
 
 	<-cmd.Context().Done()
@@ -87,9 +90,9 @@ func (c *sandboxServeCommand) Run(cmd *cobra.Command) error {
 func addFaultFlags(cmd *cobra.Command, f *sandbox.Faults) {
 	flags := cmd.Flags()
 	flags.Float64Var(&f.ThrottleRate, "throttle-rate", 0, "fraction of requests, 0 to 1, answered with IAM's Throttling error (HTTP 400, Rate exceeded)")
-	flags.Float64Var(&f.ErrorRate, "error-rate", 0, "fraction of requests answered with ServiceFailure (HTTP 500) or ServiceUnavailable (HTTP 503)")
+	flags.Float64Var(&f.ErrorRate, "error-rate", 0, "fraction of requests that receive ServiceFailure (HTTP 500) or ServiceUnavailable (HTTP 503)")
 	flags.Float64Var(&f.DropRate, "drop-rate", 0, "fraction of requests whose connection is closed without a response, half before and half after the change is made")
-	flags.DurationVar(&f.Latency, "latency", 0, "delay added to every request, such as 20ms")
+	flags.DurationVar(&f.Latency, "latency", 0, "delay added to every request that faults apply to, such as 20ms")
 	flags.DurationVar(&f.ConsistencyDelay, "consistency-delay", 0, "how long a new user, group, role, policy or instance profile stays invisible to the calls that use it, such as 2s")
 	flags.Uint64Var(&f.Seed, "fault-seed", 0, "seed of the random source that picks the failing requests")
 	flags.StringSliceVar(&f.Actions, "fault-actions", nil, "comma-separated API actions that faults apply to, such as CreateUser,AddUserToGroup (default: every action)")

@@ -1,23 +1,26 @@
 package awsprovider_test
 
 import (
-	"context"
 	"fmt"
+	"path/filepath"
 	"testing"
 
+	"github.com/iamsync/iamsync/bench"
 	"github.com/iamsync/iamsync/provider"
 	awsprovider "github.com/iamsync/iamsync/provider/aws"
 	"github.com/iamsync/iamsync/provider/sandbox"
 )
 
-// BenchmarkReadState reads sandbox accounts of several sizes and reports the
-// API calls of one read next to its time. It fails when a read exceeds the
-// budget of ceil(N/1000)+5 calls for N entities.
+// BenchmarkReadState reads the synthetic accounts of iamsync bench, whose
+// users, groups, roles and policies carry documents and policy versions,
+// from an in-process sandbox, and reports the API calls of one read next
+// to its time. The sandbox's work is in the time too. It fails when a read
+// exceeds the budget of ceil(N/1000)+5 calls for N entities.
 func BenchmarkReadState(b *testing.B) {
-	for _, users := range []int{100, 2500, 6000} {
-		b.Run(fmt.Sprintf("users=%d", users), func(b *testing.B) {
-			p := seededProvider(b, users)
-			budget := (users+999)/1000 + 5
+	for _, n := range []int{100, 1000, 10000} {
+		b.Run(fmt.Sprintf("entities=%d", n), func(b *testing.B) {
+			p := syntheticAccount(b, n)
+			budget := (n+999)/1000 + 5
 
 			var before, after map[string]int
 			for b.Loop() {
@@ -31,17 +34,25 @@ func BenchmarkReadState(b *testing.B) {
 			calls := totalCalls(callsSince(before, after))
 			b.ReportMetric(float64(calls), "calls/op")
 			if calls > budget {
-				b.Errorf("ReadState of %d users made %d calls, want at most %d", users, calls, budget)
+				b.Errorf("ReadState of %d entities made %d calls, want at most %d", n, calls, budget)
 			}
 		})
 	}
 }
 
-// seededProvider returns a provider for a sandbox holding the given number
-// of users, with the users quota raised to fit.
-func seededProvider(b *testing.B, users int) *awsprovider.Provider {
+// syntheticAccount returns a provider for an in-process sandbox that holds
+// the synthetic account of n entities.
+func syntheticAccount(b *testing.B, n int) *awsprovider.Provider {
 	b.Helper()
-	srv, err := sandbox.New(sandbox.Options{Quotas: map[string]int32{"UsersQuota": int32(users)}})
+	shape, err := bench.ShapeFor(n)
+	if err != nil {
+		b.Fatal(err)
+	}
+	state := filepath.Join(b.TempDir(), "state.json")
+	if err := bench.WriteState(state, shape); err != nil {
+		b.Fatal(err)
+	}
+	srv, err := sandbox.New(sandbox.Options{StatePath: state})
 	if err != nil {
 		b.Fatalf("create sandbox: %v", err)
 	}
@@ -56,26 +67,6 @@ func seededProvider(b *testing.B, users int) *awsprovider.Provider {
 	})
 	if err != nil {
 		b.Fatalf("New: %v", err)
-	}
-
-	// Create the users a few at a time.
-	errs := make(chan error, users)
-	next := make(chan int)
-	for range 8 {
-		go func() {
-			for i := range next {
-				errs <- p.CreateUser(context.Background(), provider.CreateUserInput{Name: fmt.Sprintf("user-%05d", i)})
-			}
-		}()
-	}
-	for i := range users {
-		next <- i
-	}
-	close(next)
-	for range users {
-		if err := <-errs; err != nil {
-			b.Fatalf("CreateUser: %v", err)
-		}
 	}
 	return p
 }

@@ -25,7 +25,7 @@ import (
 // what happened.
 
 // uncertainOutcome reports whether a failed attempt may have been carried
-// out: IAM answered with a server error, or the connection failed after the
+// out: IAM responded with a server error, or the connection failed after the
 // request was sent. A failure to connect is certain: nothing was sent.
 func uncertainOutcome(err error) bool {
 	if err == nil {

@@ -11,7 +11,6 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/aws/ratelimit"
 	"github.com/aws/aws-sdk-go-v2/aws/retry"
-	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
 	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
@@ -162,8 +161,6 @@ func loadOptions(opts Options) []func(*config.LoadOptions) error {
 	}
 	if opts.HTTPClient != nil {
 		load = append(load, config.WithHTTPClient(opts.HTTPClient))
-	} else {
-		load = append(load, config.WithHTTPClient(newHTTPClient()))
 	}
 	return load
 }
@@ -231,18 +228,4 @@ func partitionOf(arn string) string {
 		return ""
 	}
 	return parts[1]
-}
-
-// maxIdleConnsPerHost is how many idle connections to one endpoint the
-// default HTTP client keeps. With the SDK's default of 10, an apply with
-// more than 10 calls in flight opens a new connection, and against AWS a
-// new TLS session, for each call beyond the tenth.
-const maxIdleConnsPerHost = 64
-
-// newHTTPClient returns the SDK's default HTTP client with room for
-// maxIdleConnsPerHost idle connections per endpoint.
-func newHTTPClient() *awshttp.BuildableClient {
-	return awshttp.NewBuildableClient().WithTransportOptions(func(t *http.Transport) {
-		t.MaxIdleConnsPerHost = maxIdleConnsPerHost
-	})
 }

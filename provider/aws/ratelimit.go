@@ -8,9 +8,9 @@ import (
 	"github.com/aws/smithy-go/middleware"
 )
 
-// requestLimiter spaces requests at least interval apart, a token bucket
-// that holds one token, so that no window of one second sees more than
-// the rate's requests. It is safe for concurrent use.
+// requestLimiter spaces requests at least interval apart, like a token
+// bucket that holds one token, so that no window of one second contains
+// more requests than the rate. It is safe for concurrent use.
 type requestLimiter struct {
 	mu       sync.Mutex
 	interval time.Duration

@@ -13,11 +13,10 @@ import (
 )
 
 // ReadStatePerEntity reads the same account state as ReadState, the way a
-// per-resource refresh such as Terraform's does: it lists users, groups,
+// per-resource refresh such as Terraform's does. It lists users, groups,
 // roles, customer-managed policies and instance profiles, then reads each
 // entity with its own Get and List calls, up to parallelism entities at a
-// time. It exists as the baseline of iamsync's benchmarks and is not used to
-// plan.
+// time. It is the baseline of iamsync's benchmarks and is not used to plan.
 //
 // Per entity it calls GetUser, ListUserPolicies, GetUserPolicy for each
 // inline policy, ListAttachedUserPolicies and ListGroupsForUser; GetGroup,

@@ -142,7 +142,8 @@ func (inj *injector) isNew(kind entityKind, name string, now time.Time) bool {
 	return ok && now.Sub(created) < inj.faults.ConsistencyDelay
 }
 
-// prune forgets the entities created longer than delay before now.
+// prune removes the records of entities created delay or longer before
+// now.
 func (r recentEntities) prune(now time.Time, delay time.Duration) {
 	for _, names := range r {
 		for name, created := range names {

@@ -17,17 +17,18 @@ import (
 // connections and eventual consistency. The zero value injects none.
 //
 // Each request to an action that the faults apply to draws one random
-// number from a source seeded with Seed, which picks at most one of
-// throttling, a server error or a dropped connection. Runs with the same
-// seed and the same order of requests fail the same requests; concurrent
-// clients change the order from run to run.
+// number from a source seeded with Seed. The number picks at most one of
+// throttling, a server error or a dropped connection, so the three rates
+// must add up to at most 1. Runs with the same seed and the same order of
+// requests fail the same requests, but concurrent clients change the order
+// from run to run.
 type Faults struct {
 	// Seed seeds the random source.
 	Seed uint64
 
-	// ThrottleRate is the probability, from 0 to 1, that a request is
-	// answered with IAM's throttling error: HTTP 400, code Throttling,
-	// message "Rate exceeded".
+	// ThrottleRate is the probability, from 0 to 1, that the response to a
+	// request is IAM's throttling error: HTTP 400, code Throttling, message
+	// "Rate exceeded".
 	ThrottleRate float64
 	// ErrorRate is the probability that a request fails with
 	// ServiceFailure (HTTP 500) or ServiceUnavailable (HTTP 503), one or
@@ -39,16 +40,15 @@ type Faults struct {
 	// dropped after it ran, so the change is made but the client never
 	// learns of it.
 	DropRate float64
-	// The rates must add up to at most 1, because each request suffers at
-	// most one of these faults.
 
-	// Latency is added to every request before it is served.
+	// Latency is added to every request that the faults apply to, before
+	// it is served.
 	Latency time.Duration
 
 	// ConsistencyDelay is how long a new user, group, role,
 	// customer-managed policy or instance profile, or a user or group
 	// renamed to a new name, stays invisible to the actions that use it.
-	// Those actions answer NoSuchEntity for it, and a trust policy that
+	// Those actions return NoSuchEntity for it, and a trust policy that
 	// names the new user or role is rejected with MalformedPolicyDocument
 	// "Invalid principal in policy". See visibilityChecks for the actions.
 	ConsistencyDelay time.Duration
@@ -57,6 +57,36 @@ type Faults struct {
 	// empty means every action. Creations are recorded for
 	// ConsistencyDelay whatever this list holds.
 	Actions []string
+}
+
+// String describes the faults for a log or a startup message, such as
+// "throttle 0.3, errors 0.05, seed 7, all actions".
+func (f Faults) String() string {
+	var parts []string
+	add := func(format string, v any) { parts = append(parts, fmt.Sprintf(format, v)) }
+	if f.ThrottleRate > 0 {
+		add("throttle %v", f.ThrottleRate)
+	}
+	if f.ErrorRate > 0 {
+		add("errors %v", f.ErrorRate)
+	}
+	if f.DropRate > 0 {
+		add("drops %v", f.DropRate)
+	}
+	if f.Latency > 0 {
+		add("latency %s", f.Latency)
+	}
+	if f.ConsistencyDelay > 0 {
+		add("consistency delay %s", f.ConsistencyDelay)
+	}
+	if len(parts) == 0 {
+		return "none"
+	}
+	add("seed %d", f.Seed)
+	if len(f.Actions) == 0 {
+		return strings.Join(parts, ", ") + ", all actions"
+	}
+	return strings.Join(parts, ", ") + ", actions " + strings.Join(f.Actions, " ")
 }
 
 // enabled reports whether f injects anything.
@@ -99,9 +129,9 @@ func (f Faults) validate() error {
 
 // FaultCounts counts the faults a Server injected since it started.
 type FaultCounts struct {
-	// Throttled counts requests answered with Throttling.
+	// Throttled counts the requests that received the Throttling error.
 	Throttled int
-	// ServerErrors counts requests answered with HTTP 500 or 503.
+	// ServerErrors counts the requests that received HTTP 500 or 503.
 	ServerErrors int
 	// DroppedBeforeApply and DroppedAfterApply count connections closed
 	// without a response, before and after the action ran.
@@ -271,20 +301,21 @@ func (inj *injector) serverError() *apiError {
 	return errServiceUnavailable()
 }
 
-// errThrottling is IAM's answer to a request over the account's rate.
+// errThrottling is IAM's response to a request over the account's rate.
 func errThrottling() *apiError {
 	return newAPIError(http.StatusBadRequest, "Throttling", "Rate exceeded")
 }
 
-// errServiceUnavailable is the answer of an AWS endpoint that cannot serve
-// the request for the moment.
+// errServiceUnavailable is the response of an AWS endpoint that cannot
+// serve the request for the moment.
 func errServiceUnavailable() *apiError {
 	return newAPIError(http.StatusServiceUnavailable, "ServiceUnavailable",
 		"The request has failed due to a temporary failure of the server.")
 }
 
-// serviceOf tells IAM from STS by the credential scope of the request's
-// signature, for the namespace of an error written before authentication.
+// serviceOf returns IAM or STS as the credential scope of the request's
+// signature names it, for the namespace of an error written before
+// authentication.
 func serviceOf(r *http.Request) *service {
 	if strings.Contains(r.Header.Get("Authorization"), "/sts/aws4_request") {
 		return stsService

@@ -34,7 +34,7 @@ func newFaultFixture(t *testing.T, faults Faults) (*fixture, *fakeClock) {
 	return f, clock
 }
 
-// fakeClock is a clock that moves only when the test says so. Request
+// fakeClock is a clock that moves only when the test calls advance. Request
 // signatures are checked against it too, and a few minutes of difference
 // from the real clock stay within the allowed skew.
 type fakeClock struct {
@@ -247,6 +247,27 @@ func TestInvalidFaultsAreRejected(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			if _, err := New(Options{Faults: faults}); err == nil {
 				t.Errorf("New accepted faults %+v", faults)
+			}
+		})
+	}
+}
+
+func TestFaultsString(t *testing.T) {
+	tests := map[string]struct {
+		faults Faults
+		want   string
+	}{
+		"none":        {Faults{Seed: 3}, "none"},
+		"all actions": {Faults{ThrottleRate: 0.3, ErrorRate: 0.05, Seed: 7}, "throttle 0.3, errors 0.05, seed 7, all actions"},
+		"some actions": {
+			Faults{DropRate: 0.01, Latency: 20 * time.Millisecond, ConsistencyDelay: 2 * time.Second, Actions: []string{"CreateUser", "AddUserToGroup"}},
+			"drops 0.01, latency 20ms, consistency delay 2s, seed 0, actions CreateUser AddUserToGroup",
+		},
+	}
+	for name, tt := range tests {
+		t.Run(name, func(t *testing.T) {
+			if got := tt.faults.String(); got != tt.want {
+				t.Errorf("String() = %q, want %q", got, tt.want)
 			}
 		})
 	}

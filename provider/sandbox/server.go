@@ -226,7 +226,8 @@ func (s *Server) AccountID() string {
 
 // Calls returns how many requests each action received since the server
 // started or ResetCalls was called, failed requests included. Requests that
-// failed authentication or named no known action are not counted.
+// failed authentication, named no known action or were stopped by an
+// injected fault before the action ran are not counted.
 func (s *Server) Calls() map[string]int {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -235,7 +236,7 @@ func (s *Server) Calls() map[string]int {
 
 // WriteCalls returns how many requests went to actions that change the
 // account, failed ones included, since the server started or ResetCalls
-// was called.
+// was called. It counts requests as Calls does.
 func (s *Server) WriteCalls() int {
 	s.mu.Lock()
 	defer s.mu.Unlock()

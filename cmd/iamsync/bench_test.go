@@ -1,0 +1,109 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"syscall"
+	"testing"
+
+	"github.com/iamsync/iamsync/bench"
+)
+
+// runAsCLIEnv makes the test binary run as the iamsync command line, so
+// that iamsync bench, which starts iamsync as child processes through
+// os.Executable, can be tested without building the binary first.
+const runAsCLIEnv = "IAMSYNC_TEST_RUN_AS_CLI"
+
+func TestMain(m *testing.M) {
+	if os.Getenv(runAsCLIEnv) == "1" {
+		ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+		code := Run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr)
+		stop()
+		os.Exit(code)
+	}
+	os.Exit(m.Run())
+}
+
+// The whole benchmark at its smallest size, with a short latency, to keep
+// the command working; the figures themselves are not checked.
+func TestBenchSmallest(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts several sandbox processes")
+	}
+	t.Setenv(runAsCLIEnv, "1")
+	h := &harness{t: t}
+	r := h.mustRun(exitOK, "bench", "--sizes", "100", "--apply-parallelism", "16", "--latency", "1ms", "--json")
+
+	var report bench.Report
+	if err := json.Unmarshal([]byte(r.stdout), &report); err != nil {
+		t.Fatalf("bench --json printed no report: %v\n%s", err, r.stdout)
+	}
+	if len(report.Plans) != 1 {
+		t.Fatalf("report has %d plans, want 1", len(report.Plans))
+	}
+	plan := report.Plans[0]
+	if plan.Entities != 100 || plan.Changes != 0 {
+		t.Errorf("plan of %d entities with %d changes, want 100 entities and none", plan.Entities, plan.Changes)
+	}
+	if plan.TotalCalls == 0 || plan.TotalCalls > plan.CallBudget {
+		t.Errorf("plan made %d calls, want between 1 and the budget of %d: %v", plan.TotalCalls, plan.CallBudget, plan.Calls)
+	}
+	if plan.User+plan.System <= 0 || plan.MaxRSSKiB <= 0 {
+		t.Errorf("plan process measured with %v user, %v system and %d KiB, want all above zero", plan.User, plan.System, plan.MaxRSSKiB)
+	}
+	if plan.Baseline == nil || plan.Baseline.TotalCalls <= plan.TotalCalls {
+		t.Errorf("baseline %+v, want one with more calls than the bulk read's %d", plan.Baseline, plan.TotalCalls)
+	}
+	if report.Apply == nil || len(report.Apply.Runs) != 1 || report.Apply.Runs[0].Calls != bench.ApplyCalls {
+		t.Errorf("apply %+v, want one run of %d calls", report.Apply, bench.ApplyCalls)
+	}
+}
+
+// A plan reads an account of N entities in at most ceil(N/1000)+5 calls,
+// counted by the provider of the plan command's own session. The account
+// is the largest that iamsync bench plans, which takes a few seconds.
+func TestPlanCallBudget(t *testing.T) {
+	if testing.Short() {
+		t.Skip("plans a large account")
+	}
+	const entities = 10000
+	shape, err := bench.ShapeFor(entities)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	state := filepath.Join(dir, "state.json")
+	if err := bench.WriteState(state, shape); err != nil {
+		t.Fatal(err)
+	}
+	config := filepath.Join(dir, "config")
+	if err := os.Mkdir(config, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := bench.WriteConfig(config, shape); err != nil {
+		t.Fatal(err)
+	}
+	h := newHarness(t, state)
+
+	r := h.mustRun(exitOK, "bench", "plan-once", config)
+	var once bench.PlanOnceResult
+	if err := json.Unmarshal([]byte(r.stdout), &once); err != nil {
+		t.Fatalf("plan-once printed no result: %v\n%s", err, r.stdout)
+	}
+	total := 0
+	for _, n := range once.Calls {
+		total += n
+	}
+	if budget := (entities+999)/1000 + 5; total > budget {
+		t.Errorf("plan of %d entities made %d calls, want at most %d: %v", entities, total, budget, once.Calls)
+	}
+	if pages := (entities + 999) / 1000; once.Calls["GetAccountAuthorizationDetails"] != pages {
+		t.Errorf("plan made %d GetAccountAuthorizationDetails calls, want %d pages", once.Calls["GetAccountAuthorizationDetails"], pages)
+	}
+	if once.Changes != 0 {
+		t.Errorf("plan of the generated account has %d changes, want none", once.Changes)
+	}
+}

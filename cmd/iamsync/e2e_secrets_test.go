@@ -1,0 +1,179 @@
+package main
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/iamsync/iamsync/provider/sandbox"
+)
+
+// TestSecretsStayInTheirFiles runs the commands that handle secrets, each
+// with the debug log on, and scans everything they print for the secrets
+// of the sandbox: its root secret key and every secret access key it
+// issued, as its state file keeps them, and the console passwords that
+// apply generated. No secret may appear anywhere but in the secret files
+// the configuration names.
+func TestSecretsStayInTheirFiles(t *testing.T) {
+	shortenSDKBackoff(t)
+	var outputs []string
+	record := func(r result) result {
+		outputs = append(outputs, r.stdout, r.stderr)
+		return r
+	}
+
+	// Keys and a password are made, then a second key, then a plan of each
+	// kind; a failing apply makes keys whose responses are lost.
+	h := newHarness(t, "")
+	dir := secretsDir(t)
+	record(h.mustRun(exitOK, "--log-level", "debug", "apply", "--auto-approve", dir))
+	writeFile(t, filepath.Join(dir, "main.hcl"), secretsConfig(true))
+	record(h.mustRun(exitOK, "--log-level", "debug", "apply", "--auto-approve", dir))
+	record(h.mustRun(exitOK, "--log-level", "debug", "plan", dir))
+	record(h.mustRun(exitOK, "--log-level", "debug", "plan", "--json", dir))
+	record(h.mustRun(exitOK, "--log-level", "debug", "validate", dir))
+
+	failing := newHarness(t, "", withFaults(sandbox.Faults{DropRate: 1, Actions: []string{"CreateAccessKey"}}))
+	failDir := secretsDir(t)
+	record(failing.mustRun(exitError, "--log-level", "debug", "apply", "--auto-approve", failDir))
+
+	// Collect the secrets, and check that the files hold theirs: the scan
+	// below would find them if they were printed.
+	secrets := append(stateSecrets(t, h), stateSecrets(t, failing)...)
+	files := map[string]string{}
+	for _, name := range []string{"keys/svc-a.ini", "keys/svc-a-2.ini", "keys/svc-b.ini", "passwords/carol.txt"} {
+		data, err := os.ReadFile(filepath.Join(dir, name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		files[name] = string(data)
+	}
+	password := strings.TrimSpace(files["passwords/carol.txt"])
+	if len(password) < 14 {
+		t.Fatalf("password file holds %q, want a generated password", password)
+	}
+	secrets = append(secrets, password)
+	inFiles := 0
+	for _, secret := range secrets {
+		for _, text := range files {
+			if strings.Contains(text, secret) {
+				inFiles++
+			}
+		}
+	}
+	if inFiles != 4 {
+		t.Errorf("%d secrets found in the secret files, want the 3 keys and the password", inFiles)
+	}
+
+	for _, secret := range secrets {
+		for i, out := range outputs {
+			if strings.Contains(out, secret) {
+				t.Errorf("output %d shows a secret (%d characters):\n%s", i, len(secret), out)
+			}
+		}
+	}
+	t.Logf("%d secrets, none in %d outputs of %d bytes", len(secrets), len(outputs), totalLen(outputs))
+}
+
+// secretsDir writes secretsConfig into a new directory, with the
+// directories its secret files go to.
+func secretsDir(t *testing.T) string {
+	t.Helper()
+	dir := writeConfig(t, map[string]string{"main.hcl": secretsConfig(false)})
+	for _, sub := range []string{"keys", "passwords"} {
+		if err := os.Mkdir(filepath.Join(dir, sub), 0o700); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return dir
+}
+
+// secretsConfig is a configuration that makes access keys and a console
+// password, with a second key for svc-a when rotate is set.
+func secretsConfig(rotate bool) string {
+	second := ""
+	if rotate {
+		second = `
+    key {
+      secret_file = "keys/svc-a-2.ini"
+    }`
+	}
+	return `password_policy {
+  minimum_password_length = 14
+  require_symbols         = true
+}
+
+user "svc_a" {
+  name = "svc-a"
+
+  access_keys {
+    key {
+      secret_file = "keys/svc-a.ini"
+    }` + second + `
+  }
+}
+
+user "svc_b" {
+  name = "svc-b"
+
+  access_keys {
+    key {
+      secret_file = "keys/svc-b.ini"
+    }
+  }
+}
+
+user "carol" {
+  name = "carol"
+
+  login_profile {
+    password_file = "passwords/carol.txt"
+  }
+}
+`
+}
+
+// stateSecrets returns the sandbox's root secret and every secret in its
+// state file: the values of the keys SecretAccessKey, SessionToken and
+// Password, wherever they are.
+func stateSecrets(t *testing.T, h *harness) []string {
+	t.Helper()
+	_, root := h.srv.Credentials()
+	secrets := []string{root}
+	data, err := os.ReadFile(h.state)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var state any
+	if err := json.Unmarshal(data, &state); err != nil {
+		t.Fatal(err)
+	}
+	var walk func(v any)
+	walk = func(v any) {
+		switch v := v.(type) {
+		case map[string]any:
+			for k, child := range v {
+				if s, ok := child.(string); ok && s != "" && (k == "SecretAccessKey" || k == "SessionToken" || k == "Password") {
+					secrets = append(secrets, s)
+				}
+				walk(child)
+			}
+		case []any:
+			for _, child := range v {
+				walk(child)
+			}
+		}
+	}
+	walk(state)
+	return secrets
+}
+
+func totalLen(texts []string) int {
+	n := 0
+	for _, s := range texts {
+		n += len(s)
+	}
+	return n
+}
