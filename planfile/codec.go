@@ -19,8 +19,15 @@ import (
 type savedPlan struct {
 	AccountID string        `json:"account_id"`
 	CreatedAt time.Time     `json:"created_at"`
-	Targets   []string      `json:"targets,omitempty"`
-	Changes   []savedChange `json:"changes"`
+	Targets   []string       `json:"targets,omitempty"`
+	Changes   []savedChange  `json:"changes"`
+	Warnings  []savedWarning `json:"warnings,omitempty"`
+}
+
+type savedWarning struct {
+	Summary string      `json:"summary"`
+	Detail  string      `json:"detail,omitempty"`
+	Range   *savedRange `json:"range,omitempty"`
 }
 
 type savedChange struct {
@@ -92,6 +99,13 @@ func encodePlan(p *planner.Plan, dir string) savedPlan {
 	sp := savedPlan{AccountID: p.AccountID, CreatedAt: p.CreatedAt, Targets: p.Targets, Changes: []savedChange{}}
 	for _, c := range p.Changes {
 		sp.Changes = append(sp.Changes, encodeChange(c, dir))
+	}
+	for _, w := range p.Warnings {
+		sw := savedWarning{Summary: w.Summary, Detail: w.Detail}
+		if w.Range != nil {
+			sw.Range = encodeRange(*w.Range, dir)
+		}
+		sp.Warnings = append(sp.Warnings, sw)
 	}
 	return sp
 }
@@ -183,7 +197,25 @@ func decodePlan(sp savedPlan, dir string) (*planner.Plan, error) {
 		}
 		p.Changes = append(p.Changes, c)
 	}
+	for _, sw := range sp.Warnings {
+		w := planner.Warning{Summary: sw.Summary, Detail: sw.Detail}
+		if sw.Range != nil {
+			r := decodeRange(sw.Range, dir)
+			w.Range = &r
+		}
+		p.Warnings = append(p.Warnings, w)
+	}
 	return p, nil
+}
+
+// decodeRange restores a saved range, under dir when it was saved relative
+// to the configuration directory.
+func decodeRange(sr *savedRange, dir string) hcl.Range {
+	r := hcl.Range{Filename: sr.Filename, Start: sr.Start, End: sr.End}
+	if sr.InDir {
+		r.Filename = filepath.Join(dir, filepath.FromSlash(sr.Filename))
+	}
+	return r
 }
 
 func decodeChange(sc savedChange, dir string) (*planner.Change, error) {
@@ -209,10 +241,7 @@ func decodeChange(sc savedChange, dir string) (*planner.Change, error) {
 		})
 	}
 	if sc.DeclRange != nil {
-		r := hcl.Range{Filename: sc.DeclRange.Filename, Start: sc.DeclRange.Start, End: sc.DeclRange.End}
-		if sc.DeclRange.InDir {
-			r.Filename = filepath.Join(dir, filepath.FromSlash(sc.DeclRange.Filename))
-		}
+		r := decodeRange(sc.DeclRange, dir)
 		c.DeclRange = &r
 	}
 	for _, d := range sc.Dependents {

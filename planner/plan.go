@@ -79,10 +79,24 @@ type Plan struct {
 	Changes []*Change
 	// CreatedAt is the time the plan was made, which expiry checks used.
 	CreatedAt time.Time
+
+	// Warnings are the plan's own warnings, such as a deletion of a role
+	// used yesterday, kept with it so that every rendering and a saved
+	// plan show them to the reviewer.
+	Warnings []Warning
 	// Targets lists the addresses the plan was limited to, as Options.Targets
 	// gave them. A plan with targets is partial: it leaves out the changes
 	// that the targets do not need.
 	Targets []string
+}
+
+// Warning is one warning of a plan.
+type Warning struct {
+	Summary string
+	Detail  string
+	// Range is where the configuration declares what the warning is about,
+	// nil when it is about something only in the account.
+	Range *hcl.Range
 }
 
 // Change is one planned change to one object.

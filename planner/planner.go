@@ -75,6 +75,7 @@ func Make(desired *spec.Config, live *provider.State, opts Options) (*Plan, hcl.
 	plan := p.result()
 	p.diags = append(p.diags, LockoutWarnings(SelfLockoutRisks(plan, p.live), p.live.Caller.ARN)...)
 	p.warnRecentUse(plan)
+	plan.Warnings = WarningsOf(p.diags)
 	return plan, p.diags
 }
 
@@ -295,4 +296,21 @@ func rangePtr(r hcl.Range) *hcl.Range {
 		return nil
 	}
 	return &r
+}
+
+// WarningsOf returns the warnings among diags, in order.
+func WarningsOf(diags hcl.Diagnostics) []Warning {
+	var out []Warning
+	for _, d := range diags {
+		if d.Severity != hcl.DiagWarning {
+			continue
+		}
+		w := Warning{Summary: d.Summary, Detail: d.Detail}
+		if d.Subject != nil {
+			r := *d.Subject
+			w.Range = &r
+		}
+		out = append(out, w)
+	}
+	return out
 }

@@ -13,16 +13,23 @@ import (
 // writes. Its minor number grows when fields are added, its major number when
 // a field changes meaning or goes away. docs/plan-json.md describes it, and
 // docs/plan.schema.json is its JSON Schema.
-const JSONFormatVersion = "1.1"
+const JSONFormatVersion = "1.2"
 
 // jsonPlan is the JSON form of a plan.
 type jsonPlan struct {
-	FormatVersion string       `json:"format_version"`
-	AccountID     string       `json:"account_id"`
-	CreatedAt     time.Time    `json:"created_at"`
-	Targets       []string     `json:"targets,omitempty"`
-	Changes       []jsonChange `json:"changes"`
-	Summary       jsonSummary  `json:"summary"`
+	FormatVersion string        `json:"format_version"`
+	AccountID     string        `json:"account_id"`
+	CreatedAt     time.Time     `json:"created_at"`
+	Targets       []string      `json:"targets,omitempty"`
+	Changes       []jsonChange  `json:"changes"`
+	Summary       jsonSummary   `json:"summary"`
+	Warnings      []jsonWarning `json:"warnings,omitempty"`
+}
+
+type jsonWarning struct {
+	Summary    string   `json:"summary"`
+	Detail     string   `json:"detail,omitempty"`
+	DeclaredAt *jsonPos `json:"declared_at,omitempty"`
 }
 
 type jsonChange struct {
@@ -112,6 +119,13 @@ func RenderJSON(w io.Writer, p *Plan) error {
 	}
 	for _, c := range p.Changes {
 		doc.Changes = append(doc.Changes, toJSONChange(c))
+	}
+	for _, w := range p.Warnings {
+		jw := jsonWarning{Summary: w.Summary, Detail: w.Detail}
+		if w.Range != nil {
+			jw.DeclaredAt = &jsonPos{Filename: w.Range.Filename, Line: w.Range.Start.Line, Column: w.Range.Start.Column}
+		}
+		doc.Warnings = append(doc.Warnings, jw)
 	}
 
 	enc := json.NewEncoder(w)

@@ -44,8 +44,9 @@ func RenderMarkdown(w io.Writer, p *Plan, opts MarkdownOptions) error {
 	}
 	m := &markdownRenderer{limit: max(limit, MinMarkdownMaxChars) - markdownNoteReserve}
 
-	// The heading and the summary are always shown.
+	// The heading, the summary and the warnings are always shown.
 	m.add(markdownHeading(p))
+	m.add(markdownWarnings(p))
 	if p.HasChanges() {
 		m.destructive(p)
 		m.details(p)
@@ -411,3 +412,30 @@ func mdEscape(s string) string { return mdEscaper.Replace(s) }
 var htmlEscaper = strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;", `"`, "&quot;")
 
 func htmlEscape(s string) string { return htmlEscaper.Replace(s) }
+
+// maxMarkdownWarnings bounds the warnings a comment lists; the rest are
+// counted.
+const maxMarkdownWarnings = 20
+
+// markdownWarnings lists the plan's warnings, which a reviewer must see
+// before approving.
+func markdownWarnings(p *Plan) string {
+	if len(p.Warnings) == 0 {
+		return ""
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "**%s**\n\n", countNoun(len(p.Warnings), "warning", "warnings"))
+	for i, w := range p.Warnings {
+		if i == maxMarkdownWarnings {
+			fmt.Fprintf(&b, "- and %d more; the job log lists them all\n", len(p.Warnings)-i)
+			break
+		}
+		where := ""
+		if w.Range != nil {
+			where = fmt.Sprintf(" (%s)", mdCode(fmt.Sprintf("%s:%d", w.Range.Filename, w.Range.Start.Line)))
+		}
+		fmt.Fprintf(&b, "- :warning: **%s**%s: %s\n", mdEscape(w.Summary), where, mdEscape(w.Detail))
+	}
+	b.WriteString("\n")
+	return b.String()
+}

@@ -99,6 +99,7 @@ live account, apply makes the account match.`,
 	root.AddCommand(
 		newValidateCommand(std, global),
 		newFmtCommand(std, global),
+		newVersionCommand(std),
 		newPlanCommand(std, global),
 		newApplyCommand(std, global),
 		newShowCommand(std, global),

@@ -97,6 +97,11 @@ func openSession(ctx context.Context, dir string, conn *connectionOptions, confi
 		plan, diags = planner.Make(s.cfg, s.state, planOpts)
 	}
 	s.readOptions, s.planOptions = opts, planOpts
+	if !diags.HasErrors() {
+		// The configuration's own warnings travel with the plan too, so
+		// that a reviewer of a saved plan or its Markdown sees them.
+		plan.Warnings = append(planner.WarningsOf(s.diags), plan.Warnings...)
+	}
 	s.diags = append(s.diags, diags...)
 	if !diags.HasErrors() {
 		s.plan = plan

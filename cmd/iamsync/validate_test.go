@@ -164,3 +164,12 @@ func TestExampleConfigurationsAreFormatted(t *testing.T) {
 		}
 	}
 }
+
+// TestVersionNamesTheFormats checks that version names the plan file
+// format, which decides whether a saved plan can be applied.
+func TestVersionNamesTheFormats(t *testing.T) {
+	r := runOffline(t, "version")
+	if r.code != exitOK || !strings.Contains(r.stdout, "plan file format 1, JSON plan format 1.2") {
+		t.Errorf("version: exit code %d\n%s", r.code, r.stdout)
+	}
+}
