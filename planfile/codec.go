@@ -17,8 +17,8 @@ import (
 // JSON plan format, it keeps the Go type of every attribute value, so that
 // the plan read back is the plan that was saved.
 type savedPlan struct {
-	AccountID string        `json:"account_id"`
-	CreatedAt time.Time     `json:"created_at"`
+	AccountID string         `json:"account_id"`
+	CreatedAt time.Time      `json:"created_at"`
 	Targets   []string       `json:"targets,omitempty"`
 	Changes   []savedChange  `json:"changes"`
 	Warnings  []savedWarning `json:"warnings,omitempty"`
