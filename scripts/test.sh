@@ -16,5 +16,12 @@ fi
 
 go version
 go mod download
+
+unformatted=$(gofmt -l $(git ls-files '*.go' 2>/dev/null || find . -name '*.go'))
+if [ -n "$unformatted" ]; then
+  echo "These files are not gofmt-formatted:" >&2
+  echo "$unformatted" >&2
+  exit 1
+fi
 go vet ./...
 go test -count=1 -timeout 12m ./...
