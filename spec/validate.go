@@ -102,9 +102,11 @@ func checkPath(p string, rng hcl.Range) *hcl.Diagnostic {
 	return nil
 }
 
-// checkInlinePolicyName checks the name of an inline policy, which may use
-// any printable ASCII character except backslash, slash, star, question
-// mark and space.
+// checkInlinePolicyName checks the name of an inline policy against the
+// PolicyName pattern of PutUserPolicy, PutGroupPolicy and PutRolePolicy in
+// the IAM API reference, [\w+=,.@-]+, which is what the API enforces. (The
+// IAM quotas page describes a wider set of characters, which the API
+// rejects.)
 func checkInlinePolicyName(name string, rng hcl.Range) *hcl.Diagnostic {
 	switch {
 	case name == "":
@@ -113,13 +115,10 @@ func checkInlinePolicyName(name string, rng hcl.Range) *hcl.Diagnostic {
 		return errorAt(rng, "Invalid inline policy name", fmt.Sprintf(
 			"The inline policy name %q is %d characters long; IAM allows at most %d.",
 			name, len(name), maxInlinePolicyNameLength))
-	}
-	for _, r := range name {
-		if r <= 0x20 || r > 0x7e || strings.ContainsRune(`\/*?`, r) {
-			return errorAt(rng, "Invalid inline policy name", fmt.Sprintf(
-				"The inline policy name %q contains %q. Inline policy names may contain printable ASCII "+
-					"characters except backslash, slash, star, question mark and space.", name, r))
-		}
+	case !namePattern.MatchString(name):
+		return errorAt(rng, "Invalid inline policy name", fmt.Sprintf(
+			"The inline policy name %q contains %s. Inline policy names may contain only letters, digits "+
+				"and the characters + = , . @ _ -.", name, quoteBadRunes(name, namePattern)))
 	}
 	return nil
 }
