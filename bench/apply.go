@@ -16,8 +16,8 @@ import (
 // of opts, each time in a new sandbox child that adds opts.Latency to every
 // call, and compares the apply's wall time with the shortest possible.
 func measureApply(ctx context.Context, opts Options, dir string) (*ApplyResult, error) {
-	configDir, _, err := writeAccount(filepath.Join(dir, "apply"), ApplyShape)
-	if err != nil {
+	configDir := filepath.Join(dir, "apply", LayoutBlocks.dirName())
+	if err := LayoutBlocks.write(configDir, ApplyShape); err != nil {
 		return nil, err
 	}
 	cfg, diags := spec.Load(configDir, spec.LoadOptions{AccountID: AccountID})

@@ -4,10 +4,13 @@
 // with a per-entity read in the style of Terraform's refresh, and measures
 // how busy apply keeps its parallel calls when every call has latency.
 //
-// A synthetic account is generated twice from the same description: as a
-// sandbox state file (the shape of GetAccountAuthorizationDetails) and as
-// the HCL configuration that declares exactly that account. A correct plan
-// of one against the other has no changes. Every user is in one or
+// A synthetic account is generated from one description as a sandbox state
+// file (the shape of GetAccountAuthorizationDetails) and as configurations
+// that declare exactly that account, in two layouts: one block per entity
+// (LayoutBlocks), and one block per entity type with for_each over a JSON
+// data file (LayoutData), as a large organisation is more likely to keep
+// its IAM. A correct plan of either against the state has no changes, and
+// their figures are reported apart. Every user is in one or
 // two groups, every other user has an attached policy and every fourth an
 // inline one; groups and roles have attached and inline policies, roles
 // trust policies, and customer-managed policies three versions each. Three

@@ -2,7 +2,9 @@ package bench
 
 import (
 	"context"
+	"fmt"
 	"path/filepath"
+	"sort"
 	"testing"
 	"time"
 
@@ -42,8 +44,14 @@ func inProcessSandbox(t testing.TB, statePath string) (*awsprovider.Provider, *s
 // loadConfig writes the configuration of shape and loads it.
 func loadConfig(t testing.TB, shape Shape) *spec.Config {
 	t.Helper()
-	dir := t.TempDir()
-	if err := WriteConfig(dir, shape); err != nil {
+	return loadLayout(t, LayoutBlocks, shape)
+}
+
+// loadLayout writes the configuration of shape in a layout and loads it.
+func loadLayout(t testing.TB, layout Layout, shape Shape) *spec.Config {
+	t.Helper()
+	dir := filepath.Join(t.TempDir(), layout.dirName())
+	if err := layout.write(dir, shape); err != nil {
 		t.Fatal(err)
 	}
 	cfg, diags := spec.Load(dir, spec.LoadOptions{AccountID: AccountID})
@@ -66,8 +74,6 @@ func TestGeneratedAccountMatchesConfiguration(t *testing.T) {
 		t.Fatal(err)
 	}
 	p, _ := inProcessSandbox(t, statePath)
-	cfg := loadConfig(t, shape)
-
 	live, err := p.ReadState(context.Background(), provider.ReadOptions{})
 	if err != nil {
 		t.Fatalf("read state: %v", err)
@@ -81,13 +87,73 @@ func TestGeneratedAccountMatchesConfiguration(t *testing.T) {
 		}
 	}
 
-	plan, diags := planner.Make(cfg, live, planner.Options{Now: time.Now()})
-	if len(diags) > 0 {
-		t.Fatalf("plan diagnostics: %v", diags)
+	for _, layout := range DefaultLayouts {
+		t.Run(string(layout), func(t *testing.T) {
+			cfg := loadLayout(t, layout, shape)
+			if got := len(cfg.Users) + len(cfg.Groups) + len(cfg.Roles) + len(cfg.Policies); got != shape.Entities() {
+				t.Errorf("configuration declares %d entities, want %d", got, shape.Entities())
+			}
+			plan, diags := planner.Make(cfg, live, planner.Options{Now: time.Now()})
+			if len(diags) > 0 {
+				t.Fatalf("plan diagnostics: %v", diags)
+			}
+			for _, c := range plan.Changes {
+				t.Errorf("unexpected change: %s", c.Description())
+			}
+		})
 	}
-	for _, c := range plan.Changes {
-		t.Errorf("unexpected change: %s", c.Description())
+}
+
+// Both layouts declare the same entities with the same documents, so that
+// their figures compare the cost of the layout alone.
+func TestLayoutsDeclareTheSameAccount(t *testing.T) {
+	shape := Shape{Users: 12, Groups: 3, Roles: 6, Policies: 5}
+	summaries := map[Layout][]string{}
+	for _, layout := range DefaultLayouts {
+		summaries[layout] = summarize(loadLayout(t, layout, shape))
 	}
+	if diff := cmp.Diff(summaries[LayoutBlocks], summaries[LayoutData]); diff != "" {
+		t.Errorf("layouts declare different accounts (-blocks +data):\n%s", diff)
+	}
+}
+
+// summarize lists the entities of a configuration with what a plan
+// compares, one line each, sorted.
+func summarize(cfg *spec.Config) []string {
+	var lines []string
+	add := func(format string, args ...any) { lines = append(lines, fmt.Sprintf(format, args...)) }
+	attached := func(as []*spec.Attachment) []string {
+		var arns []string
+		for _, a := range as {
+			arns = append(arns, a.PolicyARN)
+		}
+		return arns
+	}
+	inline := func(ps []*spec.InlinePolicy) []string {
+		var docs []string
+		for _, p := range ps {
+			docs = append(docs, p.Name+" "+p.Document.Canonical())
+		}
+		return docs
+	}
+	for _, p := range cfg.Policies {
+		add("policy %s %s %q %s", p.Name, p.Path, p.Description, p.Document.Canonical())
+	}
+	for _, r := range cfg.Roles {
+		add("role %s %s %q %d %s %v %v %v", r.Name, r.Path, r.Description, r.MaxSessionDuration,
+			r.AssumeRolePolicy.Canonical(), attached(r.Attachments), inline(r.InlinePolicies), r.Tags)
+	}
+	for _, g := range cfg.Groups {
+		add("group %s %s %v %v", g.Name, g.Path, attached(g.Attachments), inline(g.InlinePolicies))
+	}
+	for _, u := range cfg.Users {
+		add("user %s %s %v %v %v", u.Name, u.Path, attached(u.Attachments), inline(u.InlinePolicies), u.Tags)
+	}
+	for _, m := range cfg.Memberships {
+		add("membership %s %s", m.Group, m.User)
+	}
+	sort.Strings(lines)
+	return lines
 }
 
 func TestApplyShapeMakesApplyCalls(t *testing.T) {

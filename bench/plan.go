@@ -14,19 +14,20 @@ import (
 	"github.com/iamsync/iamsync/spec"
 )
 
-// measurePlan writes the account of n entities, serves it from a sandbox
-// child and measures a plan of it in an iamsync child, then the same plan
-// phase by phase in this process, then the per-entity baseline.
-func measurePlan(ctx context.Context, opts Options, dir string, n int) (*PlanResult, error) {
+// measurePlans writes the account of n entities, serves it from a sandbox
+// child and measures, for each layout of the configuration, a plan in an
+// iamsync child, then the same plan phase by phase in this process. The
+// per-entity baseline follows the first layout.
+func measurePlans(ctx context.Context, opts Options, dir string, n int) ([]PlanResult, error) {
 	shape, err := ShapeFor(n)
 	if err != nil {
 		return nil, err
 	}
-	result := &PlanResult{Entities: shape.Entities(), Shape: shape, CallBudget: (shape.Entities()+999)/1000 + 5}
 
 	// Write the account and start its sandbox.
 	opts.Hook.Step(fmt.Sprintf("writing an account of %d entities (%s)", n, shape))
-	configDir, statePath, err := writeAccount(filepath.Join(dir, fmt.Sprintf("plan-%d", n)), shape)
+	accountDir := filepath.Join(dir, fmt.Sprintf("plan-%d", n))
+	statePath, err := writeState(accountDir, shape)
 	if err != nil {
 		return nil, err
 	}
@@ -35,47 +36,52 @@ func measurePlan(ctx context.Context, opts Options, dir string, n int) (*PlanRes
 		return nil, err
 	}
 	defer sb.stop()
-
-	// Plan in a child process, counting the sandbox's CPU time around it.
-	opts.Hook.Step(fmt.Sprintf("plan of %d entities", n))
-	if err := planInChild(ctx, opts.Executable, sb, configDir, result); err != nil {
-		return nil, err
-	}
-
-	// Plan again in this process, phase by phase.
 	p, err := newProvider(ctx, sb.endpoint)
 	if err != nil {
 		return nil, err
 	}
-	if result.Phases, err = planPhases(ctx, p, configDir); err != nil {
-		return nil, err
-	}
 
-	// Read the same account the per-entity way.
-	if opts.BaselineParallelism > 0 {
-		opts.Hook.Step(fmt.Sprintf("per-entity read of %d entities", n))
-		if result.Baseline, err = measureBaseline(ctx, p, sb, opts.BaselineParallelism, shape); err != nil {
+	var results []PlanResult
+	for i, layout := range opts.Layouts {
+		result := PlanResult{Entities: shape.Entities(), Shape: shape, Layout: layout, CallBudget: (shape.Entities()+999)/1000 + 5}
+		configDir := filepath.Join(accountDir, layout.dirName())
+		if err := layout.write(configDir, shape); err != nil {
 			return nil, err
 		}
+
+		// Plan in a child process, counting the sandbox's CPU time around
+		// it, then again in this process, phase by phase.
+		opts.Hook.Step(fmt.Sprintf("plan of %d entities, %s", n, layout.describe()))
+		if err := planInChild(ctx, opts.Executable, sb, configDir, &result); err != nil {
+			return nil, err
+		}
+		if result.Phases, err = planPhases(ctx, p, configDir); err != nil {
+			return nil, err
+		}
+
+		// Read the same account the per-entity way.
+		if i == 0 && opts.BaselineParallelism > 0 {
+			opts.Hook.Step(fmt.Sprintf("per-entity read of %d entities", n))
+			if result.Baseline, err = measureBaseline(ctx, p, sb, opts.BaselineParallelism, shape); err != nil {
+				return nil, err
+			}
+		}
+		results = append(results, result)
 	}
-	return result, sb.stop()
+	return results, sb.stop()
 }
 
-// writeAccount writes the configuration and the state file of shape under
-// dir and returns their paths.
-func writeAccount(dir string, shape Shape) (configDir, statePath string, err error) {
-	configDir = filepath.Join(dir, "config")
-	if err := os.MkdirAll(configDir, 0o755); err != nil {
-		return "", "", fmt.Errorf("write account: %w", err)
+// writeState writes the state file of shape under dir and returns its
+// path.
+func writeState(dir string, shape Shape) (string, error) {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return "", fmt.Errorf("write account: %w", err)
 	}
-	if err := WriteConfig(configDir, shape); err != nil {
-		return "", "", err
-	}
-	statePath = filepath.Join(dir, "state.json")
+	statePath := filepath.Join(dir, "state.json")
 	if err := WriteState(statePath, shape); err != nil {
-		return "", "", err
+		return "", err
 	}
-	return configDir, statePath, nil
+	return statePath, nil
 }
 
 // planInChild runs "iamsync bench plan-once" against the sandbox and fills

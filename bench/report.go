@@ -40,6 +40,8 @@ type Machine struct {
 type PlanResult struct {
 	Entities int   `json:"entities"`
 	Shape    Shape `json:"shape"`
+	// Layout is how the configuration declares the account.
+	Layout Layout `json:"layout"`
 
 	// Calls counts the API calls of the plan by action, as the AWS
 	// provider counted them; CallBudget is ceil(Entities/1000)+5.
@@ -65,7 +67,8 @@ type PlanResult struct {
 	Phases []Phase `json:"phases"`
 
 	// Baseline is the per-entity read of the same account, nil when the run
-	// left it out.
+	// left it out. It does not depend on the configuration, so only the
+	// first layout of each size has it.
 	Baseline *BaselineResult `json:"baseline,omitempty"`
 }
 

@@ -14,6 +14,7 @@ import (
 // Defaults of Options.
 var (
 	DefaultSizes            = []int{100, 1000, 10000}
+	DefaultLayouts          = []Layout{LayoutBlocks, LayoutData}
 	DefaultApplyParallelism = []int{1, 4, 16}
 )
 
@@ -34,6 +35,9 @@ type Options struct {
 
 	// Sizes are the account sizes to plan, in entities, each at least 20.
 	Sizes []int
+	// Layouts are the configurations that each size is planned with;
+	// empty means DefaultLayouts.
+	Layouts []Layout
 	// BaselineParallelism is how many entities the per-entity read reads at
 	// once; a negative value leaves the baseline out.
 	BaselineParallelism int
@@ -77,6 +81,14 @@ func Run(ctx context.Context, opts Options) (*Report, error) {
 	if opts.BaselineParallelism == 0 {
 		opts.BaselineParallelism = DefaultBaselineParallelism
 	}
+	if len(opts.Layouts) == 0 {
+		opts.Layouts = DefaultLayouts
+	}
+	for _, layout := range opts.Layouts {
+		if err := layout.check(); err != nil {
+			return nil, err
+		}
+	}
 	for _, n := range opts.Sizes {
 		if _, err := ShapeFor(n); err != nil {
 			return nil, err
@@ -90,11 +102,11 @@ func Run(ctx context.Context, opts Options) (*Report, error) {
 
 	report := &Report{Version: ReportVersion, Date: time.Now().UTC(), Command: opts.Command, Machine: describeMachine()}
 	for _, n := range opts.Sizes {
-		result, err := measurePlan(ctx, opts, dir, n)
+		results, err := measurePlans(ctx, opts, dir, n)
 		if err != nil {
 			return nil, fmt.Errorf("plan of %d entities: %w", n, err)
 		}
-		report.Plans = append(report.Plans, *result)
+		report.Plans = append(report.Plans, results...)
 	}
 	if len(opts.ApplyParallelism) > 0 {
 		if report.Apply, err = measureApply(ctx, opts, dir); err != nil {

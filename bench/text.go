@@ -31,18 +31,20 @@ func WriteText(w io.Writer, r *Report) error {
 func writePlans(b *strings.Builder, plans []PlanResult) {
 	b.WriteString("\nPlan, by the iamsync process (the sandbox serves from its own process):\n\n")
 	tw := tabwriter.NewWriter(b, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "entities\tcalls\tbudget\tchanges\twall\tcpu\tmax rss\tsandbox cpu\tload cpu\tread cpu\tplan cpu\t")
+	fmt.Fprintln(tw, "entities\tlayout\tcalls\tbudget\tchanges\twall\tcpu\tmax rss\tsandbox cpu\tload cpu\tread cpu\tplan cpu\t")
 	for _, p := range plans {
-		fmt.Fprintf(tw, "%d\t%d\t%d\t%d\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t\n",
-			p.Entities, p.TotalCalls, p.CallBudget, p.Changes, seconds(p.Wall), seconds(p.CPU()),
+		fmt.Fprintf(tw, "%d\t%s\t%d\t%d\t%d\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t\n",
+			p.Entities, p.Layout, p.TotalCalls, p.CallBudget, p.Changes, seconds(p.Wall), seconds(p.CPU()),
 			mebibytes(p.MaxRSSKiB), seconds(p.SandboxCPU),
 			seconds(phaseCPU(p.Phases, "load")), seconds(phaseCPU(p.Phases, "read")), seconds(phaseCPU(p.Phases, "plan")))
 	}
 	tw.Flush()
-	b.WriteString("\nThe load, read and plan columns come from one more plan in the bench process.\n")
+	b.WriteString("\nLayout blocks declares every entity in a block of its own; layout data declares each type in one\n" +
+		"block with for_each over a JSON data file. The load, read and plan columns come from one more plan\n" +
+		"in the bench process.\n")
 
 	for _, p := range plans {
-		fmt.Fprintf(b, "Calls at %d entities: %s\n", p.Entities, formatCalls(p.Calls))
+		fmt.Fprintf(b, "Calls at %d entities, layout %s: %s\n", p.Entities, p.Layout, formatCalls(p.Calls))
 	}
 }
 

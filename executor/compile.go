@@ -42,17 +42,23 @@ var compilers = map[planner.Type]compiler{
 // an error when a change lacks an attribute its calls need or carries one
 // of the wrong type, and when IAM's ordering rules form a cycle, such as two
 // users that swap names. The error joins one error per problem.
-func Compile(plan *planner.Plan) (*Graph, error) {
+func Compile(plan *planner.Plan, opts ...CompileOption) (*Graph, error) {
+	var o compileOptions
+	for _, opt := range opts {
+		opt(&o)
+	}
 	b := newBuilder(plan)
 	for _, c := range plan.Changes {
 		b.compile(c)
 	}
 	b.checkSecretFiles()
+	b.errs = append(b.errs, checkLastAddresses(plan, o.last)...)
 	if err := errors.Join(b.errs...); err != nil {
 		return nil, err
 	}
 
 	link(b.nodes)
+	orderLast(b.nodes, o.last)
 	sorted, err := sortNodes(b.nodes)
 	if err != nil {
 		return nil, err

@@ -170,25 +170,47 @@ func TestDiffTags(t *testing.T) {
 }
 
 // providerStyleError reads like the AWS provider's errors, which start with
-// the action.
+// the action and the entity and can describe the failure without them.
 type providerStyleError struct{}
 
 func (providerStyleError) Error() string {
 	return "CreateUser user alice: EntityAlreadyExists: User alice already exists"
 }
 
+func (providerStyleError) Cause() string {
+	return "EntityAlreadyExists: User alice already exists"
+}
+
 func TestStepErrorMessage(t *testing.T) {
 	tests := map[string]struct {
-		err  error
-		want string
+		err       error
+		want      string
+		wantCause string
 	}{
 		"plain cause": {
-			err:  errors.New("create secret file: permission denied"),
-			want: "user.alice: CreateUser: create secret file: permission denied",
+			err:       errors.New("create secret file: permission denied"),
+			want:      "user.alice: CreateUser: create secret file: permission denied",
+			wantCause: "create secret file: permission denied",
 		},
 		"cause that names the action": {
-			err:  providerStyleError{},
-			want: "user.alice: CreateUser user alice: EntityAlreadyExists: User alice already exists",
+			err:       providerStyleError{},
+			want:      "user.alice: CreateUser: EntityAlreadyExists: User alice already exists",
+			wantCause: "EntityAlreadyExists: User alice already exists",
+		},
+		"classified cause that names the action": {
+			err:       classify(&node{}, providerStyleError{}),
+			want:      "user.alice: CreateUser: EntityAlreadyExists: User alice already exists",
+			wantCause: "EntityAlreadyExists: User alice already exists",
+		},
+		"context wrapped around a cause that names the action": {
+			err:       fmt.Errorf("outcome still unknown after 3 calls: %w", providerStyleError{}),
+			want:      "user.alice: CreateUser: outcome still unknown after 3 calls: EntityAlreadyExists: User alice already exists",
+			wantCause: "outcome still unknown after 3 calls: EntityAlreadyExists: User alice already exists",
+		},
+		"second failure after a cause that names the action": {
+			err:       fmt.Errorf("%w; reading it failed too: %w", providerStyleError{}, errors.New("GetUser user alice: timeout")),
+			want:      "user.alice: CreateUser: EntityAlreadyExists: User alice already exists; reading it failed too: GetUser user alice: timeout",
+			wantCause: "EntityAlreadyExists: User alice already exists; reading it failed too: GetUser user alice: timeout",
 		},
 	}
 	for name, tt := range tests {
@@ -196,6 +218,9 @@ func TestStepErrorMessage(t *testing.T) {
 			err := &StepError{Address: "user.alice", Action: "CreateUser", Err: tt.err}
 			if got := err.Error(); got != tt.want {
 				t.Errorf("Error() = %q, want %q", got, tt.want)
+			}
+			if got := err.Cause(); got != tt.wantCause {
+				t.Errorf("Cause() = %q, want %q", got, tt.wantCause)
 			}
 		})
 	}

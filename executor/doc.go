@@ -7,7 +7,10 @@
 // needs and facts it provides, such as "user alice exists", "policy P has
 // no uses left" or "the name bob is free", and Compile joins every step
 // that needs a fact to every step that provides it. Graph.Steps lists the
-// calls in the order Run makes them one at a time, for a dry run.
+// calls in the order Run makes them one at a time, for a dry run. The Last
+// option of Compile puts the steps of chosen changes, and the steps that
+// depend on them, after all others; apply chooses the changes that may
+// take IAM rights away from the identity it runs as.
 //
 // A deleted user is the one place where the graph grows while it runs. IAM
 // refuses to delete a user who still holds a login profile, access keys,

@@ -107,15 +107,28 @@ type StepError struct {
 	Err      error
 }
 
-// Error returns the address, the action and the cause. The action is left
-// out when the cause already starts with it, as the AWS provider's errors
-// do.
+// Error returns the address, the action and the cause, such as
+// "user.alice: CreateUser: EntityAlreadyExists: User alice already exists".
 func (e *StepError) Error() string {
-	cause := e.Err.Error()
-	if strings.HasPrefix(cause, e.Action+" ") || strings.HasPrefix(cause, e.Action+":") {
-		return e.Address + ": " + cause
+	return e.Address + ": " + e.Action + ": " + e.Cause()
+}
+
+// Cause describes the failure without the address and the action. An error
+// in the chain that has a Cause method, as the AWS provider's *CallError
+// has, gives its own description without the action and the entity, which
+// the address and the action already name. That description replaces the
+// error's text only, so the context that the executor wrapped around it,
+// such as "outcome still unknown after 3 calls: ", stays.
+func (e *StepError) Cause() string {
+	text := e.Err.Error()
+	var described interface {
+		error
+		Cause() string
 	}
-	return e.Address + ": " + e.Action + ": " + cause
+	if errors.As(e.Err, &described) {
+		return strings.Replace(text, described.Error(), described.Cause(), 1)
+	}
+	return text
 }
 
 func (e *StepError) Unwrap() error { return e.Err }

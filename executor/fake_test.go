@@ -194,6 +194,19 @@ type apiError struct {
 func (e *apiError) Error() string     { return e.code + ": " + e.message }
 func (e *apiError) ErrorCode() string { return e.code }
 
+// callError is a failed call as the AWS provider returns it: its text
+// starts with the action and the entity, and its Cause method describes the
+// failure without them.
+type callError struct {
+	action string
+	entity string
+	err    error
+}
+
+func (e *callError) Error() string { return e.action + " " + e.entity + ": " + e.err.Error() }
+func (e *callError) Cause() string { return e.err.Error() }
+func (e *callError) Unwrap() error { return e.err }
+
 func iamError(code, message string) error { return &apiError{code: code, message: message} }
 
 // formatTags prints tags as [k=v ...].

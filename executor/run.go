@@ -536,10 +536,18 @@ func (r *runner) result(ctx context.Context, preflight error) *Result {
 	}
 
 	if ctx.Err() != nil && len(res.NotRun) > 0 {
-		errs = append(errs, fmt.Errorf("apply interrupted with %d steps not run: %w", len(res.NotRun), context.Cause(ctx)))
+		errs = append(errs, fmt.Errorf("apply interrupted with %s not made: %w", pluralCalls(len(res.NotRun)), context.Cause(ctx)))
 	}
 	res.Err = errors.Join(errs...)
 	return res
+}
+
+// pluralCalls returns "1 call" or "n calls".
+func pluralCalls(n int) string {
+	if n == 1 {
+		return "1 call"
+	}
+	return fmt.Sprintf("%d calls", n)
 }
 
 // dependencyFailed reports whether a failed step is among the direct or

@@ -2,6 +2,7 @@ package executor
 
 import (
 	"context"
+	"errors"
 	"os"
 	"path/filepath"
 	"strings"
@@ -116,18 +117,38 @@ func TestAccessKeyLostInUncertainCallIsReplaced(t *testing.T) {
 	}
 }
 
+// TestAccessKeyUncertainTooOftenFails checks that three CreateAccessKey
+// calls without a known outcome stop the step, and that its error says so
+// also when the provider's error describes its own cause.
 func TestAccessKeyUncertainTooOftenFails(t *testing.T) {
-	dir := t.TempDir()
-	client := newFakeClient()
-	client.failUncertainOn("CreateAccessKey", -1, false, iamError(provider.CodeServiceFailure, "ServiceFailure"))
-
-	res := run(t, newPlan(newAccessKey("alice", "alice.key")), client, Options{Dir: dir})
-
-	if res.Err == nil || !strings.Contains(res.Err.Error(), "outcome still unknown after 3 calls") {
-		t.Errorf("Err = %v, want the outcome unknown after 3 calls", res.Err)
+	failure := iamError(provider.CodeServiceFailure, "ServiceFailure")
+	tests := map[string]error{
+		"IAM error":      failure,
+		"provider error": &callError{action: "CreateAccessKey", entity: "user alice", err: failure},
 	}
-	if _, err := os.Stat(filepath.Join(dir, "alice.key")); !os.IsNotExist(err) {
-		t.Errorf("secret file after the failure: %v, want none", err)
+	for name, callErr := range tests {
+		t.Run(name, func(t *testing.T) {
+			dir := t.TempDir()
+			client := newFakeClient()
+			client.failUncertainOn("CreateAccessKey", -1, false, callErr)
+
+			res := run(t, newPlan(newAccessKey("alice", "alice.key")), client, Options{Dir: dir})
+
+			var stepErr *StepError
+			if !errors.As(res.Err, &stepErr) {
+				t.Fatalf("Err = %v, want a StepError", res.Err)
+			}
+			want := "outcome still unknown after 3 calls: ServiceFailure: ServiceFailure"
+			if got := stepErr.Cause(); got != want {
+				t.Errorf("Cause() = %q, want %q", got, want)
+			}
+			if got := strings.Count(strings.Join(client.recorded(), "\n"), "CreateAccessKey"); got != 3 {
+				t.Errorf("%d CreateAccessKey calls, want 3", got)
+			}
+			if _, err := os.Stat(filepath.Join(dir, "alice.key")); !os.IsNotExist(err) {
+				t.Errorf("secret file after the failure: %v, want none", err)
+			}
+		})
 	}
 }
 

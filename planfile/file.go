@@ -45,6 +45,9 @@ type File struct {
 	// ReadOptions are those the state was read with; Prepare's state must
 	// be read with them too.
 	ReadOptions provider.ReadOptions
+	// Scope is the configuration's scope, which limits the entities the
+	// fingerprints cover.
+	Scope spec.Scope
 
 	// Targets are the planner.Options.Targets the plan was made with.
 	Targets []string
@@ -66,6 +69,7 @@ type fileJSON struct {
 	StateFingerprint string               `json:"state_fingerprint"`
 	Entities         map[string]string    `json:"entities"`
 	ReadOptions      provider.ReadOptions `json:"read_options"`
+	Scope            *savedScope          `json:"scope,omitempty"`
 
 	Targets []string  `json:"targets,omitempty"`
 	Plan    savedPlan `json:"plan"`
@@ -142,7 +146,7 @@ func newFile(in Input) (*File, error) {
 			"planning, or the configuration depends on something outside the files it reads", strings.Join(differ, ", "))
 	}
 
-	entities := EntityFingerprints(in.State)
+	entities := ScopedFingerprints(in.State, cfg.Scope)
 	return &File{
 		CreatedAt:         in.Options.Now,
 		AccountID:         in.State.AccountID,
@@ -153,6 +157,7 @@ func newFile(in Input) (*File, error) {
 		StateFingerprint:  combine(entities),
 		Entities:          entities,
 		ReadOptions:       in.ReadOptions,
+		Scope:             cfg.Scope,
 		Targets:           in.Options.Targets,
 		Plan:              in.Plan,
 	}, nil
@@ -170,6 +175,7 @@ func (f *File) marshal() ([]byte, error) {
 		StateFingerprint:  f.StateFingerprint,
 		Entities:          f.Entities,
 		ReadOptions:       f.ReadOptions,
+		Scope:             encodeScope(f.Scope),
 		Targets:           f.Targets,
 		Plan:              encodePlan(f.Plan, f.Config.Dir),
 	}
@@ -226,9 +232,30 @@ func Read(path string) (*File, error) {
 		StateFingerprint:  doc.StateFingerprint,
 		Entities:          doc.Entities,
 		ReadOptions:       doc.ReadOptions,
+		Scope:             decodeScope(doc.Scope),
 		Targets:           doc.Targets,
 		Plan:              plan,
 	}, nil
+}
+
+// savedScope is the part of a spec.Scope that fingerprints depend on.
+type savedScope struct {
+	PathPrefixes    []string `json:"path_prefixes"`
+	ExcludeNames    []string `json:"exclude_names,omitempty"`
+	AccountSettings bool     `json:"account_settings"`
+}
+
+func encodeScope(s spec.Scope) *savedScope {
+	return &savedScope{PathPrefixes: s.PathPrefixes, ExcludeNames: s.ExcludeNames, AccountSettings: s.AccountSettings}
+}
+
+// decodeScope restores a saved scope; a plan file without one covers the
+// whole account.
+func decodeScope(s *savedScope) spec.Scope {
+	if s == nil {
+		return spec.DefaultScope()
+	}
+	return spec.Scope{PathPrefixes: s.PathPrefixes, ExcludeNames: s.ExcludeNames, AccountSettings: s.AccountSettings}
 }
 
 // writeAtomic writes data to a temporary file beside path with mode 0600

@@ -12,6 +12,7 @@ import (
 
 	"github.com/iamsync/iamsync/policydoc"
 	"github.com/iamsync/iamsync/provider"
+	"github.com/iamsync/iamsync/spec"
 )
 
 // fingerprintPrefix starts every fingerprint and names its hash.
@@ -35,6 +36,18 @@ func StateFingerprint(s *provider.State) string {
 // arn:aws:iam::111122223333:policy/Read" or "account alias". Comparing two
 // such maps shows which entities changed.
 func EntityFingerprints(s *provider.State) map[string]string {
+	return ScopedFingerprints(s, spec.DefaultScope())
+}
+
+// ScopedFingerprints returns the fingerprints of the entities a plan with
+// this scope can touch: those inside the scope, and those outside it that
+// name something inside it (an attachment or boundary of a policy in the
+// scope, a membership of a group in the scope, a profile holding a role in
+// the scope, or the other way round), because planning removes such uses
+// before it deletes what they name. Changes to the rest of the account do
+// not affect the plan, so they do not make it stale.
+func ScopedFingerprints(s *provider.State, scope spec.Scope) map[string]string {
+	in := scopeOf(s, scope)
 	prints := map[string]string{}
 	add := func(key string, record any) {
 		prints[key] = hashJSON(record)
@@ -44,28 +57,90 @@ func EntityFingerprints(s *provider.State) map[string]string {
 		AccountID, Partition string
 		RoleDetailsRead      bool
 	}{s.AccountID, s.Partition, s.RoleDetailsRead})
-	add("account alias", sortedCopy(s.Aliases))
-	add("password policy", s.PasswordPolicy)
+	if scope.AccountSettings {
+		add("account alias", sortedCopy(s.Aliases))
+		add("password policy", s.PasswordPolicy)
+	}
 	add("account quotas", quotas(s.Summary))
 
 	for _, u := range s.Users {
-		add("user "+u.Name, userRecordOf(u))
+		if in.user(u) {
+			add("user "+u.Name, userRecordOf(u))
+		}
 	}
 	for _, g := range s.Groups {
-		add("group "+g.Name, groupRecord(g))
+		if in.group(g) {
+			add("group "+g.Name, groupRecord(g))
+		}
 	}
 	for _, r := range s.Roles {
-		add("role "+r.Name, roleRecord(r))
+		if in.role(r) {
+			add("role "+r.Name, roleRecord(r))
+		}
 	}
 	for _, p := range s.Policies {
-		if !p.AWSManaged() {
+		if !p.AWSManaged() && in.policies[p.ARN] {
 			add("policy "+p.ARN, policyRecord(p))
 		}
 	}
 	for _, ip := range s.InstanceProfiles {
-		add("instance profile "+ip.Name, profileRecord(ip))
+		if in.profile(ip) {
+			add("instance profile "+ip.Name, profileRecord(ip))
+		}
 	}
 	return prints
+}
+
+// scopeSet holds the names of the entities inside a scope, folded, and the
+// ARNs of its customer-managed policies.
+type scopeSet struct {
+	groups, roles map[string]bool
+	policies      map[string]bool
+	scope         spec.Scope
+}
+
+func scopeOf(s *provider.State, scope spec.Scope) scopeSet {
+	set := scopeSet{groups: map[string]bool{}, roles: map[string]bool{}, policies: map[string]bool{}, scope: scope}
+	for _, g := range s.Groups {
+		if scope.Contains(g.Path, g.Name) {
+			set.groups[strings.ToLower(g.Name)] = true
+		}
+	}
+	for _, r := range s.Roles {
+		if !r.Reserved() && scope.Contains(r.Path, r.Name) {
+			set.roles[strings.ToLower(r.Name)] = true
+		}
+	}
+	for _, p := range s.Policies {
+		if !p.AWSManaged() && scope.Contains(p.Path, p.Name) {
+			set.policies[p.ARN] = true
+		}
+	}
+	return set
+}
+
+// namesPolicy reports whether a list of policy ARNs or a boundary names a
+// policy of the scope.
+func (in scopeSet) namesPolicy(arns []string, boundary string) bool {
+	return in.policies[boundary] || slices.ContainsFunc(arns, func(arn string) bool { return in.policies[arn] })
+}
+
+func (in scopeSet) user(u *provider.User) bool {
+	return in.scope.Contains(u.Path, u.Name) || in.namesPolicy(u.AttachedPolicies, u.PermissionsBoundary) ||
+		slices.ContainsFunc(u.Groups, func(g string) bool { return in.groups[strings.ToLower(g)] })
+}
+
+func (in scopeSet) group(g *provider.Group) bool {
+	return in.groups[strings.ToLower(g.Name)] || in.namesPolicy(g.AttachedPolicies, "")
+}
+
+func (in scopeSet) role(r *provider.Role) bool {
+	return in.roles[strings.ToLower(r.Name)] || in.namesPolicy(r.AttachedPolicies, r.PermissionsBoundary)
+}
+
+func (in scopeSet) profile(ip *provider.InstanceProfile) bool {
+	return in.scope.Contains(ip.Path, ip.Name) ||
+		slices.ContainsFunc(ip.Roles, func(r string) bool { return in.roles[strings.ToLower(r)] })
 }
 
 // combine hashes entity fingerprints into one, in key order.

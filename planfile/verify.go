@@ -28,7 +28,7 @@ func (f *File) Verify(live *provider.State) error {
 	if err := f.CheckAccount(live.AccountID); err != nil {
 		return err
 	}
-	current := EntityFingerprints(live)
+	current := ScopedFingerprints(live, f.Scope)
 	if combine(current) == f.StateFingerprint {
 		return nil
 	}

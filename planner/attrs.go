@@ -156,6 +156,17 @@ func isEmpty(v any) bool {
 	return false
 }
 
+// liveDocAgainst returns the policy document read from the account that is
+// compared with declared. Most documents in an account that iamsync manages
+// are the very text it sent, and for those the declared document stands in
+// for the live one without parsing it again.
+func (p *planner) liveDocAgainst(text string, declared *policydoc.Document, where string) *policydoc.Document {
+	if declared != nil && text == declared.String() {
+		return declared
+	}
+	return p.liveDoc(text, where)
+}
+
 // liveDoc parses a policy document read from the account. A document that
 // does not parse is reported as a warning and compared as missing, so the
 // plan writes the declared one over it.

@@ -147,7 +147,7 @@ func (p *planner) checkTrustPrincipals() {
 			continue
 		}
 		declared := principalIDs(r.decl.AssumeRolePolicy)
-		for _, id := range principalIDs(p.liveDoc(r.live.AssumeRolePolicy, "the trust policy of role "+r.live.Name)) {
+		for _, id := range principalIDs(p.liveDocAgainst(r.live.AssumeRolePolicy, r.decl.AssumeRolePolicy, "the trust policy of role "+r.live.Name)) {
 			if contains(declared, id) {
 				continue
 			}

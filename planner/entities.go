@@ -150,7 +150,7 @@ func (p *planner) roleFields(r *rolePair) []field {
 		path,
 		description,
 		duration,
-		docField("assume_role_policy", p.liveDoc(live.AssumeRolePolicy, "the trust policy of role "+live.Name), decl.AssumeRolePolicy),
+		docField("assume_role_policy", p.liveDocAgainst(live.AssumeRolePolicy, decl.AssumeRolePolicy, "the trust policy of role "+live.Name), decl.AssumeRolePolicy),
 		tagsField(live.Tags, decl.Tags, true),
 	}
 }
@@ -209,7 +209,7 @@ func (p *planner) policyFields(pp *policyPair) []field {
 	document := docField("document", nil, decl.Document)
 	if pp.live != nil {
 		if v := pp.live.DefaultVersion(); v != nil {
-			document = docField("document", p.liveDoc(v.Document, "the policy "+live.ARN), decl.Document)
+			document = docField("document", p.liveDocAgainst(v.Document, decl.Document, "the policy "+live.ARN), decl.Document)
 		} else {
 			// NOTE: without the version list the document cannot be
 			// compared, so a changed document goes unnoticed until the

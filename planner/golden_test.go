@@ -145,6 +145,13 @@ func planArchive(t *testing.T, archive *txtar.Archive) (*Plan, hcl.Diagnostics) 
 			c.DeclRange = &r
 		}
 	}
+	for i, w := range plan.Warnings {
+		if w.Range != nil {
+			r := *w.Range
+			r.Filename = relativeTo(dir, r.Filename)
+			plan.Warnings[i].Range = &r
+		}
+	}
 	return plan, relativeDiags(diags, dir)
 }
 

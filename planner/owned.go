@@ -224,7 +224,7 @@ func (p *planner) inlineChange(o *owner, d *spec.InlinePolicy, live *provider.In
 		return c
 	}
 
-	doc := docField("document", p.liveDoc(live.Document, o.describe("inline policy "+live.Name)), d.Document)
+	doc := docField("document", p.liveDocAgainst(live.Document, d.Document, o.describe("inline policy "+live.Name)), d.Document)
 	var c *Change
 	switch {
 	case o.e.fate == fateReplace:

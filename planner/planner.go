@@ -61,6 +61,9 @@ func Make(desired *spec.Config, live *provider.State, opts Options) (*Plan, hcl.
 
 	// Check what only the live state can tell.
 	p.checkReferences()
+	p.checkMissingPolicies()
+	p.warnCaseOnlyNames()
+	p.warnExpiredDeclarations()
 	p.checkTrustPrincipals()
 	p.checkQuotas()
 
@@ -75,6 +78,7 @@ func Make(desired *spec.Config, live *provider.State, opts Options) (*Plan, hcl.
 	plan := p.result()
 	p.diags = append(p.diags, LockoutWarnings(SelfLockoutRisks(plan, p.live), p.live.Caller.ARN)...)
 	p.warnRecentUse(plan)
+	p.warnNothingDeclared(plan)
 	plan.Warnings = WarningsOf(p.diags)
 	return plan, p.diags
 }

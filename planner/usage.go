@@ -105,3 +105,32 @@ func daysAgo(days int) string {
 	}
 	return fmt.Sprintf("%d days ago", days)
 }
+
+// warnNothingDeclared warns of a plan that deletes entities for a
+// configuration that declares none: more often the wrong directory than
+// the intent.
+func (p *planner) warnNothingDeclared(plan *Plan) {
+	c := p.cfg
+	if len(c.Users)+len(c.Groups)+len(c.Roles)+len(c.Policies)+len(c.InstanceProfiles) > 0 {
+		return
+	}
+	deletes := 0
+	for _, ch := range plan.Changes {
+		switch ch.Type {
+		case TypeUser, TypeGroup, TypeRole, TypePolicy, TypeInstanceProfile:
+			if ch.Action == Delete {
+				deletes++
+			}
+		}
+	}
+	if deletes == 0 {
+		return
+	}
+	p.diags = append(p.diags, &hcl.Diagnostic{
+		Severity: hcl.DiagWarning,
+		Summary:  "The configuration declares no entity",
+		Detail: fmt.Sprintf("No user, group, role, policy or instance profile is declared, so the plan deletes "+
+			"all %d entities in the scope. Check that this is the directory you meant; a scope block limits "+
+			"what iamsync manages.", deletes),
+	})
+}

@@ -29,6 +29,10 @@ type ReadOptions struct {
 	InstanceProfileTagsOf []string
 	// SkipAccountSettings leaves out the account alias and password policy.
 	SkipAccountSettings bool
+	// PoliciesOf lists managed policy ARNs, typically AWS-managed ones that
+	// nothing in the account uses yet, to look up with GetPolicy: those that
+	// exist join State.Policies, the others State.MissingPolicies.
+	PoliciesOf []string
 	// Caller, when set, is the identity that the same credentials already
 	// returned from GetCallerIdentity; ReadState then uses it instead of
 	// calling GetCallerIdentity again.

@@ -26,6 +26,10 @@ type State struct {
 	Policies         []*ManagedPolicy
 	InstanceProfiles []*InstanceProfile
 
+	// MissingPolicies lists the ARNs of ReadOptions.PoliciesOf that
+	// GetPolicy did not find.
+	MissingPolicies []string
+
 	// Summary holds GetAccountSummary's map: usage counts and quotas such as
 	// AttachedPoliciesPerRoleQuota, keyed by IAM's names.
 	Summary map[string]int32

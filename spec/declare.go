@@ -46,6 +46,13 @@ type localDecl struct {
 
 // declare collects the blocks of one file.
 func (l *loader) declare(file *hcl.File) {
+	l.declareBlocks(file, false)
+}
+
+// declareBlocks collects the blocks of one file. With providerOnly set it
+// collects only the provider, variable and other singleton blocks, which
+// are all that LoadProvider decodes; Load declares and checks the others.
+func (l *loader) declareBlocks(file *hcl.File, providerOnly bool) {
 	content, diags := file.Body.Content(rootSchema)
 	l.diags = append(l.diags, diags...)
 	if content == nil {
@@ -53,6 +60,9 @@ func (l *loader) declare(file *hcl.File) {
 	}
 
 	for _, block := range content.Blocks {
+		if providerOnly && (block.Type == blockLocals || block.Type == blockPolicyDocument || isEntityType(block.Type)) {
+			continue
+		}
 		switch block.Type {
 		case blockScope:
 			l.declareSingleton(&l.scope, block)
@@ -175,12 +185,31 @@ func (l *loader) declareEntity(block *hcl.Block) {
 		l.duplicateLabel(block, previous.block.DefRange)
 		return
 	}
-	identity, _, diags := block.Body.PartialContent(identitySchema)
+	identity, diags := identityAttributes(block.Body)
 	l.diags = append(l.diags, diags...)
-	e := &entityDecl{typ: block.Type, label: label, block: block, identity: identity.Attributes}
-	_, e.hasForEach = identity.Attributes["for_each"]
+	e := &entityDecl{typ: block.Type, label: label, block: block, identity: identity}
+	_, e.hasForEach = identity["for_each"]
 	byLabel[label] = e
 	l.entityOrder = append(l.entityOrder, e)
+}
+
+// identityAttributes returns the attributes of identitySchema that body
+// sets. A native-syntax body is read directly, which gives what
+// PartialContent gives for that schema, without the copy of the body that
+// PartialContent makes for the attributes it leaves.
+func identityAttributes(body hcl.Body) (hcl.Attributes, hcl.Diagnostics) {
+	native, ok := body.(*hclsyntax.Body)
+	if !ok {
+		content, _, diags := body.PartialContent(identitySchema)
+		return content.Attributes, diags
+	}
+	attrs := make(hcl.Attributes, len(identitySchema.Attributes))
+	for _, as := range identitySchema.Attributes {
+		if attr, ok := native.Attributes[as.Name]; ok {
+			attrs[as.Name] = attr.AsHCLAttribute()
+		}
+	}
+	return attrs, nil
 }
 
 // sortedAttributes returns attributes in source order, which is

@@ -23,18 +23,34 @@ type attrReader struct {
 	ctx    *hcl.EvalContext
 	ranges map[string]hcl.Range
 	// failed records attributes whose value could not be used, null those
-	// set to null.
+	// set to null. Both stay nil until an attribute is recorded, because
+	// most bodies have neither and a large configuration has many bodies.
 	failed map[string]bool
 	null   map[string]bool
 }
 
 func (l *loader) newReader(attrs hcl.Attributes, ctx *hcl.EvalContext) *attrReader {
-	r := &attrReader{l: l, attrs: attrs, ctx: ctx, ranges: make(map[string]hcl.Range, len(attrs)),
-		failed: map[string]bool{}, null: map[string]bool{}}
+	r := &attrReader{l: l, attrs: attrs, ctx: ctx, ranges: make(map[string]hcl.Range, len(attrs))}
 	for name, attr := range attrs {
 		r.ranges[name] = attr.Expr.Range()
 	}
 	return r
+}
+
+// markFailed records that the attribute's value could not be used.
+func (r *attrReader) markFailed(name string) {
+	if r.failed == nil {
+		r.failed = map[string]bool{}
+	}
+	r.failed[name] = true
+}
+
+// markNull records that the attribute is set to null.
+func (r *attrReader) markNull(name string) {
+	if r.null == nil {
+		r.null = map[string]bool{}
+	}
+	r.null[name] = true
 }
 
 func (r *attrReader) report(diags ...*hcl.Diagnostic) {
@@ -71,17 +87,17 @@ func (r *attrReader) value(name string, ty cty.Type) (cty.Value, bool) {
 	val, diags := attr.Expr.Value(r.ctx)
 	r.report(diags...)
 	if diags.HasErrors() || !val.IsWhollyKnown() {
-		r.failed[name] = true
+		r.markFailed(name)
 		return cty.NilVal, false
 	}
 	converted, err := convert.Convert(val, ty)
 	if err != nil {
 		r.report(incorrectType(attr, err))
-		r.failed[name] = true
+		r.markFailed(name)
 		return cty.NilVal, false
 	}
 	if converted.IsNull() {
-		r.null[name] = true
+		r.markNull(name)
 		return cty.NilVal, false
 	}
 	return converted, true
@@ -97,7 +113,7 @@ func incorrectType(attr *hcl.Attribute, err error) *hcl.Diagnostic {
 }
 
 func (r *attrReader) invalid(name, detail string) {
-	r.failed[name] = true
+	r.markFailed(name)
 	r.report(&hcl.Diagnostic{
 		Severity: hcl.DiagError,
 		Summary:  fmt.Sprintf("Invalid %s", name),

@@ -34,7 +34,7 @@ func (l *loader) decodeDocument(r *attrReader, name string, kind policydoc.Kind)
 	}
 	attr := r.attrs[name]
 	if n := utf8.RuneCountInString(text); n > maxDocumentLength {
-		r.failed[name] = true
+		r.markFailed(name)
 		// The attribute's name is the subject, because a snippet of the
 		// expression would print the whole document.
 		r.report(errorAt(attr.NameRange, "Policy document too long", fmt.Sprintf(
@@ -53,7 +53,7 @@ func (l *loader) decodeDocument(r *attrReader, name string, kind policydoc.Kind)
 				subject = rng
 			}
 		}
-		r.failed[name] = true
+		r.markFailed(name)
 		r.report(&hcl.Diagnostic{
 			Severity: hcl.DiagError,
 			Summary:  "Invalid policy document",

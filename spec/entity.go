@@ -214,5 +214,6 @@ func (l *loader) decodeEntities(ctx *hcl.EvalContext) {
 				panic(fmt.Sprintf("spec: no decoder for block type %q", e.typ))
 			}
 		}
+		e.releaseDeclaration()
 	}
 }

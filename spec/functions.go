@@ -79,7 +79,7 @@ func functions(files fileFunctions) map[string]function.Function {
 		"base64decode": base64DecodeFunc,
 		"base64encode": base64EncodeFunc,
 		"csvdecode":    stdlib.CSVDecodeFunc,
-		"jsondecode":   stdlib.JSONDecodeFunc,
+		"jsondecode":   jsonDecodeFunc,
 		"jsonencode":   stdlib.JSONEncodeFunc,
 		"urlencode":    urlEncodeFunc,
 

@@ -52,7 +52,10 @@ type LoadOptions struct {
 	// Parser, when set, is the parser of a LoadProvider call on the same
 	// directory with the same options. Load takes the files that call
 	// parsed from it instead of parsing them again, which is most of the
-	// time Load takes for a large configuration.
+	// time Load takes for a large configuration. A Load that gets as far
+	// as decoding the entities leaves only the source of those files in
+	// Parser, as in Config.Parser, so that the syntax trees are freed once
+	// decoded.
 	Parser *hclparse.Parser
 
 	// DisplayDir, when set, is the directory that source ranges, diagnostics
@@ -156,21 +159,23 @@ func (l *loader) load() {
 	}
 	l.evaluateGraph()
 
-	// Decode everything else with every value known.
+	// Decode everything else with every value known. The parsers keep
+	// only the source of the files from here on, which is all that
+	// diagnostics need, so that decodeEntities can free the syntax tree of
+	// each entity once it is decoded. The parser of LoadProvider holds the
+	// same trees, and its caller usually keeps it until the command ends.
 	ctx := l.fullContext()
 	l.decodeSettings(ctx)
+	releaseSyntax(l.parser)
+	if l.opts.Parser != nil {
+		releaseSyntax(l.opts.Parser)
+	}
 	l.decodeEntities(ctx)
 	l.resolveMemberships()
 	l.checkUniqueNames()
 	l.checkIgnoredSettings()
 	l.sortConfig()
 	l.cfg.ReadFiles = l.files.log.sorted()
-
-	// Keep only the source of the files, which is all that diagnostics
-	// need from now on.
-	if !l.diags.HasErrors() {
-		releaseSyntax(l.parser)
-	}
 }
 
 // parseFiles parses the configuration files of the directory, in name order.
@@ -186,10 +191,14 @@ func (l *loader) parseFiles() []*hcl.File {
 	}
 
 	var files []*hcl.File
+	var terraformFiles []string
 	for _, entry := range entries {
 		name := entry.Name()
 		if entry.IsDir() || skippedFile(name) {
 			continue
+		}
+		if strings.HasSuffix(name, ".tf") || strings.HasSuffix(name, ".tf.json") {
+			terraformFiles = append(terraformFiles, name)
 		}
 		if !strings.HasSuffix(name, ".hcl") && !strings.HasSuffix(name, ".hcl.json") {
 			continue
@@ -235,14 +244,38 @@ func (l *loader) parseFiles() []*hcl.File {
 	}
 
 	if len(files) == 0 && !l.diags.HasErrors() {
-		l.diags = append(l.diags, &hcl.Diagnostic{
-			Severity: hcl.DiagError,
-			Summary:  "No configuration files",
-			Detail: fmt.Sprintf("The directory %s contains no .hcl or .hcl.json files. "+
-				"Run iamsync in the directory that holds the configuration, or name that directory.", l.dir),
-		})
+		l.diags = append(l.diags, noConfigurationFiles(l.dir, terraformFiles))
 	}
 	return files
+}
+
+// noConfigurationFiles reports a directory without configuration files.
+// Terraform files in it are named, because users who come from Terraform
+// may have given iamsync files the .tf extension.
+func noConfigurationFiles(dir string, terraformFiles []string) *hcl.Diagnostic {
+	detail := fmt.Sprintf("The directory %s contains no .hcl or .hcl.json files. ", dir)
+	if len(terraformFiles) > 0 {
+		const maxListed = 3
+		listed := terraformFiles
+		if len(terraformFiles) > maxListed {
+			listed = append(terraformFiles[:maxListed:maxListed],
+				fmt.Sprintf("%d more Terraform files", len(terraformFiles)-maxListed))
+		}
+		detail += fmt.Sprintf("It contains %s, but iamsync reads only files ending in .hcl or .hcl.json: "+
+			"rename iamsync configuration files to end in .hcl (or .hcl.json for JSON), or name the directory "+
+			"that holds them.", joinAnd(listed))
+	} else {
+		detail += "Run iamsync in the directory that holds the configuration, or name that directory."
+	}
+	return &hcl.Diagnostic{Severity: hcl.DiagError, Summary: "No configuration files", Detail: detail}
+}
+
+// joinAnd joins words as a list in a sentence, such as "a, b and c".
+func joinAnd(words []string) string {
+	if len(words) <= 1 {
+		return strings.Join(words, "")
+	}
+	return strings.Join(words[:len(words)-1], ", ") + " and " + words[len(words)-1]
 }
 
 // maxFileBytes bounds the size of a configuration file and of a file that

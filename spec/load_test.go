@@ -75,6 +75,45 @@ func TestLoadEmptyDirectory(t *testing.T) {
 	}
 }
 
+// TestLoadNoConfigurationFiles checks the error for a directory without
+// configuration files: one that holds Terraform files names them and the
+// extensions iamsync reads.
+func TestLoadNoConfigurationFiles(t *testing.T) {
+	tests := map[string]struct {
+		files []string
+		want  string
+	}{
+		"no files": {
+			want: "Run iamsync in the directory that holds the configuration, or name that directory.",
+		},
+		"two files": {
+			files: []string{"main.tf", "users.tf.json", "notes.txt"},
+			want:  "It contains main.tf and users.tf.json, but iamsync reads only files ending in .hcl or .hcl.json",
+		},
+		"many files": {
+			files: []string{"a.tf", "b.tf", "c.tf", "d.tf", "e.tf"},
+			want:  "It contains a.tf, b.tf, c.tf and 2 more Terraform files, but",
+		},
+	}
+	for name, tt := range tests {
+		t.Run(name, func(t *testing.T) {
+			dir := t.TempDir()
+			for _, file := range tt.files {
+				writeFile(t, filepath.Join(dir, file), []byte(`user "alice" {}`))
+			}
+
+			_, diags := Load(dir, LoadOptions{})
+
+			if len(diags) != 1 || diags[0].Summary != "No configuration files" {
+				t.Fatalf("got %v, want one No configuration files error", diags)
+			}
+			if !strings.Contains(diags[0].Detail, tt.want) {
+				t.Errorf("detail %q lacks %q", diags[0].Detail, tt.want)
+			}
+		})
+	}
+}
+
 func TestLoadSkipsBackupFiles(t *testing.T) {
 	dir := t.TempDir()
 	writeFile(t, filepath.Join(dir, "main.hcl"), []byte(`user "alice" {}`))

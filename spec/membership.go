@@ -36,14 +36,14 @@ type memberships struct {
 // of users into Config.Memberships. Names are matched without case, as IAM
 // matches them, and recorded in the spelling of the declaration.
 func (l *loader) resolveMemberships() {
-	users := map[string]*User{}
-	var userNames []string
+	users := make(map[string]*User, len(l.cfg.Users))
+	userNames := make([]string, 0, len(l.cfg.Users))
 	for _, u := range l.cfg.Users {
 		users[strings.ToLower(u.Name)] = u
 		userNames = append(userNames, u.Name)
 	}
-	groups := map[string]*Group{}
-	var groupNames []string
+	groups := make(map[string]*Group, len(l.cfg.Groups))
+	groupNames := make([]string, 0, len(l.cfg.Groups))
 	for _, g := range l.cfg.Groups {
 		groups[strings.ToLower(g.Name)] = g
 		groupNames = append(groupNames, g.Name)
@@ -56,7 +56,7 @@ func (l *loader) resolveMemberships() {
 	for _, ref := range l.groupMembers {
 		u := users[strings.ToLower(ref.user)]
 		if u == nil {
-			l.diags = append(l.diags, undeclaredMember("user", ref.user, userNames, ref.rng))
+			l.diags = append(l.diags, undeclaredMember("user", ref.user, userNames, l.userByLabel(ref.user), ref.rng))
 			continue
 		}
 		key := pair{strings.ToLower(u.Name), strings.ToLower(ref.group.Name)}
@@ -74,11 +74,11 @@ func (l *loader) resolveMemberships() {
 
 	// User side: a membership the group already lists is fine; one that a
 	// complete list leaves out is a contradiction.
-	fromUsers := map[pair]hcl.Range{}
+	fromUsers := make(map[pair]hcl.Range, len(l.userGroups))
 	for _, ref := range l.userGroups {
 		g := groups[strings.ToLower(ref.group)]
 		if g == nil {
-			l.diags = append(l.diags, undeclaredMember("group", ref.group, groupNames, ref.rng))
+			l.diags = append(l.diags, undeclaredMember("group", ref.group, groupNames, l.groupByLabel(ref.group), ref.rng))
 			continue
 		}
 		key := pair{strings.ToLower(ref.user.Name), strings.ToLower(g.Name)}
@@ -103,12 +103,57 @@ func (l *loader) resolveMemberships() {
 	}
 }
 
-func undeclaredMember(what, name string, declared []string, rng hcl.Range) *hcl.Diagnostic {
+// undeclaredMember reports a membership string that names no declared user
+// or group. labelled is the entity whose block label or for_each key is the
+// string, or nil: a string is matched against IAM names, and a name
+// attribute may have given the entity another name than its label.
+func undeclaredMember(what, name string, declared []string, labelled *labelledEntity, rng hcl.Range) *hcl.Diagnostic {
 	detail := fmt.Sprintf("No %s named %q is declared. Memberships may name only declared %ss.", what, name, what)
-	if suggestion := nameSuggestion(name, declared); suggestion != "" {
+	if labelled != nil {
+		detail += fmt.Sprintf(" The %s declared as %s is named %q: write %s.name to refer to it.",
+			what, labelled.address, labelled.name, labelled.address)
+	} else if suggestion := nameSuggestion(name, declared); suggestion != "" {
 		detail += fmt.Sprintf(" Did you mean %q?", suggestion)
 	}
 	return errorAt(rng, fmt.Sprintf("Undeclared %s", what), detail)
+}
+
+// labelledEntity is a declared user or group found by its label.
+type labelledEntity struct {
+	address Address
+	name    string
+}
+
+// userByLabel returns the user whose block label, or else whose for_each
+// key, is label, or nil when there is none.
+func (l *loader) userByLabel(label string) *labelledEntity {
+	var found *labelledEntity
+	for _, u := range l.cfg.Users {
+		if matchesLabel(u.Address, label) && (found == nil || found.address.HasKey) {
+			found = &labelledEntity{address: u.Address, name: u.Name}
+		}
+	}
+	return found
+}
+
+// groupByLabel is userByLabel for groups.
+func (l *loader) groupByLabel(label string) *labelledEntity {
+	var found *labelledEntity
+	for _, g := range l.cfg.Groups {
+		if matchesLabel(g.Address, label) && (found == nil || found.address.HasKey) {
+			found = &labelledEntity{address: g.Address, name: g.Name}
+		}
+	}
+	return found
+}
+
+// matchesLabel reports whether label is the label of a block without
+// for_each, or the key of one instance of a block with for_each.
+func matchesLabel(addr Address, label string) bool {
+	if addr.HasKey {
+		return addr.Key == label
+	}
+	return addr.Label == label
 }
 
 // checkUniqueNames reports entities of one type whose names differ only in
@@ -121,7 +166,13 @@ func (l *loader) checkUniqueNames() {
 		rng       hcl.Range
 		previous  []string
 	}
-	byType := map[string][]named{}
+	byType := map[string][]named{
+		blockUser:            make([]named, 0, len(l.cfg.Users)),
+		blockGroup:           make([]named, 0, len(l.cfg.Groups)),
+		blockRole:            make([]named, 0, len(l.cfg.Roles)),
+		blockPolicy:          make([]named, 0, len(l.cfg.Policies)),
+		blockInstanceProfile: make([]named, 0, len(l.cfg.InstanceProfiles)),
+	}
 	for _, u := range l.cfg.Users {
 		byType[blockUser] = append(byType[blockUser], named{u.Name, blockUser, u.Address, u.DeclRange, u.PreviousNames})
 	}
@@ -140,14 +191,12 @@ func (l *loader) checkUniqueNames() {
 	}
 
 	for _, typ := range entityTypes {
-		first := map[string]named{}
+		first := make(map[string]named, len(byType[typ]))
 		for _, n := range byType[typ] {
 			folded := strings.ToLower(n.name)
 			if previous, ok := first[folded]; ok {
 				l.diags = append(l.diags, errorAt(n.rng, fmt.Sprintf("Duplicate %s name", strings.ReplaceAll(typ, "_", " ")),
-					fmt.Sprintf("%s and %s, declared at %s, are both named %q. IAM names are unique regardless of "+
-						"case, so each %s needs a name of its own.", n.address, previous.address, previous.rng, n.name,
-						strings.ReplaceAll(typ, "_", " "))))
+					duplicateNameDetail(n.address, n.name, previous.address, previous.name, previous.rng, typ)))
 				continue
 			}
 			first[folded] = n
@@ -162,4 +211,16 @@ func (l *loader) checkUniqueNames() {
 			}
 		}
 	}
+}
+
+// duplicateNameDetail returns the detail of a duplicate name error: two
+// entities whose names IAM takes for the same. It quotes both spellings when
+// they differ in case.
+func duplicateNameDetail(addr Address, name string, firstAddr Address, firstName string, firstRange hcl.Range, typ string) string {
+	names := fmt.Sprintf("are both named %q", name)
+	if name != firstName {
+		names = fmt.Sprintf("are named %q and %q, which differ only in case", name, firstName)
+	}
+	return fmt.Sprintf("%s and %s, declared at %s, %s. IAM names are unique regardless of case, so each %s "+
+		"needs a name of its own.", addr, firstAddr, firstRange, names, strings.ReplaceAll(typ, "_", " "))
 }

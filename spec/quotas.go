@@ -80,17 +80,19 @@ func CheckQuotas(cfg *Config, q Quotas) hcl.Diagnostics {
 	var diags hcl.Diagnostics
 	for _, u := range cfg.Users {
 		diags = append(diags, checkAttachments(u.Address, u.Attachments, q.AttachedPoliciesPerUser,
-			"AttachedPoliciesPerUserQuota")...)
+			"AttachedPoliciesPerUserQuota", "Combine policies, attach some to a group that the user is in, "+
+				"or ask AWS to raise the quota.")...)
 		diags = append(diags, checkInlineSize(u.Address, u.InlinePolicies, q.UserPolicySize, "UserPolicySizeQuota")...)
 	}
 	for _, g := range cfg.Groups {
 		diags = append(diags, checkAttachments(g.Address, g.Attachments, q.AttachedPoliciesPerGroup,
-			"AttachedPoliciesPerGroupQuota")...)
+			"AttachedPoliciesPerGroupQuota", "Combine policies, or attach some to a second group that the "+
+				"same users join. AWS does not raise this quota.")...)
 		diags = append(diags, checkInlineSize(g.Address, g.InlinePolicies, q.GroupPolicySize, "GroupPolicySizeQuota")...)
 	}
 	for _, r := range cfg.Roles {
 		diags = append(diags, checkAttachments(r.Address, r.Attachments, q.AttachedPoliciesPerRole,
-			"AttachedPoliciesPerRoleQuota")...)
+			"AttachedPoliciesPerRoleQuota", "Combine policies, or ask AWS to raise the quota.")...)
 		diags = append(diags, checkInlineSize(r.Address, r.InlinePolicies, q.RolePolicySize, "RolePolicySizeQuota")...)
 		if r.AssumeRolePolicy != nil && r.AssumeRolePolicy.Size() > q.AssumeRolePolicySize {
 			diags = append(diags, errorAt(r.Ranges["assume_role_policy"], "Trust policy too large", fmt.Sprintf(
@@ -111,13 +113,16 @@ func CheckQuotas(cfg *Config, q Quotas) hcl.Diagnostics {
 	return diags
 }
 
-func checkAttachments(addr Address, attachments []*Attachment, limit int, key string) hcl.Diagnostics {
+// checkAttachments reports attachments over the quota named key. The
+// remedy is the advice for the entity type, because only users can take
+// policies from a group, and AWS does not raise the group quota.
+func checkAttachments(addr Address, attachments []*Attachment, limit int, key, remedy string) hcl.Diagnostics {
 	if len(attachments) <= limit {
 		return nil
 	}
 	return hcl.Diagnostics{errorAt(attachments[limit].Range, "Too many managed policies", fmt.Sprintf(
-		"%s attaches %d managed policies; the account allows %d (%s). Combine policies, attach some "+
-			"through a group, or ask AWS to raise the quota.", addr, len(attachments), limit, key))}
+		"%s attaches %d managed policies; the account allows %d (%s). %s",
+		addr, len(attachments), limit, key, remedy))}
 }
 
 func checkInlineSize(addr Address, policies []*InlinePolicy, limit int, key string) hcl.Diagnostics {

@@ -94,3 +94,40 @@ group "g" {
 		})
 	}
 }
+
+// TestAttachmentQuotaAdvice checks that the advice over the attachment
+// quota fits the entity type: only users take policies from a group, and
+// AWS raises the user and role quotas but not the group quota.
+func TestAttachmentQuotaAdvice(t *testing.T) {
+	const two = `managed_policy_arns = ["arn:aws:iam::aws:policy/A", "arn:aws:iam::aws:policy/B"]`
+	const trust = `jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Allow", Principal = { Service = "ec2.amazonaws.com" }, Action = "sts:AssumeRole" }] })`
+	tests := map[string]struct {
+		src  string
+		want string
+	}{
+		"user":  {src: "user \"alice\" {\n  " + two + "\n}", want: "Combine policies, attach some to a group that the user is in, or ask AWS to raise the quota."},
+		"group": {src: "group \"devs\" {\n  " + two + "\n}", want: "Combine policies, or attach some to a second group that the same users join. AWS does not raise this quota."},
+		"role":  {src: "role \"app\" {\n  assume_role_policy = " + trust + "\n  " + two + "\n}", want: "Combine policies, or ask AWS to raise the quota."},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			dir := t.TempDir()
+			writeFile(t, filepath.Join(dir, "main.hcl"), []byte(tc.src))
+			cfg, diags := Load(dir, LoadOptions{})
+			if diags.HasErrors() {
+				t.Fatalf("unexpected diagnostics:\n%s", formatDiagnostics(diags, dir))
+			}
+			q := DefaultQuotas()
+			q.AttachedPoliciesPerUser, q.AttachedPoliciesPerGroup, q.AttachedPoliciesPerRole = 1, 1, 1
+
+			got := CheckQuotas(cfg, q)
+
+			if len(got) != 1 {
+				t.Fatalf("got %d diagnostics, want 1:\n%s", len(got), formatDiagnostics(got, dir))
+			}
+			if !strings.HasSuffix(got[0].Detail, " "+tc.want) {
+				t.Errorf("detail %q does not end with %q", got[0].Detail, tc.want)
+			}
+		})
+	}
+}

@@ -194,8 +194,7 @@ func (l *loader) checkTraversal(t hcl.Traversal, eachAllowed bool) *hcl.Diagnost
 			return invalidReference(rng, root, root+".example.arn")
 		}
 		if _, ok := l.entities[root][name]; !ok {
-			return undeclared(rng, root, name, keys(l.entities[root]),
-				fmt.Sprintf("Declare it with a %s %q block, or write the IAM name or ARN as a string.", root, name))
+			return undeclared(rng, root, name, keys(l.entities[root]), undeclaredEntityFix(root, name))
 		}
 	default:
 		detail := fmt.Sprintf("There is no object named %q. A reference starts with one of %s.",
@@ -206,6 +205,19 @@ func (l *loader) checkTraversal(t hcl.Traversal, eachAllowed bool) *hcl.Diagnost
 		return &hcl.Diagnostic{Severity: hcl.DiagError, Summary: "Unknown reference", Detail: detail, Subject: rng}
 	}
 	return nil
+}
+
+// undeclaredEntityFix returns the fix for a reference to an undeclared entity.
+// A string in its place works only where an IAM name or ARN of an entity
+// outside the configuration may stand: memberships name declared users and
+// groups only.
+func undeclaredEntityFix(typ, label string) string {
+	fix := fmt.Sprintf("Declare it with a %s %q block", typ, label)
+	if typ == blockUser || typ == blockGroup {
+		return fix + fmt.Sprintf(". Memberships may name only declared %ss, but elsewhere, such as in a "+
+			"policy document, the IAM name or ARN may be written as a string.", typ)
+	}
+	return fix + ", or write the IAM name or ARN as a string."
 }
 
 // staticAttr returns the name after the root of a traversal such as

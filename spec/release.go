@@ -28,6 +28,26 @@ func releaseSyntax(parser *hclparse.Parser) {
 	}
 }
 
+// releaseDeclaration drops what an entity declaration keeps of the syntax
+// tree once all its instances are decoded: its body and its identity
+// attributes. Only the block header stays, whose ranges the declaration
+// still names. Together with releaseSyntax before decoding, it frees the
+// syntax trees entity by entity, so that the memory they take is not held
+// next to all of the decoded configuration.
+func (e *entityDecl) releaseDeclaration() {
+	b := e.block
+	e.block = &hcl.Block{
+		Type:        b.Type,
+		Labels:      b.Labels,
+		Body:        hcl.EmptyBody(),
+		DefRange:    b.DefRange,
+		TypeRange:   b.TypeRange,
+		LabelRanges: b.LabelRanges,
+	}
+	e.identity = nil
+	e.refs = nil
+}
+
 // reusedParser returns a new parser that holds the native-syntax files
 // that earlier has parsed and not released, so that Load parses only the
 // others. A nil earlier gives an empty parser.

@@ -1,6 +1,10 @@
 package spec
 
-import "github.com/hashicorp/hcl/v2"
+import (
+	"slices"
+
+	"github.com/hashicorp/hcl/v2"
+)
 
 // Block types of the top level of a configuration file.
 const (
@@ -21,6 +25,11 @@ const (
 // entityTypes lists the block types that declare IAM entities, in the order
 // they are decoded.
 var entityTypes = []string{blockPolicy, blockRole, blockGroup, blockUser, blockInstanceProfile}
+
+// isEntityType reports whether typ is one of entityTypes.
+func isEntityType(typ string) bool {
+	return slices.Contains(entityTypes, typ)
+}
 
 // rootSchema is the schema of a configuration file. It has no attributes.
 var rootSchema = &hcl.BodySchema{

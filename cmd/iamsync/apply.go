@@ -133,6 +133,20 @@ func (c *applyCommand) runSaved(ctx context.Context, path string) error {
 	if err != nil {
 		return err
 	}
+
+	// The saved configuration's provider block says how to reach the
+	// account, as it did for plan.
+	saved, diags, err := f.Config.Load()
+	if err != nil {
+		return err
+	}
+	if diags.HasErrors() {
+		writeDiagnostics(c.std.errOut, diags, saved.Parser.Files(), useColor(c.std.errOut, c.global))
+		return errReported
+	}
+	if saved.Provider != nil {
+		c.conn.applyProvider(saved.Provider)
+	}
 	conn, err := c.conn.connect(ctx)
 	if err != nil {
 		return err
@@ -213,7 +227,15 @@ func (c *applyCommand) check(plan *planner.Plan, state *provider.State) error {
 // execute carries a plan out and reports a failure with what was done and
 // what was not.
 func (c *applyCommand) execute(ctx context.Context, conn *connection, plan *planner.Plan, state *provider.State, dir string) error {
-	graph, err := executor.Compile(plan)
+	// Changes that may take rights away from iamsync's own identity go
+	// last, so that every other call is made while the rights are there.
+	var last []string
+	if c.allowSelfLockout {
+		for _, r := range planner.SelfLockoutRisks(plan, state) {
+			last = append(last, r.Change.Address)
+		}
+	}
+	graph, err := executor.Compile(plan, executor.Last(last...))
 	if err != nil {
 		return fmt.Errorf("build the apply graph: %w", err)
 	}
@@ -253,7 +275,7 @@ func (c *applyCommand) confirm(plan *planner.Plan) (bool, error) {
 	}
 	fmt.Fprintln(c.std.out)
 	if n := destructiveCount(plan); n > 0 {
-		fmt.Fprintf(c.std.out, "This plan deletes or replaces %d object(s).\n", n)
+		fmt.Fprintf(c.std.out, "This plan deletes or replaces %s.\n", plural(n, "object"))
 	}
 	fmt.Fprint(c.std.out, "Apply these changes? Only 'yes' is accepted: ")
 	line, err := bufio.NewReader(c.std.in).ReadString('\n')

@@ -106,3 +106,33 @@ func TestBadInputMakesNoWriteCall(t *testing.T) {
 		})
 	}
 }
+
+// TestMisspeltAWSManagedPolicyStopsPlan attaches an AWS-managed policy
+// whose name has a typo. Nothing in the account uses it, so plan looks it
+// up and stops, instead of apply failing after other calls were made.
+func TestMisspeltAWSManagedPolicyStopsPlan(t *testing.T) {
+	h := newHarness(t, "", withCatalogue(t))
+	dir := writeConfig(t, map[string]string{"main.hcl": `
+group "devs" {
+  managed_policy_arns = ["arn:aws:iam::aws:policy/PowerUserAcess"]
+}
+`})
+	r := h.mustRun(exitError, "plan", dir)
+	for _, want := range []string{"Error: Managed policy not found", "arn:aws:iam::aws:policy/PowerUserAcess", "main.hcl line 3"} {
+		if !strings.Contains(r.stderr, want) {
+			t.Errorf("plan output lacks %q:\n%s", want, r.stderr)
+		}
+	}
+	h.mustRun(exitError, "apply", "--auto-approve", dir)
+	if n := h.srv.WriteCalls(); n != 0 {
+		t.Errorf("%d write calls reached the account, want none", n)
+	}
+
+	// The right name plans and applies.
+	fixed := writeConfig(t, map[string]string{"main.hcl": `
+group "devs" {
+  managed_policy_arns = ["arn:aws:iam::aws:policy/PowerUserAccess"]
+}
+`})
+	h.mustRun(exitOK, "apply", "--auto-approve", fixed)
+}

@@ -19,6 +19,7 @@ import (
 type benchCommand struct {
 	std              *streams
 	sizes            []int
+	layouts          []string
 	baselineParallel int
 	noBaseline       bool
 	applyParallelism []int
@@ -34,8 +35,8 @@ func newBenchCommand(std *streams, global *globalOptions) *cobra.Command {
 		Use:   "bench",
 		Short: "Measure plan and apply on generated accounts",
 		Long: `Bench generates synthetic accounts of the given sizes, each as an IAM sandbox
-state file and as the configuration that matches it, and measures a plan of
-each: API calls by action, wall time, CPU time and peak memory of the iamsync
+state file and as the configurations that match it, one block per entity and
+for_each over JSON data files, and measures a plan of each: API calls by action, wall time, CPU time and peak memory of the iamsync
 process, with the sandbox served by its own "iamsync sandbox serve" process
 on loopback. Next to each plan it reads the same account one entity at a
 time, as Terraform's refresh does, and compares the two. Last, it applies a
@@ -48,6 +49,7 @@ docs/benchmarks.md for recorded results.`,
 		RunE: func(cmd *cobra.Command, args []string) error { return c.Run(cmd) },
 	}
 	cmd.Flags().IntSliceVar(&c.sizes, "sizes", bench.DefaultSizes, "account sizes to plan, in entities (users, groups, roles and policies), each at least 20")
+	cmd.Flags().StringSliceVar(&c.layouts, "layouts", layoutNames(bench.DefaultLayouts), `configurations to plan each size with: "blocks" (a block per entity) and "data" (for_each over JSON data files)`)
 	cmd.Flags().IntVar(&c.baselineParallel, "baseline-parallelism", bench.DefaultBaselineParallelism, "entities the per-entity baseline reads at once (Terraform's default -parallelism is 10)")
 	cmd.Flags().BoolVar(&c.noBaseline, "no-baseline", false, "leave out the per-entity baseline")
 	cmd.Flags().IntSliceVar(&c.applyParallelism, "apply-parallelism", bench.DefaultApplyParallelism, "parallelisms to run the apply benchmark at")
@@ -69,6 +71,7 @@ func (c *benchCommand) Run(cmd *cobra.Command) error {
 		Executable:          exe,
 		Command:             "iamsync " + strings.Join(os.Args[1:], " "),
 		Sizes:               c.sizes,
+		Layouts:             layouts(c.layouts),
 		BaselineParallelism: c.baselineParallel,
 		ApplyParallelism:    c.applyParallelism,
 		Latency:             c.latency,
@@ -95,6 +98,22 @@ func (c *benchCommand) Run(cmd *cobra.Command) error {
 		return err
 	}
 	return bench.WriteText(c.std.out, report)
+}
+
+func layoutNames(layouts []bench.Layout) []string {
+	names := make([]string, len(layouts))
+	for i, l := range layouts {
+		names[i] = string(l)
+	}
+	return names
+}
+
+func layouts(names []string) []bench.Layout {
+	out := make([]bench.Layout, len(names))
+	for i, name := range names {
+		out[i] = bench.Layout(name)
+	}
+	return out
 }
 
 // benchProgress prints each step of the benchmark on standard error.

@@ -9,6 +9,8 @@ import (
 	"syscall"
 	"testing"
 
+	"github.com/google/go-cmp/cmp"
+
 	"github.com/iamsync/iamsync/bench"
 )
 
@@ -41,20 +43,23 @@ func TestBenchSmallest(t *testing.T) {
 	if err := json.Unmarshal([]byte(r.stdout), &report); err != nil {
 		t.Fatalf("bench --json printed no report: %v\n%s", err, r.stdout)
 	}
-	if len(report.Plans) != 1 {
-		t.Fatalf("report has %d plans, want 1", len(report.Plans))
+	var layouts []bench.Layout
+	for _, plan := range report.Plans {
+		layouts = append(layouts, plan.Layout)
+		if plan.Entities != 100 || plan.Changes != 0 {
+			t.Errorf("plan of %d entities, layout %s, with %d changes, want 100 entities and none", plan.Entities, plan.Layout, plan.Changes)
+		}
+		if plan.TotalCalls == 0 || plan.TotalCalls > plan.CallBudget {
+			t.Errorf("plan, layout %s, made %d calls, want between 1 and the budget of %d: %v", plan.Layout, plan.TotalCalls, plan.CallBudget, plan.Calls)
+		}
+		if plan.User+plan.System <= 0 || plan.MaxRSSKiB <= 0 {
+			t.Errorf("plan process, layout %s, measured with %v user, %v system and %d KiB, want all above zero", plan.Layout, plan.User, plan.System, plan.MaxRSSKiB)
+		}
 	}
-	plan := report.Plans[0]
-	if plan.Entities != 100 || plan.Changes != 0 {
-		t.Errorf("plan of %d entities with %d changes, want 100 entities and none", plan.Entities, plan.Changes)
+	if diff := cmp.Diff(bench.DefaultLayouts, layouts); diff != "" {
+		t.Fatalf("layouts of the plans differ (-want +got):\n%s", diff)
 	}
-	if plan.TotalCalls == 0 || plan.TotalCalls > plan.CallBudget {
-		t.Errorf("plan made %d calls, want between 1 and the budget of %d: %v", plan.TotalCalls, plan.CallBudget, plan.Calls)
-	}
-	if plan.User+plan.System <= 0 || plan.MaxRSSKiB <= 0 {
-		t.Errorf("plan process measured with %v user, %v system and %d KiB, want all above zero", plan.User, plan.System, plan.MaxRSSKiB)
-	}
-	if plan.Baseline == nil || plan.Baseline.TotalCalls <= plan.TotalCalls {
+	if plan := report.Plans[0]; plan.Baseline == nil || plan.Baseline.TotalCalls <= plan.TotalCalls {
 		t.Errorf("baseline %+v, want one with more calls than the bulk read's %d", plan.Baseline, plan.TotalCalls)
 	}
 	if report.Apply == nil || len(report.Apply.Runs) != 1 || report.Apply.Runs[0].Calls != bench.ApplyCalls {

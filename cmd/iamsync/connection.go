@@ -2,8 +2,9 @@ package main
 
 import (
 	"context"
-	"fmt"
+	"errors"
 	"log/slog"
+	"strings"
 	"time"
 
 	"github.com/spf13/pflag"
@@ -86,13 +87,17 @@ func (o *connectionOptions) connect(ctx context.Context) (*connection, error) {
 
 	// Start the sandbox and point the SDK client at it with its credentials.
 	if o.sandboxState != "" {
-		srv, err := sandbox.New(sandbox.Options{StatePath: o.sandboxState, CataloguePath: o.sandboxCatalogue})
+		srv, err := sandbox.New(sandbox.Options{StatePath: o.sandboxState, CataloguePath: o.sandboxCatalogue, Logger: slog.Default()})
+		if errors.Is(err, sandbox.ErrStateInUse) {
+			return nil, &hintError{err: err, hint: "to act on that sandbox, pass --endpoint-url with the endpoint it printed instead of --sandbox"}
+		}
 		if err != nil {
-			return nil, fmt.Errorf("start sandbox: %w", err)
+			return nil, err
 		}
 		endpoint, err := srv.Start("127.0.0.1:0")
 		if err != nil {
-			return nil, fmt.Errorf("start sandbox: %w", err)
+			srv.Close()
+			return nil, err
 		}
 		conn.sandbox = srv
 		opts.EndpointURL = endpoint
@@ -109,4 +114,56 @@ func (o *connectionOptions) connect(ctx context.Context) (*connection, error) {
 	}
 	conn.provider = p
 	return conn, nil
+}
+
+// connectionFlagNames are the flags that choose the account and the
+// identity, in the order that a suggested command repeats them. --mfa-code
+// is left out, because a code is valid only for a short time and a later
+// command prompts for a fresh one.
+var connectionFlagNames = []string{
+	"sandbox", "sandbox-catalogue", "endpoint-url", "profile", "region",
+	"assume-role", "external-id", "session-name", "mfa-serial",
+	"allowed-account-id", "forbidden-account-id",
+}
+
+// suggestCommand returns an iamsync command line for the next step, with
+// the connection flags given to the current command repeated before args.
+// Without them the suggested command would reach the account of the SDK's
+// standard configuration, not a sandbox or the profile that was used.
+func suggestCommand(fs *pflag.FlagSet, command string, args ...string) string {
+	words := []string{"iamsync", command}
+	for _, name := range connectionFlagNames {
+		flag := fs.Lookup(name)
+		if flag == nil || !flag.Changed {
+			continue
+		}
+		values := []string{flag.Value.String()}
+		if list, ok := flag.Value.(pflag.SliceValue); ok {
+			values = list.GetSlice()
+		}
+		for _, v := range values {
+			words = append(words, "--"+name, shellWord(v))
+		}
+	}
+	for _, arg := range args {
+		words = append(words, shellWord(arg))
+	}
+	return strings.Join(words, " ")
+}
+
+// shellWord returns s as one word of a POSIX shell command line: as it is
+// when the shell would not change it, quoted otherwise.
+func shellWord(s string) string {
+	if s != "" && !strings.ContainsFunc(s, needsShellQuote) {
+		return s
+	}
+	return shellQuote(s)
+}
+
+func needsShellQuote(r rune) bool {
+	switch {
+	case r >= 'a' && r <= 'z', r >= 'A' && r <= 'Z', r >= '0' && r <= '9':
+		return false
+	}
+	return !strings.ContainsRune("-_./:,=@%+", r)
 }

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"net/url"
 	"path/filepath"
 	"sort"
 	"strings"
@@ -291,8 +292,8 @@ type sarifRegion struct {
 
 // writeSARIF writes diagnostics as a SARIF 2.1.0 log. Each distinct summary
 // becomes a rule, so code-scanning services group repeated findings. File
-// paths are made relative to baseDir, as the services expect paths relative
-// to the repository.
+// paths are made relative to baseDir, the working directory, because the
+// services expect paths relative to the repository root, where CI runs.
 func writeSARIF(w io.Writer, diags hcl.Diagnostics, baseDir string) error {
 	run := sarifRun{
 		Tool: sarifTool{Driver: sarifDriver{
@@ -349,12 +350,26 @@ func ruleID(summary string) string {
 	return strings.TrimSuffix(b.String(), "-")
 }
 
-// relativeURI returns filename relative to baseDir with forward slashes, or
-// filename itself when it is outside baseDir.
+// relativeURI returns the URI of filename relative to baseDir, with forward
+// slashes, such as "iam/main.hcl". A file outside baseDir gets an absolute
+// file URI, such as "file:///etc/iam/main.hcl". Both baseDir and a relative
+// filename are taken from the working directory.
 func relativeURI(baseDir, filename string) string {
-	rel, err := filepath.Rel(baseDir, filename)
-	if err != nil || strings.HasPrefix(rel, "..") {
-		return filepath.ToSlash(filename)
+	absBase, baseErr := filepath.Abs(baseDir)
+	absFile, fileErr := filepath.Abs(filename)
+	if baseErr != nil || fileErr != nil {
+		return (&url.URL{Path: filepath.ToSlash(filename)}).String()
 	}
-	return filepath.ToSlash(rel)
+	rel, err := filepath.Rel(absBase, absFile)
+	if err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
+		return (&url.URL{Path: filepath.ToSlash(rel)}).String()
+	}
+
+	// A Windows path such as C:/iam/main.hcl needs a slash in front of its
+	// drive letter to be a URI path.
+	path := filepath.ToSlash(absFile)
+	if !strings.HasPrefix(path, "/") {
+		path = "/" + path
+	}
+	return (&url.URL{Scheme: "file", Path: path}).String()
 }

@@ -268,8 +268,8 @@ func TestApplyInterruptedReportsAndResumes(t *testing.T) {
 	for _, want := range []string{
 		"Interrupted: starting no new call and waiting for the calls in flight.",
 		"apply interrupted with",
-		"call(s) succeeded:",
-		"call(s) not made:",
+		"calls succeeded:",
+		" not made:",
 		"Run plan to see what is left, then apply again to finish.",
 	} {
 		if !strings.Contains(stderr.String(), want) {

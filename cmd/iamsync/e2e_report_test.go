@@ -20,7 +20,7 @@ func TestReportSummary(t *testing.T) {
 
 	text := h.mustRun(exitOK, "report", "summary")
 	for _, want := range []string{"Account 123456789012\n", "\nUsers                2     5000   0%\n", "\nRoles                4     1000   0%\n",
-		"\nAttachedPoliciesPerRoleQuota     10\n", "\nAccountAccessKeysPresent           1\n"} {
+		"\nAttachedPoliciesPerRoleQuota     10\n", "\nCOUNT OR FLAG", "\nAccountAccessKeysPresent           1\n"} {
 		if !strings.Contains(text.stdout, want) {
 			t.Errorf("report summary lacks %q:\n%s", want, text.stdout)
 		}

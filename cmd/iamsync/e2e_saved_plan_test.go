@@ -207,3 +207,85 @@ func readFile(t *testing.T, path string) string {
 	}
 	return string(data)
 }
+
+// TestSavedPlanUsesProviderBlock saves a plan made through the provider
+// block's assume_role and checks that applying the file acts as that role
+// too, as plan did.
+func TestSavedPlanUsesProviderBlock(t *testing.T) {
+	h := newHarness(t, "")
+	ctx := context.Background()
+	client := h.client()
+	if err := client.CreateUser(ctx, provider.CreateUserInput{Name: "ci", Path: "/"}); err != nil {
+		t.Fatal(err)
+	}
+	trust := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::123456789012:user/ci"},"Action":"sts:AssumeRole"}]}`
+	if err := client.CreateRole(ctx, provider.CreateRoleInput{Name: "deployer", Path: "/", AssumeRolePolicy: trust, MaxSessionDuration: 3600}); err != nil {
+		t.Fatal(err)
+	}
+	key, err := client.CreateAccessKey(ctx, "ci")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("AWS_ACCESS_KEY_ID", key.AccessKeyID)
+	t.Setenv("AWS_SECRET_ACCESS_KEY", key.SecretAccessKey)
+
+	dir := writeConfig(t, map[string]string{"main.hcl": `
+provider {
+  allowed_account_ids = ["123456789012"]
+  assume_role {
+    role_arn = "arn:aws:iam::123456789012:role/deployer"
+  }
+}
+scope {
+  paths = ["/team/"]
+}
+group "team" {
+  name = "team"
+  path = "/team/"
+}
+`})
+	planFile := filepath.Join(t.TempDir(), "team.plan")
+	plan := h.mustRun(exitOK, "plan", "--out", planFile, dir)
+	const asRole = "acting as arn:aws:sts::123456789012:assumed-role/deployer/"
+	if !strings.Contains(plan.stdout, asRole) {
+		t.Fatalf("plan did not act as the role:\n%s", plan.stdout)
+	}
+	apply := h.mustRun(exitOK, "apply", planFile)
+	if !strings.Contains(apply.stdout, asRole) {
+		t.Errorf("apply of the saved plan did not act as the role:\n%s", apply.stdout)
+	}
+}
+
+// TestSavedPlanIgnoresChangesOutsideScope changes the account outside the
+// configuration's scope between plan and apply; the saved plan still
+// applies, because nothing it touches changed. A change inside the scope
+// still makes it stale.
+func TestSavedPlanIgnoresChangesOutsideScope(t *testing.T) {
+	h := newHarness(t, "")
+	dir := writeConfig(t, map[string]string{"main.hcl": `
+scope {
+  paths = ["/managed/"]
+}
+user "alice" {
+  name = "alice"
+  path = "/managed/"
+}
+`})
+	planFile := filepath.Join(t.TempDir(), "scoped.plan")
+	h.mustRun(exitChanges, "plan", "--out", planFile, "--detailed-exitcode", dir)
+
+	ctx := context.Background()
+	if err := h.client().CreateUser(ctx, provider.CreateUserInput{Name: "unrelated", Path: "/elsewhere/"}); err != nil {
+		t.Fatal(err)
+	}
+	h.mustRun(exitOK, "apply", planFile)
+
+	h.mustRun(exitOK, "plan", "--out", planFile, dir)
+	if err := h.client().CreateUser(ctx, provider.CreateUserInput{Name: "intruder", Path: "/managed/"}); err != nil {
+		t.Fatal(err)
+	}
+	stale := h.mustRun(exitError, "apply", planFile)
+	if !strings.Contains(stale.stderr, "intruder") {
+		t.Errorf("a change inside the scope did not make the plan stale:\n%s", stale.stderr)
+	}
+}

@@ -94,7 +94,7 @@ func (c *importCommand) Run(cmd *cobra.Command, dir string) error {
 	for _, name := range files.Names() {
 		fmt.Fprintf(c.std.out, "  %s\n", name)
 	}
-	fmt.Fprintf(c.std.out, "\nRun \"iamsync plan %s\" against the account: it should report no changes.\n", dir)
+	fmt.Fprintf(c.std.out, "\nPlan it against the account, which should report no changes: %s\n", suggestCommand(cmd.Flags(), "plan", dir))
 	return nil
 }
 

@@ -11,6 +11,7 @@ import (
 )
 
 func main() {
+	tuneGC()
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	// The first interrupt cancels ctx, which lets a command finish what it
 	// is doing and report. Then the default handling comes back, so that a

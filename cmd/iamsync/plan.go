@@ -92,7 +92,7 @@ func (c *planCommand) Run(cmd *cobra.Command, dir string) error {
 		if err != nil {
 			return err
 		}
-		fmt.Fprintf(c.std.errOut, "Saved the plan to %s. Apply it with: iamsync apply %s\n", c.out, c.out)
+		fmt.Fprintf(c.std.errOut, "Saved the plan to %s. Apply it with: %s\n", c.out, suggestCommand(cmd.Flags(), "apply", c.out))
 	}
 
 	if c.detailedExitCode && s.plan.HasChanges() {

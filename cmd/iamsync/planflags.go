@@ -1,6 +1,8 @@
 package main
 
 import (
+	"errors"
+	"strconv"
 	"time"
 
 	"github.com/spf13/pflag"
@@ -11,13 +13,37 @@ import (
 // planFlags are the flags that shape a plan, shared by plan and apply.
 type planFlags struct {
 	targets    []string
-	maxDeletes int
+	maxDeletes deleteLimit
 }
 
 func (f *planFlags) addFlags(fs *pflag.FlagSet) {
+	f.maxDeletes = -1
 	fs.StringArrayVar(&f.targets, "target", nil, "limit the plan to this address and what it needs, such as role.app (repeatable); the plan is then partial")
-	fs.IntVar(&f.maxDeletes, "max-deletes", -1, "fail when the plan deletes or replaces more than this many entities (default: no limit)")
+	fs.Var(&f.maxDeletes, "max-deletes", "fail when the plan deletes or replaces more than this many entities (default: no limit)")
 }
+
+// deleteLimit is the value of --max-deletes, negative for no limit. It
+// prints as nothing when there is no limit, so that help shows the usage
+// text's "no limit" and not a second default of -1.
+type deleteLimit int
+
+func (d *deleteLimit) String() string {
+	if *d < 0 {
+		return ""
+	}
+	return strconv.Itoa(int(*d))
+}
+
+func (d *deleteLimit) Set(s string) error {
+	n, err := strconv.Atoi(s)
+	if err != nil {
+		return errors.New("not a whole number")
+	}
+	*d = deleteLimit(n)
+	return nil
+}
+
+func (d *deleteLimit) Type() string { return "int" }
 
 // options returns the planner's options for a plan made now.
 func (f *planFlags) options() planner.Options {
@@ -29,5 +55,5 @@ func (f *planFlags) checkMaxDeletes(plan *planner.Plan) error {
 	if f.maxDeletes < 0 {
 		return nil
 	}
-	return planner.CheckMaxDeletes(plan, f.maxDeletes)
+	return planner.CheckMaxDeletes(plan, int(f.maxDeletes))
 }

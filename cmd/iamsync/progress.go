@@ -1,8 +1,10 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"io"
+	"strings"
 	"time"
 
 	"github.com/iamsync/iamsync/executor"
@@ -31,7 +33,7 @@ func (h *progressHook) PreRetry(step executor.Step, attempt int, err error, wait
 }
 
 func (h *progressHook) ConcurrencyChanged(limit int) {
-	fmt.Fprintf(h.w, "IAM is throttling: now at most %d call(s) at a time\n", limit)
+	fmt.Fprintf(h.w, "IAM is throttling: now at most %s at a time\n", plural(limit, "call"))
 }
 
 // roundDuration shortens a duration for progress lines.
@@ -42,22 +44,63 @@ func roundDuration(d time.Duration) time.Duration {
 	return d.Round(100 * time.Millisecond)
 }
 
-// writeApplyFailure says what an interrupted or failed apply did and what
-// it left undone, so that nothing is half-applied silently.
+// writeApplyFailure reports what an interrupted or failed apply did and
+// what it left undone, so that nothing is half-applied silently. Each step is
+// named once, by its address and call, and a failed one is followed only
+// by the cause.
 func writeApplyFailure(w io.Writer, result *executor.Result) {
-	fmt.Fprintf(w, "\nApply stopped: %v\n", result.Err)
+	fmt.Fprintf(w, "\nApply stopped: %s\n", stopReason(result))
 
-	fmt.Fprintf(w, "\n%d call(s) succeeded:\n", len(result.Succeeded))
+	fmt.Fprintf(w, "\n%s succeeded:\n", plural(len(result.Succeeded), "call"))
 	for _, r := range result.Succeeded {
-		fmt.Fprintf(w, "  done     %s\n", r.Step)
+		fmt.Fprintf(w, "  done      %s\n", r.Step)
 	}
-	fmt.Fprintf(w, "\n%d call(s) failed:\n", len(result.Failed))
+	fmt.Fprintf(w, "\n%s failed:\n", plural(len(result.Failed), "call"))
 	for _, r := range result.Failed {
-		fmt.Fprintf(w, "  failed   %s: %v\n", r.Step, r.Err)
+		fmt.Fprintf(w, "  failed    %s: %s\n", r.Step, failureCause(r.Err))
 	}
-	fmt.Fprintf(w, "\n%d call(s) not made:\n", len(result.NotRun))
+	fmt.Fprintf(w, "\n%s not made:\n", plural(len(result.NotRun), "call"))
 	for _, r := range result.NotRun {
-		fmt.Fprintf(w, "  not run  %s\n", r.Step)
+		fmt.Fprintf(w, "  not made  %s\n", r.Step)
 	}
 	fmt.Fprintln(w, "\nRun plan to see what is left, then apply again to finish.")
+}
+
+// stopReason returns why an apply stopped: the errors that are not a
+// failed call, such as an interruption, and how many calls failed. The
+// failed calls themselves are listed after it.
+func stopReason(result *executor.Result) string {
+	var reasons []string
+	errs := []error{result.Err}
+	if joined, ok := result.Err.(interface{ Unwrap() []error }); ok {
+		errs = joined.Unwrap()
+	}
+	for _, err := range errs {
+		var step *executor.StepError
+		if !errors.As(err, &step) {
+			reasons = append(reasons, err.Error())
+		}
+	}
+	if len(result.Failed) > 0 {
+		reasons = append(reasons, plural(len(result.Failed), "call")+" failed")
+	}
+	return strings.Join(reasons, "; ")
+}
+
+// failureCause returns the error of a failed step without the address and
+// the call, which the step's line names already.
+func failureCause(err error) string {
+	var step *executor.StepError
+	if errors.As(err, &step) {
+		return step.Cause()
+	}
+	return err.Error()
+}
+
+// plural returns the count and the noun, such as "1 call" or "2 calls".
+func plural(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
 }

@@ -179,7 +179,13 @@ func (o *connectionOptions) useProvider(dir string, config *configOptions) (*spe
 	if diags.HasErrors() || cfg.Provider == nil {
 		return cfg, diags
 	}
-	p := cfg.Provider
+	o.applyProvider(cfg.Provider)
+	return cfg, diags
+}
+
+// applyProvider takes the settings of a provider block that the flags do
+// not set.
+func (o *connectionOptions) applyProvider(p *spec.Provider) {
 	o.reach.provider = p
 	if o.profile == "" {
 		o.profile = p.Profile
@@ -187,7 +193,6 @@ func (o *connectionOptions) useProvider(dir string, config *configOptions) (*spe
 	if o.region == "" {
 		o.region = p.Region
 	}
-	return cfg, diags
 }
 
 // accountFlags are the flags of the commands that act on an account

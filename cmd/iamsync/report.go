@@ -105,7 +105,7 @@ func writeSummary(w io.Writer, view summaryView) error {
 	for _, name := range slices.Sorted(maps.Keys(view.Quotas)) {
 		fmt.Fprintf(tw, "%s\t%d\n", name, view.Quotas[name])
 	}
-	fmt.Fprintln(tw, "\nOTHER VALUE\tVALUE")
+	fmt.Fprintln(tw, "\nCOUNT OR FLAG\tVALUE")
 	for _, name := range slices.Sorted(maps.Keys(view.Values)) {
 		fmt.Fprintf(tw, "%s\t%d\n", name, view.Values[name])
 	}

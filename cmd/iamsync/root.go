@@ -9,6 +9,8 @@ import (
 	"strings"
 
 	"github.com/spf13/cobra"
+
+	awsprovider "github.com/iamsync/iamsync/provider/aws"
 )
 
 // Exit codes. Plan's --detailed-exitcode adds exitChanges.
@@ -72,13 +74,29 @@ func Run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	var coded *exitCodeError
 	if errors.As(err, &coded) {
 		if !coded.silent && coded.err != nil {
-			fmt.Fprintf(stderr, "Error: %v\n", coded.err)
+			writeError(stderr, coded.err)
 		}
 		return coded.code
 	}
-	fmt.Fprintf(stderr, "Error: %v\n", err)
+	writeError(stderr, err)
 	return exitError
 }
+
+// writeError prints a command's error, followed by the fix for the errors
+// whose fix is known.
+func writeError(w io.Writer, err error) {
+	fmt.Fprintf(w, "Error: %v\n", err)
+	var missing *awsprovider.NoCredentialsError
+	if errors.As(err, &missing) {
+		fmt.Fprintln(w, noCredentialsHint)
+	}
+}
+
+// noCredentialsHint names the ways to give iamsync credentials.
+const noCredentialsHint = `Give AWS credentials with --profile or AWS_PROFILE, with the AWS_ACCESS_KEY_ID and
+AWS_SECRET_ACCESS_KEY variables, with an SSO login (aws sso login, then --profile), or
+with web identity (AWS_ROLE_ARN and AWS_WEB_IDENTITY_TOKEN_FILE). To act on a local
+IAM sandbox instead of AWS, give --sandbox FILE.`
 
 func newRootCommand(std *streams, global *globalOptions) *cobra.Command {
 	root := &cobra.Command{

@@ -1,7 +1,10 @@
 package main
 
 import (
+	"errors"
 	"fmt"
+	"log/slog"
+	"syscall"
 
 	"github.com/spf13/cobra"
 
@@ -58,24 +61,33 @@ client copes: --throttle-rate 0.3 --error-rate 0.05 --drop-rate 0.01
 
 // Run serves the sandbox until the command's context ends.
 func (c *sandboxServeCommand) Run(cmd *cobra.Command) error {
+	c.options.Logger = slog.Default()
 	srv, err := sandbox.New(c.options)
-	if err != nil {
-		return fmt.Errorf("start sandbox: %w", err)
+	if errors.Is(err, sandbox.ErrStateInUse) {
+		return &hintError{err: err, hint: "stop the other sandbox, or choose another file with --state"}
 	}
-	endpoint, err := srv.Start(c.addr)
 	if err != nil {
-		return fmt.Errorf("start sandbox: %w", err)
+		return err
 	}
 	defer srv.Close()
+	endpoint, err := srv.Start(c.addr)
+	if errors.Is(err, syscall.EADDRINUSE) {
+		return &hintError{err: err, hint: "choose another port with --addr, such as --addr 127.0.0.1:4600, or --addr 127.0.0.1:0 for any free port"}
+	}
+	if err != nil {
+		return err
+	}
 
 	// The sandbox's own key pair is printed because the user asked to run
-	// it; it grants access to nothing but this sandbox.
+	// it; it grants access to nothing but this sandbox. AWS CLI v1 reads
+	// the region from AWS_DEFAULT_REGION only, and the SDKs from AWS_REGION.
 	keyID, secret := srv.Credentials()
 	fmt.Fprintf(c.std.out, "IAM sandbox listening on %s\n\n", endpoint)
 	fmt.Fprintf(c.std.out, "  export AWS_ENDPOINT_URL=%s\n", endpoint)
 	fmt.Fprintf(c.std.out, "  export AWS_ACCESS_KEY_ID=%s\n", keyID)
 	fmt.Fprintf(c.std.out, "  export AWS_SECRET_ACCESS_KEY=%s\n", secret)
-	fmt.Fprintf(c.std.out, "  export AWS_REGION=us-east-1\n\n")
+	fmt.Fprintf(c.std.out, "  export AWS_REGION=%s\n", sandboxRegion)
+	fmt.Fprintf(c.std.out, "  export AWS_DEFAULT_REGION=%s\n\n", sandboxRegion)
 	if faults := c.options.Faults.String(); faults != "none" {
 		fmt.Fprintf(c.std.out, "Injecting faults: %s.\n", faults)
 	}
@@ -85,6 +97,19 @@ func (c *sandboxServeCommand) Run(cmd *cobra.Command) error {
 	fmt.Fprintln(c.std.out, "Stopping the sandbox.")
 	return nil
 }
+
+// sandboxRegion is the region that the banner exports for clients to sign
+// with. The sandbox accepts any region.
+const sandboxRegion = "us-east-1"
+
+// hintError is a failure with advice on what to do about it.
+type hintError struct {
+	err  error
+	hint string
+}
+
+func (e *hintError) Error() string { return e.err.Error() + "; " + e.hint }
+func (e *hintError) Unwrap() error { return e.err }
 
 // addFaultFlags adds the flags that set the sandbox's injected faults.
 func addFaultFlags(cmd *cobra.Command, f *sandbox.Faults) {

@@ -89,6 +89,7 @@ func openSession(ctx context.Context, dir string, conn *connectionOptions, confi
 		opts.PolicyTagsOf = append(opts.PolicyTagsOf, more.PolicyTagsOf...)
 		opts.InstanceProfileTagsOf = append(opts.InstanceProfileTagsOf, more.InstanceProfileTagsOf...)
 		opts.CredentialsOf = append(opts.CredentialsOf, more.CredentialsOf...)
+		opts.PoliciesOf = append(opts.PoliciesOf, more.PoliciesOf...)
 		s.state, err = c.provider.ReadState(ctx, opts)
 		if err != nil {
 			c.Close()
@@ -152,13 +153,14 @@ func readOptionsFor(cfg *spec.Config) provider.ReadOptions {
 type extraReads struct{ provider.ReadOptions }
 
 func (r extraReads) any() bool {
-	return len(r.PolicyTagsOf)+len(r.InstanceProfileTagsOf)+len(r.CredentialsOf) > 0
+	return len(r.PolicyTagsOf)+len(r.InstanceProfileTagsOf)+len(r.CredentialsOf)+len(r.PoliciesOf) > 0
 }
 
 // unreadForPlan returns what a plan needs that its state lacks: the tags of
 // replaced policies and instance profiles, which are created again with
-// them, and the credentials of deleted users, which are deleted with them
-// and whose last use the plan warns of.
+// them, the credentials of deleted users, which are deleted with them and
+// whose last use the plan warns of, and the AWS-managed policies it
+// attaches that nothing uses yet, which must exist.
 func unreadForPlan(plan *planner.Plan, state *provider.State) extraReads {
 	var more extraReads
 	if plan == nil {
@@ -185,6 +187,7 @@ func unreadForPlan(plan *planner.Plan, state *provider.State) extraReads {
 			}
 		}
 	}
+	more.PoliciesOf = planner.UnknownPolicies(plan, state)
 	return more
 }
 

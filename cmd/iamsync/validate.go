@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"os"
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/spf13/cobra"
@@ -33,7 +34,7 @@ when there are errors.`,
 	}
 	c.config.addFlags(cmd.Flags())
 	cmd.Flags().BoolVar(&c.json, "json", false, "print the diagnostics as JSON")
-	cmd.Flags().BoolVar(&c.sarif, "sarif", false, "print the diagnostics as SARIF 2.1.0, for code scanning")
+	cmd.Flags().BoolVar(&c.sarif, "sarif", false, "print the diagnostics as SARIF 2.1.0, for code scanning, with file paths relative to the working directory")
 	cmd.MarkFlagsMutuallyExclusive("json", "sarif")
 	return cmd
 }
@@ -55,7 +56,11 @@ func (c *validateCommand) Run(dir string) error {
 			return err
 		}
 	case c.sarif:
-		if err := writeSARIF(c.std.out, diags, dir); err != nil {
+		workDir, err := os.Getwd()
+		if err != nil {
+			return fmt.Errorf("find the working directory, which SARIF paths are relative to: %w", err)
+		}
+		if err := writeSARIF(c.std.out, diags, workDir); err != nil {
 			return err
 		}
 	default:

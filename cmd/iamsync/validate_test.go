@@ -81,10 +81,12 @@ func TestValidateJSON(t *testing.T) {
 }
 
 // TestValidateSARIF checks the SARIF log: version, one rule per summary,
-// results with levels and regions relative to the configuration.
+// results with levels and regions in files relative to the working
+// directory, as code scanning expects of a run at the repository root.
 func TestValidateSARIF(t *testing.T) {
-	dir := writeConfig(t, map[string]string{"main.hcl": invalidConfig})
-	r := runOffline(t, "validate", "--sarif", dir)
+	repo := writeConfig(t, map[string]string{"iam/main.hcl": invalidConfig})
+	t.Chdir(repo)
+	r := runOffline(t, "validate", "--sarif", "iam")
 	if r.code != exitError {
 		t.Fatalf("exit code %d, want 1", r.code)
 	}
@@ -104,11 +106,34 @@ func TestValidateSARIF(t *testing.T) {
 		t.Errorf("first result = %+v", first)
 	}
 	loc := first.Locations[0].PhysicalLocation
-	if loc.ArtifactLocation.URI != "main.hcl" || loc.Region.StartLine != 2 {
+	if loc.ArtifactLocation.URI != "iam/main.hcl" || loc.Region.StartLine != 2 {
 		t.Errorf("location = %+v", loc)
 	}
 	if run.Results[len(run.Results)-1].Level != "warning" {
 		t.Errorf("the Principal * warning is not a SARIF warning: %+v", run.Results)
+	}
+}
+
+// TestSARIFFileURI checks the paths of SARIF locations: relative to the
+// working directory inside it, absolute file URIs outside it.
+func TestSARIFFileURI(t *testing.T) {
+	const workDir = "/work/repo"
+	tests := map[string]struct {
+		filename string
+		want     string
+	}{
+		"inside":                  {filename: "/work/repo/iam/main.hcl", want: "iam/main.hcl"},
+		"outside":                 {filename: "/etc/iam/main.hcl", want: "file:///etc/iam/main.hcl"},
+		"sibling with same start": {filename: "/work/repo-other/main.hcl", want: "file:///work/repo-other/main.hcl"},
+		"name with a space":       {filename: "/work/repo/iam/my users.hcl", want: "iam/my%20users.hcl"},
+		"name starting with dots": {filename: "/work/repo/..iam/main.hcl", want: "..iam/main.hcl"},
+	}
+	for name, tt := range tests {
+		t.Run(name, func(t *testing.T) {
+			if got := relativeURI(workDir, tt.filename); got != tt.want {
+				t.Errorf("relativeURI(%q, %q) = %q, want %q", workDir, tt.filename, got, tt.want)
+			}
+		})
 	}
 }
 

@@ -10,7 +10,9 @@
 // credentials of the one before it, through the SDK's assume-role provider
 // and credentials cache, so sessions are renewed when they expire. A role
 // that cannot be assumed fails the first call that needs its credentials
-// with an *AssumeRoleError naming the role. Options.EndpointURL applies to
+// with an *AssumeRoleError naming the role. When nothing in the environment
+// or the shared files gives credentials and the EC2 instance metadata
+// service gives none either, every call fails with a *NoCredentialsError. Options.EndpointURL applies to
 // the provider's own clients and to the chain. The credential providers of
 // the SDK's standard chain, such as web identity and SSO, build their own
 // clients, which take their endpoint from AWS_ENDPOINT_URL_STS and the like.

@@ -33,6 +33,11 @@ func (e *CallError) Error() string {
 	return prefix + ": " + causeOf(e.Err)
 }
 
+// Cause describes the failure without the action and the entity, such as
+// "EntityAlreadyExists: User alice already exists", for callers that name
+// them already.
+func (e *CallError) Cause() string { return causeOf(e.Err) }
+
 func (e *CallError) Unwrap() error { return e.Err }
 
 // causeOf describes err without the operation name that the SDK puts in
@@ -69,6 +74,12 @@ func causeOf(err error) string {
 func wrapError(ctx context.Context, err error) error {
 	if err == nil {
 		return nil
+	}
+	// Missing credentials are the cause, whatever call needed them and
+	// whichever role of the assume-role chain they were to be used for.
+	var missing *NoCredentialsError
+	if errors.As(err, &missing) {
+		return missing
 	}
 	// A role of the assume-role chain that could not be assumed is the
 	// cause, whatever call needed its credentials.

@@ -105,6 +105,8 @@ func TestWriterErrorCodes(t *testing.T) {
 			var callErr *awsprovider.CallError
 			if !errors.As(err, &callErr) {
 				t.Errorf("error %T is not a *CallError", err)
+			} else if want := tt.wantCode + ": "; !strings.HasPrefix(callErr.Cause(), want) {
+				t.Errorf("Cause() = %q, want prefix %q", callErr.Cause(), want)
 			}
 			var apiErr smithy.APIError
 			if !errors.As(err, &apiErr) {

@@ -70,7 +70,9 @@ type attempts struct {
 // addMiddleware adds the call counter before the call's retry loop and,
 // inside it, the attempt observer that logs retries and reports throttled
 // attempts through provider.ReportThrottle and attempts whose outcome is
-// unknown through provider.ReportUncertain.
+// unknown through provider.ReportUncertain. It marks the error of an attempt
+// whose request was not written in full, so that the retryer of a call that
+// is not idempotent still repeats it.
 func (p *Provider) addMiddleware(stack *middleware.Stack) error {
 	count := middleware.InitializeMiddlewareFunc("IAMSyncCountCall", func(
 		ctx context.Context, in middleware.InitializeInput, next middleware.InitializeHandler,
@@ -95,7 +97,9 @@ func (p *Provider) addMiddleware(stack *middleware.Stack) error {
 				slog.Int(logKeyAttempt, record.count),
 				slog.Any(logKeyError, record.lastErr))
 		}
-		out, metadata, err := next.HandleFinalize(ctx, in)
+		trace := new(sendTrace)
+		out, metadata, err := next.HandleFinalize(trace.attach(ctx), in)
+		err = trace.mark(err)
 		record.lastErr = err
 		if isThrottle(err) {
 			provider.ReportThrottle(ctx)

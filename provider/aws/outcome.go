@@ -2,11 +2,14 @@ package awsprovider
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"net"
+	"net/http/httptrace"
 	"slices"
 	"strings"
+	"sync/atomic"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
@@ -26,7 +29,9 @@ import (
 
 // uncertainOutcome reports whether a failed attempt may have been carried
 // out: IAM responded with a server error, or the connection failed after the
-// request was sent. A failure to connect is certain: nothing was sent.
+// request may have been sent. An attempt whose request never left the
+// client in full is certain, because IAM cannot act on a request whose body
+// it did not receive.
 func uncertainOutcome(err error) bool {
 	if err == nil {
 		return false
@@ -35,11 +40,75 @@ func uncertainOutcome(err error) bool {
 	// send error is looked for first.
 	var send *smithyhttp.RequestSendError
 	if errors.As(err, &send) {
-		var op *net.OpError
-		return !errors.As(err, &op) || op.Op != "dial"
+		return !unsent(err)
 	}
 	var resp *smithyhttp.ResponseError
 	return errors.As(err, &resp) && resp.HTTPStatusCode() >= 500
+}
+
+// unsent reports whether a failed send certainly sent no whole request.
+// Either the attempt's trace shows it, or the connection to IAM or to the
+// proxy could not be made.
+func unsent(err error) bool {
+	var traced *unsentError
+	if errors.As(err, &traced) {
+		return true
+	}
+	var op *net.OpError
+	return errors.As(err, &op) && (op.Op == "dial" || op.Op == "proxyconnect")
+}
+
+// unsentError marks the error of an attempt whose trace shows that its
+// request was not written in full.
+type unsentError struct {
+	err error
+}
+
+func (e *unsentError) Error() string { return e.err.Error() }
+func (e *unsentError) Unwrap() error { return e.err }
+
+// sendTrace follows one attempt's request through net/http's client trace.
+// A request counts as written once net/http has handed all of it to the
+// connection's buffer, which may still fail to reach the network, so a
+// written request stays uncertain.
+//
+// NOTE: an HTTP client that does not use net/http's transport calls no
+// trace hooks. Its failures count as uncertain unless they are failures to
+// connect.
+type sendTrace struct {
+	// failed is set when the TLS handshake or the write of the request
+	// failed.
+	failed  atomic.Bool
+	written atomic.Bool
+}
+
+// attach returns ctx with the trace's hooks. The transport may call them
+// from its own goroutines, even after the attempt returned.
+func (t *sendTrace) attach(ctx context.Context) context.Context {
+	return httptrace.WithClientTrace(ctx, &httptrace.ClientTrace{
+		TLSHandshakeDone: func(_ tls.ConnectionState, err error) {
+			if err != nil {
+				t.failed.Store(true)
+			}
+		},
+		WroteRequest: func(info httptrace.WroteRequestInfo) {
+			if info.Err != nil {
+				t.failed.Store(true)
+				return
+			}
+			t.written.Store(true)
+		},
+	})
+}
+
+// mark returns err as an *unsentError when the trace shows that no whole
+// request was written: a handshake or a write failed, and no other try of
+// the transport wrote it.
+func (t *sendTrace) mark(err error) error {
+	if err == nil || !t.failed.Load() || t.written.Load() {
+		return err
+	}
+	return &unsentError{err: err}
 }
 
 // certainRetryer is a retryer that repeats no attempt whose outcome is

@@ -2,6 +2,10 @@ package awsprovider_test
 
 import (
 	"context"
+	"io"
+	"log"
+	"net"
+	"net/http"
 	"net/http/httptest"
 	"strings"
 	"sync/atomic"
@@ -104,6 +108,67 @@ func TestUncertainAttemptsReported(t *testing.T) {
 			}
 			if got := srv.FaultCounts().Total(); got != tt.wantFaults {
 				t.Errorf("%d attempts met a fault, want %d", got, tt.wantFaults)
+			}
+		})
+	}
+}
+
+// countingClient counts the requests it sends through the default
+// transport.
+type countingClient struct {
+	requests atomic.Int64
+}
+
+func (c *countingClient) Do(req *http.Request) (*http.Response, error) {
+	c.requests.Add(1)
+	return http.DefaultClient.Do(req)
+}
+
+// TestUnsentAttemptsRepeated checks that attempts whose request never left
+// the client count as certain, so that even CreateAccessKey, which is not
+// repeated after an uncertain attempt, is repeated after them.
+func TestUnsentAttemptsRepeated(t *testing.T) {
+	tests := map[string]func(t *testing.T) string{
+		"connection refused": func(t *testing.T) string {
+			l, err := net.Listen("tcp", "127.0.0.1:0")
+			if err != nil {
+				t.Fatal(err)
+			}
+			l.Close()
+			return "http://" + l.Addr().String()
+		},
+		"TLS handshake failed": func(t *testing.T) string {
+			// The server's certificate is one the client does not trust.
+			ts := httptest.NewUnstartedServer(http.NotFoundHandler())
+			ts.Config.ErrorLog = log.New(io.Discard, "", 0)
+			ts.StartTLS()
+			t.Cleanup(ts.Close)
+			return ts.URL
+		},
+	}
+	for name, endpoint := range tests {
+		t.Run(name, func(t *testing.T) {
+			client := &countingClient{}
+			p, err := awsprovider.New(context.Background(), awsprovider.Options{
+				EndpointURL: endpoint(t), AccessKeyID: "AKIDEXAMPLE", SecretAccessKey: "secret", Region: "us-east-1",
+				HTTPClient: client, MaxAttempts: 3, MaxBackoff: time.Millisecond,
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+
+			var uncertain atomic.Int64
+			ctx := provider.WithUncertainObserver(context.Background(), func() { uncertain.Add(1) })
+			_, err = p.CreateAccessKey(ctx, "u")
+
+			if err == nil {
+				t.Fatal("CreateAccessKey succeeded, want a connection failure")
+			}
+			if got := uncertain.Load(); got != 0 {
+				t.Errorf("%d attempts reported uncertain, want 0 (error: %v)", got, err)
+			}
+			if got := client.requests.Load(); got != 3 {
+				t.Errorf("%d attempts, want 3 (error: %v)", got, err)
 			}
 		})
 	}

@@ -123,6 +123,7 @@ func New(ctx context.Context, opts Options) (*Provider, error) {
 	if cfg.Region == "" {
 		cfg.Region = DefaultRegion
 	}
+	reportMissingCredentials(&cfg)
 	if err := p.chainCredentials(&cfg, opts); err != nil {
 		return nil, err
 	}

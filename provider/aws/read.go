@@ -237,7 +237,10 @@ func (p *Provider) readRequested(ctx context.Context, s *provider.State, opts pr
 		read[user] = true
 		g.Go(func() (err error) { user.Credentials, err = p.ReadUserCredentials(gctx, user.Name); return err })
 	}
-	return g.Wait()
+	if err := g.Wait(); err != nil {
+		return err
+	}
+	return p.lookUpPolicies(ctx, s, opts.PoliciesOf)
 }
 
 // policyTags returns a managed policy's tags, all pages. The result is

@@ -1,7 +1,6 @@
 package sandbox
 
 import (
-	"encoding/json"
 	"net/url"
 	"strings"
 	"time"
@@ -55,7 +54,8 @@ type entityRef struct {
 
 // visibilityChecks lists, for each action that uses entities, the
 // parameters that name them. trustPolicyParams names the actions whose
-// trust policy is checked for new principals.
+// trust policy is checked for new principals: they get the error that the
+// action gives for a principal that does not exist.
 var (
 	visibilityChecks = map[string][]entityRef{
 		"AddUserToGroup":             {{kindGroup, "GroupName"}, {kindUser, "UserName"}},
@@ -117,7 +117,7 @@ func (inj *injector) checkVisible(action string, params url.Values) *apiError {
 	if param, ok := trustPolicyParams[action]; ok && found == nil {
 		for _, arn := range awsPrincipals(first(params[param])) {
 			if kind, name, ok := inj.accountPrincipal(arn); ok && inj.isNew(kind, name, now) {
-				found = errMalformedPolicyDocument("Invalid principal in policy: \"AWS\":\"%s\"", arn)
+				found = errInvalidPrincipal(arn)
 				break
 			}
 		}
@@ -185,59 +185,10 @@ func notFound(kind entityKind, value string) *apiError {
 }
 
 // accountPrincipal parses the ARN of a user or role of the sandbox's
-// account, arn:aws:iam::<account>:user/<path><name> or role/...
+// account and returns its kind and name.
 func (inj *injector) accountPrincipal(arn string) (entityKind, string, bool) {
-	parts := strings.SplitN(arn, ":", 6)
-	if len(parts) != 6 || parts[0] != "arn" || parts[2] != "iam" || parts[4] != inj.accountID() {
-		return 0, "", false
-	}
-	resource := parts[5]
-	name := resource[strings.LastIndex(resource, "/")+1:]
-	switch {
-	case strings.HasPrefix(resource, "user/"):
-		return kindUser, name, true
-	case strings.HasPrefix(resource, "role/"):
-		return kindRole, name, true
-	}
-	return 0, "", false
-}
-
-// awsPrincipals returns the strings in the AWS element of the Principal of
-// every statement of a trust policy. A document that does not parse gives
-// none; the action itself rejects it.
-func awsPrincipals(document string) []string {
-	var doc struct {
-		Statement json.RawMessage
-	}
-	if json.Unmarshal([]byte(document), &doc) != nil {
-		return nil
-	}
-	var statements []struct{ Principal json.RawMessage }
-	if json.Unmarshal(doc.Statement, &statements) != nil {
-		var single struct{ Principal json.RawMessage }
-		if json.Unmarshal(doc.Statement, &single) != nil {
-			return nil
-		}
-		statements = append(statements, single)
-	}
-
-	var arns []string
-	for _, st := range statements {
-		var p struct{ AWS json.RawMessage }
-		if json.Unmarshal(st.Principal, &p) != nil || len(p.AWS) == 0 {
-			continue
-		}
-		var list []string
-		if json.Unmarshal(p.AWS, &list) != nil {
-			var one string
-			if json.Unmarshal(p.AWS, &one) != nil {
-				continue
-			}
-			list = []string{one}
-		}
-		arns = append(arns, list...)
-	}
-	return arns
+	ref, ok := parsePrincipalARN(arn, inj.accountID())
+	return ref.kind, ref.name, ok
 }
 
 // first returns the first value of a parameter, or "".

@@ -103,6 +103,7 @@ func TestAccountSummaryReportsRoot(t *testing.T) {
 
 	// The root record survives a save.
 	ok(f.iam.CreateUser(t.Context(), &iam.CreateUserInput{UserName: aws.String("carol")}))(t)
+	f.close(t)
 	reloaded := newFixture(t, Options{StatePath: state})
 	summary = must(reloaded.iam.GetAccountSummary(t.Context(), &iam.GetAccountSummaryInput{}))(t).SummaryMap
 	if summary["AccountAccessKeysPresent"] != 1 {

@@ -42,6 +42,14 @@
 // syntax, the characters IAM allows, known elements, Version, Effect,
 // actions with a vendor prefix, resources in permission policies and
 // principals in trust policies; sizes are counted without white space.
+// CreateRole and UpdateAssumeRolePolicy also check that every user or role
+// ARN of the sandbox's account in a trust policy's Principal or
+// NotPrincipal names an existing user or role, path included, and reject
+// the document with MalformedPolicyDocument ("Invalid principal in policy:
+// "AWS":"ARN"") otherwise, as IAM does. So a role cannot trust itself
+// when it is created. Other AWS principals are accepted without a check,
+// because the sandbox cannot tell whether they exist: the ARNs of other
+// accounts, account ids and root ARNs, STS session ARNs and unique ids.
 // Documents are returned URL-encoded, exactly as they were sent, but for one
 // change that IAM makes too: deleting a user or role puts its unique id in
 // place of its ARN wherever a trust policy names it as a principal. Such a
@@ -131,7 +139,19 @@
 // over the old one), readable by its owner only because it holds secret
 // keys. The last use of access keys, which reads record too, is written
 // with the next change. A state file that does not exist yet is an empty
-// account.
+// account, but its directory must exist and be writable: New checks this
+// by creating and removing a temporary file there. A save that fails
+// anyway, as when the disk is full, is logged at error level with its
+// cause, and the request gets ServiceFailure, but its change stays in
+// memory.
+//
+// A Server holds its state file from New until Close with an exclusive
+// flock(2) lock on a lock file beside it, the state file's path with
+// ".lock" appended, which stays in place afterwards. A second Server on
+// the same file, in the same process or in another one, fails in New with
+// ErrStateInUse instead of overwriting the first one's changes. The lock
+// ends with the process, so a killed sandbox leaves no stale lock. On
+// systems without flock, such as Windows, nothing is locked.
 //
 // # AWS-managed policies
 //
@@ -152,11 +172,13 @@
 // exceeded"), server errors (ServiceFailure 500 and ServiceUnavailable
 // 503), added latency, connections dropped before or after the change is
 // made, and a delay during which a new user, group, role, customer-managed
-// policy or instance profile is unknown to the calls that use it. A seeded
-// random source picks the failing requests, Faults.Actions limits them to
-// some actions, and FaultCounts counts what was injected. A request that
-// fails before its action runs changes nothing. `iamsync sandbox serve`
-// sets them with flags such as --throttle-rate and --consistency-delay.
+// policy or instance profile is unknown to the calls that use it. A trust
+// policy that names a new user or role then gets the error of a principal
+// that does not exist. A seeded random source picks the failing requests,
+// Faults.Actions limits them to some actions, and FaultCounts counts what
+// was injected. A request that fails before its action runs changes
+// nothing. `iamsync sandbox serve` sets them with flags such as
+// --throttle-rate and --consistency-delay.
 //
 // # What the sandbox does not model
 //

@@ -272,3 +272,25 @@ func TestFaultsString(t *testing.T) {
 		})
 	}
 }
+
+// TestConsistencyDelayAgreesWithMissingPrincipals checks that a trust
+// policy naming a user still invisible gets the same answer as one naming
+// a user that does not exist, and that only the first counts as a fault.
+func TestConsistencyDelayAgreesWithMissingPrincipals(t *testing.T) {
+	f, clock := newFaultFixture(t, Faults{ConsistencyDelay: time.Minute})
+	ctx := t.Context()
+	trust := func(user string) *string {
+		return aws.String(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::123456789012:user/` + user + `"},"Action":"sts:AssumeRole"}]}`)
+	}
+	ok(f.iam.CreateUser(ctx, &iam.CreateUserInput{UserName: aws.String("alice")}))(t)
+	clock.advance(time.Second)
+
+	_, invisible := f.iam.CreateRole(ctx, &iam.CreateRoleInput{RoleName: aws.String("r"), AssumeRolePolicyDocument: trust("alice")})
+	_, missing := f.iam.CreateRole(ctx, &iam.CreateRoleInput{RoleName: aws.String("r"), AssumeRolePolicyDocument: trust("nobody")})
+
+	wantError(t, invisible, "MalformedPolicyDocument", http.StatusBadRequest, `Invalid principal in policy: "AWS":"arn:aws:iam::123456789012:user/alice"`)
+	wantError(t, missing, "MalformedPolicyDocument", http.StatusBadRequest, `Invalid principal in policy: "AWS":"arn:aws:iam::123456789012:user/nobody"`)
+	if got := f.srv.FaultCounts().NotYetVisible; got != 1 {
+		t.Errorf("NotYetVisible = %d, want 1: only the new user is a fault", got)
+	}
+}

@@ -202,7 +202,7 @@ func TestDumpsLoadAndReadBack(t *testing.T) {
 	for _, path := range paths {
 		t.Run(filepath.Base(path), func(t *testing.T) {
 			wantCounts, wantDocs := countDump(t, path)
-			f := newFixture(t, Options{StatePath: path})
+			f := newFixture(t, Options{StatePath: copyState(t, path)})
 
 			// Small pages cross the boundaries between the four lists.
 			paged := readDetails(t, f, iam.GetAccountAuthorizationDetailsInput{MaxItems: aws.Int32(7)})
@@ -223,7 +223,8 @@ func TestDumpsLoadAndReadBack(t *testing.T) {
 }
 
 func TestDumpKeepsItsAccount(t *testing.T) {
-	f := newFixture(t, Options{StatePath: filepath.Join(dumpDir(t), "salesforce-cloudsplaining-example-2023.json"), AccountID: DefaultAccountID})
+	dump := copyState(t, filepath.Join(dumpDir(t), "salesforce-cloudsplaining-example-2023.json"))
+	f := newFixture(t, Options{StatePath: dump, AccountID: DefaultAccountID})
 	if got := f.srv.AccountID(); got != "200611803367" {
 		t.Errorf("account = %s, want the dump's 200611803367", got)
 	}
@@ -236,7 +237,7 @@ func TestDumpKeepsItsAccount(t *testing.T) {
 }
 
 func TestAuthorizationDetailsFilters(t *testing.T) {
-	f := newFixture(t, Options{StatePath: filepath.Join(dumpDir(t), "salesforce-cloudsplaining-example-authz-details.json")})
+	f := newFixture(t, Options{StatePath: copyState(t, filepath.Join(dumpDir(t), "salesforce-cloudsplaining-example-authz-details.json"))})
 	tests := map[string]struct {
 		filter                                []types.EntityType
 		users, groups, roles, local, awsCount int

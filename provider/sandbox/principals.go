@@ -86,3 +86,118 @@ func statementsOf(v any) []map[string]any {
 	}
 	return nil
 }
+
+// errInvalidPrincipal is IAM's error for a trust policy that names a
+// principal it cannot find.
+func errInvalidPrincipal(arn string) *apiError {
+	return errMalformedPolicyDocument("Invalid principal in policy: \"AWS\":\"%s\"", arn)
+}
+
+// principalRef is a user or role of the sandbox's account that an AWS
+// principal of a trust policy names by ARN.
+type principalRef struct {
+	kind entityKind // kindUser or kindRole
+	path string
+	name string
+}
+
+// parsePrincipalARN parses arn:aws:iam::<account>:user/<path><name>, or
+// role/..., when the account is accountID. Other principals, such as
+// account roots, other accounts' ARNs, STS session ARNs and unique ids,
+// are not references to the account's users and roles.
+func parsePrincipalARN(arn, accountID string) (principalRef, bool) {
+	parts := strings.SplitN(arn, ":", 6)
+	if len(parts) != 6 || parts[0] != "arn" || parts[2] != "iam" || parts[4] != accountID {
+		return principalRef{}, false
+	}
+	resource := parts[5]
+	var ref principalRef
+	switch {
+	case strings.HasPrefix(resource, "user/"):
+		ref.kind, resource = kindUser, strings.TrimPrefix(resource, "user")
+	case strings.HasPrefix(resource, "role/"):
+		ref.kind, resource = kindRole, strings.TrimPrefix(resource, "role")
+	default:
+		return principalRef{}, false
+	}
+	cut := strings.LastIndex(resource, "/") + 1
+	ref.path, ref.name = resource[:cut], resource[cut:]
+	return ref, true
+}
+
+// checkPrincipals returns IAM's error for the first AWS principal of a
+// trust policy that names a user or role of the account that does not
+// exist, or nil. The ARN's path must be the entity's path, while the name
+// matches without regard to case, as IAM's names do.
+func (a *account) checkPrincipals(document string) *apiError {
+	for _, arn := range awsPrincipals(document) {
+		ref, ok := parsePrincipalARN(arn, a.id)
+		if !ok {
+			continue
+		}
+		if !a.hasPrincipal(ref) {
+			return errInvalidPrincipal(arn)
+		}
+	}
+	return nil
+}
+
+// hasPrincipal reports whether the user or role that ref names exists.
+func (a *account) hasPrincipal(ref principalRef) bool {
+	switch ref.kind {
+	case kindUser:
+		u := a.users[key(ref.name)]
+		return u != nil && u.path == ref.path
+	case kindRole:
+		r := a.roles[key(ref.name)]
+		return r != nil && r.path == ref.path
+	}
+	return false
+}
+
+// awsPrincipals returns the strings in the AWS element of the Principal
+// and NotPrincipal of every statement of a trust policy. A document that
+// does not parse gives none, because the action itself rejects it.
+func awsPrincipals(document string) []string {
+	var doc struct {
+		Statement json.RawMessage
+	}
+	if json.Unmarshal([]byte(document), &doc) != nil {
+		return nil
+	}
+	type statement struct{ Principal, NotPrincipal json.RawMessage }
+	var statements []statement
+	if json.Unmarshal(doc.Statement, &statements) != nil {
+		var single statement
+		if json.Unmarshal(doc.Statement, &single) != nil {
+			return nil
+		}
+		statements = append(statements, single)
+	}
+
+	var arns []string
+	for _, st := range statements {
+		for _, principal := range []json.RawMessage{st.Principal, st.NotPrincipal} {
+			arns = append(arns, awsValues(principal)...)
+		}
+	}
+	return arns
+}
+
+// awsValues returns the value of the AWS element of a Principal, a string
+// or a list of strings.
+func awsValues(principal json.RawMessage) []string {
+	var p struct{ AWS json.RawMessage }
+	if len(principal) == 0 || json.Unmarshal(principal, &p) != nil || len(p.AWS) == 0 {
+		return nil
+	}
+	var list []string
+	if json.Unmarshal(p.AWS, &list) == nil {
+		return list
+	}
+	var one string
+	if json.Unmarshal(p.AWS, &one) == nil {
+		return []string{one}
+	}
+	return nil
+}

@@ -48,3 +48,72 @@ func TestDeletedPrincipalBecomesUniqueID(t *testing.T) {
 		t.Errorf("trust policy of deployer after ci was created again =\n%s\nwant\n%s", got, want)
 	}
 }
+
+func TestTrustPolicyPrincipalsMustExist(t *testing.T) {
+	tests := map[string]struct {
+		principal string
+		wantError bool
+	}{
+		"existing user":              {principal: `"arn:aws:iam::123456789012:user/people/alice"`},
+		"existing role":              {principal: `"arn:aws:iam::123456789012:role/ops/deployer"`},
+		"user name in other case":    {principal: `"arn:aws:iam::123456789012:user/people/ALICE"`},
+		"missing user":               {principal: `"arn:aws:iam::123456789012:user/nobody"`, wantError: true},
+		"missing role":               {principal: `"arn:aws:iam::123456789012:role/nobody"`, wantError: true},
+		"user under another path":    {principal: `"arn:aws:iam::123456789012:user/alice"`, wantError: true},
+		"missing user in a list":     {principal: `["arn:aws:iam::123456789012:user/people/alice","arn:aws:iam::123456789012:user/nobody"]`, wantError: true},
+		"role that is being made":    {principal: `"arn:aws:iam::123456789012:role/new"`, wantError: true},
+		"other account's user":       {principal: `"arn:aws:iam::210987654321:user/nobody"`},
+		"account root":               {principal: `"arn:aws:iam::123456789012:root"`},
+		"account id":                 {principal: `"123456789012"`},
+		"everyone":                   {principal: `"*"`},
+		"role session":               {principal: `"arn:aws:sts::123456789012:assumed-role/nobody/session"`},
+		"unique id of a lost user":   {principal: `"AIDAQ3EGSESSIONXXXXXX"`},
+		"user group is no principal": {principal: `"arn:aws:iam::123456789012:group/admins"`},
+	}
+	for name, tt := range tests {
+		t.Run(name, func(t *testing.T) {
+			f := newFixture(t, Options{})
+			ctx := t.Context()
+			ok(f.iam.CreateUser(ctx, &iam.CreateUserInput{UserName: aws.String("alice"), Path: aws.String("/people/")}))(t)
+			ok(f.iam.CreateRole(ctx, &iam.CreateRoleInput{RoleName: aws.String("deployer"), Path: aws.String("/ops/"), AssumeRolePolicyDocument: aws.String(trustEC2Document)}))(t)
+			doc := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":` + tt.principal + `},"Action":"sts:AssumeRole"}]}`
+
+			_, createErr := f.iam.CreateRole(ctx, &iam.CreateRoleInput{RoleName: aws.String("new"), AssumeRolePolicyDocument: aws.String(doc)})
+			_, updateErr := f.iam.UpdateAssumeRolePolicy(ctx, &iam.UpdateAssumeRolePolicyInput{RoleName: aws.String("deployer"), PolicyDocument: aws.String(doc)})
+
+			if !tt.wantError {
+				if createErr != nil {
+					t.Errorf("CreateRole: %v", createErr)
+				}
+				if updateErr != nil {
+					t.Errorf("UpdateAssumeRolePolicy: %v", updateErr)
+				}
+				return
+			}
+			wantError(t, createErr, "MalformedPolicyDocument", 400, "")
+			wantError(t, updateErr, "MalformedPolicyDocument", 400, "")
+			if _, err := f.iam.GetRole(ctx, &iam.GetRoleInput{RoleName: aws.String("new")}); err == nil {
+				t.Errorf("a rejected CreateRole made the role")
+			}
+			got := must(f.iam.GetRole(ctx, &iam.GetRoleInput{RoleName: aws.String("deployer")}))(t)
+			if decoded(t, got.Role.AssumeRolePolicyDocument) != trustEC2Document {
+				t.Errorf("a rejected UpdateAssumeRolePolicy changed the trust policy to %s", decoded(t, got.Role.AssumeRolePolicyDocument))
+			}
+		})
+	}
+}
+
+func TestInvalidPrincipalMessage(t *testing.T) {
+	f := newFixture(t, Options{})
+	ctx := t.Context()
+	tests := map[string]string{
+		"Principal":    `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::123456789012:user/nobody"},"Action":"sts:AssumeRole"}]}`,
+		"NotPrincipal": `{"Version":"2012-10-17","Statement":[{"Effect":"Deny","NotPrincipal":{"AWS":["arn:aws:iam::123456789012:user/nobody"]},"Action":"sts:AssumeRole"}]}`,
+	}
+	for name, doc := range tests {
+		t.Run(name, func(t *testing.T) {
+			_, err := f.iam.CreateRole(ctx, &iam.CreateRoleInput{RoleName: aws.String("r"), AssumeRolePolicyDocument: aws.String(doc)})
+			wantError(t, err, "MalformedPolicyDocument", 400, `Invalid principal in policy: "AWS":"arn:aws:iam::123456789012:user/nobody"`)
+		})
+	}
+}

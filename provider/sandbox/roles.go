@@ -117,13 +117,17 @@ func createRole(c *call) (any, error) {
 	return roleResult{Role: x}, nil
 }
 
-// checkTrustPolicy validates a trust policy and its size.
+// checkTrustPolicy validates a trust policy, its size and the users and
+// roles of the account that it names as principals.
 func (c *call) checkTrustPolicy(doc string) error {
 	if err := validateDocument(doc, trustDocument); err != nil {
 		return err
 	}
 	if q := c.s.quotas[quotaAssumeRolePolicySize]; int32(documentSize(doc)) > q {
 		return errQuotaExceeded("ACLSizePerRole", q)
+	}
+	if err := c.acct.checkPrincipals(doc); err != nil {
+		return err
 	}
 	return nil
 }

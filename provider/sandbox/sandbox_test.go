@@ -3,6 +3,8 @@ package sandbox
 import (
 	"errors"
 	"net/http/httptest"
+	"os"
+	"path/filepath"
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -16,25 +18,54 @@ import (
 // fixture is a sandbox served over HTTP with SDK clients pointed at it.
 type fixture struct {
 	srv *Server
+	ts  *httptest.Server
 	url string
 	iam *iam.Client
 	sts *sts.Client
 }
 
 // newFixture starts a sandbox for the test, with clients that sign with
-// the root key pair and never retry.
+// the root key pair and never retry. The sandbox is closed, releasing its
+// state file, when the test ends.
 func newFixture(t *testing.T, opts Options) *fixture {
 	t.Helper()
 	srv, err := New(opts)
 	if err != nil {
 		t.Fatalf("New: %v", err)
 	}
+	t.Cleanup(func() { srv.Close() })
 	ts := httptest.NewServer(srv)
 	t.Cleanup(ts.Close)
-	f := &fixture{srv: srv, url: ts.URL}
+	f := &fixture{srv: srv, ts: ts, url: ts.URL}
 	keyID, secret := srv.Credentials()
 	f.iam, f.sts = f.clients(keyID, secret)
 	return f
+}
+
+// close stops serving and closes the sandbox, so that another sandbox can
+// open its state file.
+func (f *fixture) close(t *testing.T) {
+	t.Helper()
+	f.ts.Close()
+	if err := f.srv.Close(); err != nil {
+		t.Fatalf("Close: %v", err)
+	}
+}
+
+// copyState copies a state file into a folder of the test and returns the
+// copy's path, so that the sandbox neither changes the original nor puts
+// its lock file beside it.
+func copyState(t *testing.T, path string) string {
+	t.Helper()
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dst := filepath.Join(t.TempDir(), filepath.Base(path))
+	if err := os.WriteFile(dst, data, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return dst
 }
 
 // clients returns IAM and STS clients that sign with the given key pair.

@@ -103,7 +103,11 @@ func (s *Server) handle(r *http.Request, req *request) (any, error) {
 		return result, err
 	}
 	if err := s.saveAccount(); err != nil {
-		return nil, err
+		// NOTE: the change stays in memory, so a retry of the request may
+		// find it made, as after a ServiceFailure of IAM that was applied.
+		s.log.Error("sandbox state not saved", logKeyAction, req.action, logKeyRequestID, req.id,
+			logKeyPath, s.opts.StatePath, logKeyError, err)
+		return nil, errServiceFailure()
 	}
 	return result, nil
 }

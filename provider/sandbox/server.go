@@ -29,7 +29,9 @@ var accountIDPattern = regexp.MustCompile(`^\d{12}$`)
 type Options struct {
 	// StatePath is the JSON state file. Empty keeps the account in memory
 	// only. A path that does not exist yet is an empty account, created on
-	// the first write.
+	// the first write, but its directory must exist and be writable. The
+	// Server holds the file, through a lock on StatePath + ".lock", from
+	// New until Close.
 	StatePath string
 
 	// CataloguePath is an optional catalogue of AWS-managed policies. With
@@ -88,11 +90,14 @@ type Server struct {
 	// faults is nil unless Options.Faults injects something.
 	faults *injector
 
-	// mu guards the account and the call counters.
+	// mu guards the account, the call counters and the state lock.
 	mu         sync.Mutex
 	acct       *account
 	calls      map[string]int
 	writeCalls int
+	// state is the lock on the state file, nil when there is no state file
+	// or Close released it.
+	state *stateLock
 
 	httpServer *http.Server
 	listener   net.Listener
@@ -102,8 +107,10 @@ type Server struct {
 }
 
 // New returns a Server for opts, with the account loaded from
-// opts.StatePath when that file exists.
-func New(opts Options) (*Server, error) {
+// opts.StatePath when that file exists. It fails when the state file's
+// directory does not exist or is not writable, and with ErrStateInUse when
+// another Server holds the state file. Close releases the state file.
+func New(opts Options) (_ *Server, err error) {
 	// Fill in the defaults.
 	defaults := DefaultOptions()
 	if opts.AccessKeyID == "" {
@@ -126,6 +133,18 @@ func New(opts Options) (*Server, error) {
 		return nil, fmt.Errorf("new sandbox: %w", err)
 	}
 	s.quotas = q
+
+	// Hold the state file, so that no other sandbox writes it meanwhile.
+	if opts.StatePath != "" {
+		if s.state, err = holdState(opts.StatePath); err != nil {
+			return nil, fmt.Errorf("new sandbox: %w", err)
+		}
+		defer func() {
+			if err != nil {
+				s.state.release()
+			}
+		}()
+	}
 
 	// Load the catalogue and the account.
 	if opts.CataloguePath != "" {
@@ -182,8 +201,25 @@ func (s *Server) Start(addr string) (endpoint string, err error) {
 }
 
 // Close stops a started server, waiting up to five seconds for requests in
-// flight. Closing a server that was never started does nothing.
+// flight, and releases the state file. After Close, a request served
+// through ServeHTTP that changes an account with a state file gets
+// ServiceFailure, because the change can no longer be saved. Closing a
+// second time does nothing.
 func (s *Server) Close() error {
+	err := s.stopServing()
+
+	s.mu.Lock()
+	releaseErr := s.state.release()
+	s.state = nil
+	s.mu.Unlock()
+	if err == nil {
+		err = releaseErr
+	}
+	return err
+}
+
+// stopServing stops the HTTP server that Start started, if any.
+func (s *Server) stopServing() error {
 	if s.httpServer == nil {
 		return nil
 	}

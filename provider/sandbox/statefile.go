@@ -324,10 +324,14 @@ func (s *Server) accountIDFor(stateID string) string {
 
 // saveAccount writes the state file, when there is one, atomically: a
 // temporary file in the same directory is written, synced and renamed over
-// the state file, so that a crash leaves the old file or the new one.
+// the state file, so that a crash leaves the old file or the new one. It
+// fails once Close has released the state file.
 func (s *Server) saveAccount() error {
 	if s.opts.StatePath == "" {
 		return nil
+	}
+	if s.state == nil {
+		return fmt.Errorf("save state %s: the sandbox was closed and no longer holds the file", s.opts.StatePath)
 	}
 	data, err := encodeState(stateFromAccount(s.acct))
 	if err != nil {

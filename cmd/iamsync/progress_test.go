@@ -1,0 +1,56 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/iamsync/iamsync/executor"
+	awsprovider "github.com/iamsync/iamsync/provider/aws"
+)
+
+// TestApplyFailureReport checks that the report of a stopped apply names
+// each step once, by its address and call, and gives a failed step's cause
+// without repeating them.
+func TestApplyFailureReport(t *testing.T) {
+	createBob := executor.Step{Address: "user.bob", Action: "CreateUser", Target: []string{"bob"}}
+	createDev := executor.Step{Address: "group.dev", Action: "CreateGroup", Target: []string{"dev"}}
+	addAlice := executor.Step{Address: `group.dev.membership["alice"]`, Action: "AddUserToGroup", Target: []string{"dev", "alice"}}
+	createCarol := executor.Step{Address: "user.carol", Action: "CreateUser", Target: []string{"carol"}}
+	failure := &executor.StepError{Address: createDev.Address, Action: createDev.Action, Attempts: 1, Err: &awsprovider.CallError{
+		Action: "CreateGroup", Entity: "group dev", Err: errors.New("LimitExceeded: Cannot exceed quota for GroupsPerAccount: 300"),
+	}}
+	interrupted := fmt.Errorf("apply interrupted with 2 calls not made: %w", context.Canceled)
+	result := &executor.Result{
+		Succeeded: []executor.StepReport{{Step: createBob}},
+		Failed:    []executor.StepReport{{Step: createDev, Err: failure}},
+		NotRun:    []executor.StepReport{{Step: addAlice, DependencyFailed: true}, {Step: createCarol}},
+		Err:       errors.Join(failure, interrupted),
+	}
+
+	var b strings.Builder
+	writeApplyFailure(&b, result)
+
+	want := `
+Apply stopped: apply interrupted with 2 calls not made: context canceled; 1 call failed
+
+1 call succeeded:
+  done      user.bob: CreateUser bob
+
+1 call failed:
+  failed    group.dev: CreateGroup dev: LimitExceeded: Cannot exceed quota for GroupsPerAccount: 300
+
+2 calls not made:
+  not made  group.dev.membership["alice"]: AddUserToGroup dev alice
+  not made  user.carol: CreateUser carol
+
+Run plan to see what is left, then apply again to finish.
+`
+	if diff := cmp.Diff(want, b.String()); diff != "" {
+		t.Errorf("report differs (-want +got):\n%s", diff)
+	}
+}

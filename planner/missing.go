@@ -1,0 +1,83 @@
+package planner
+
+import (
+	"fmt"
+	"slices"
+	"sort"
+
+	"github.com/hashicorp/hcl/v2"
+
+	"github.com/iamsync/iamsync/provider"
+)
+
+// checkMissingPolicies reports attachments and boundaries that name a
+// managed policy IAM does not know: an AWS-managed ARN with a typo, or one
+// AWS retired. The live state knows such ARNs only when the reader was
+// asked to look them up (ReadOptions.PoliciesOf); otherwise apply would
+// fail on them after other calls were made.
+func (p *planner) checkMissingPolicies() {
+	if len(p.live.MissingPolicies) == 0 {
+		return
+	}
+	var found []*Change
+	for _, c := range p.changes {
+		if c.Action == Delete {
+			continue
+		}
+		if arn := namedPolicy(c); arn != "" && slices.Contains(p.live.MissingPolicies, arn) {
+			found = append(found, c)
+		}
+	}
+	sort.Slice(found, func(i, j int) bool { return found[i].Address < found[j].Address })
+	for _, c := range found {
+		arn := namedPolicy(c)
+		p.diags = append(p.diags, &hcl.Diagnostic{
+			Severity: hcl.DiagError,
+			Summary:  "Managed policy not found",
+			Detail: fmt.Sprintf("%s names %s, which IAM does not know (GetPolicy answered NoSuchEntity). "+
+				"Check the spelling, which is case-sensitive, and the path: AWS-managed policies such as "+
+				"arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole keep theirs in the ARN.",
+				c.Address, arn),
+			Subject: c.DeclRange,
+		})
+	}
+}
+
+// namedPolicy returns the managed policy ARN an attachment or a boundary
+// change names, or the empty string.
+func namedPolicy(c *Change) string {
+	switch c.Type {
+	case TypeAttachment:
+		return c.Name
+	case TypeBoundary:
+		if a := c.Attr("policy_arn"); a != nil {
+			if arn, ok := a.After.(string); ok {
+				return arn
+			}
+		}
+	}
+	return ""
+}
+
+// UnknownPolicies returns the AWS-managed policy ARNs that a plan attaches
+// or sets as a boundary and that the live state does not hold, because
+// nothing in the account uses them yet, so that a reader can look them up
+// (ReadOptions.PoliciesOf) before the plan is trusted. Customer-managed
+// ARNs are left out: the plan creates the declared ones, and Make reports
+// the others.
+func UnknownPolicies(plan *Plan, live *provider.State) []string {
+	var arns []string
+	for _, c := range plan.Changes {
+		if c.Action == Delete {
+			continue
+		}
+		arn := namedPolicy(c)
+		if arn == "" || !provider.IsAWSManagedPolicyARN(arn) || live.Policy(arn) != nil ||
+			slices.Contains(live.MissingPolicies, arn) || slices.Contains(arns, arn) {
+			continue
+		}
+		arns = append(arns, arn)
+	}
+	sort.Strings(arns)
+	return arns
+}
