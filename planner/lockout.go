@@ -50,6 +50,9 @@ func callerOf(arn string) caller {
 type lockoutCheck struct {
 	live   *provider.State
 	caller caller
+	// planned holds the new documents of the managed policies the plan
+	// creates or changes, by ARN.
+	planned map[string]string
 	// groups are the caller user's groups, folded.
 	groups map[string]bool
 	// attached holds the managed policy ARNs attached to the caller or its
@@ -69,6 +72,7 @@ func SelfLockoutRisks(plan *Plan, live *provider.State) []LockoutRisk {
 	if check == nil {
 		return nil
 	}
+	check.planned = plannedDocuments(plan)
 	var risks []LockoutRisk
 	for _, c := range plan.Changes {
 		if reason := check.reason(c); reason != "" {
@@ -174,13 +178,25 @@ func (k *lockoutCheck) reason(c *Change) string {
 			return fmt.Sprintf("removes the user iamsync runs as from group %s, which gives it IAM rights", c.Parent.Name)
 		}
 	case TypeInlinePolicy:
-		if k.holdsRights(c.Parent) {
-			before := k.inlineDocument(c.Parent, c.Name)
-			return documentRisk(c, before, "inline policy "+c.Name)
+		if !k.holdsRights(c.Parent) {
+			return ""
 		}
+		if c.Action == Create {
+			if deniesIAM(documentAfter(c)) {
+				return fmt.Sprintf("adds inline policy %s, which denies IAM actions to the identity iamsync runs as", c.Name)
+			}
+			return ""
+		}
+		return documentRisk(c, k.inlineDocument(c.Parent, c.Name), "inline policy "+c.Name)
 	case TypeAttachment:
-		if removes && k.holdsRights(c.Parent) && k.managedGrantsIAM(c.Name) {
+		if !k.holdsRights(c.Parent) {
+			return ""
+		}
+		if removes && k.managedGrantsIAM(c.Name) {
 			return fmt.Sprintf("detaches policy %s, which gives the identity iamsync runs as its IAM rights", c.Name)
+		}
+		if c.Action == Create && deniesIAM(k.managedDocument(c.Name)) {
+			return fmt.Sprintf("attaches policy %s, which denies IAM actions to the identity iamsync runs as", c.Name)
 		}
 	case TypePolicy:
 		arn, _ := attrString(c, "arn")
@@ -292,17 +308,54 @@ func (k *lockoutCheck) groupGrantsIAM(name string) bool {
 	return false
 }
 
-// managedGrantsIAM reports whether the live managed policy arn allows IAM
-// actions. An AWS-managed policy whose document was not read is judged by
-// the names that grant IAM rights, such as AdministratorAccess.
+// managedGrantsIAM reports whether the managed policy arn allows IAM
+// actions, by its document, or by its name for the AWS-managed policies
+// known to, whatever document the state holds (a sandbox without a policy
+// catalogue gives them a placeholder).
 func (k *lockoutCheck) managedGrantsIAM(arn string) bool {
-	if p := k.live.Policy(arn); p != nil {
-		if v := p.DefaultVersion(); v != nil && v.Document != "" {
-			return grantsIAM(v.Document)
+	if provider.IsAWSManagedPolicyARN(arn) {
+		name := arn[strings.LastIndex(arn, "/")+1:]
+		if name == "AdministratorAccess" || name == "IAMFullAccess" {
+			return true
 		}
 	}
-	name := arn[strings.LastIndex(arn, "/")+1:]
-	return provider.IsAWSManagedPolicyARN(arn) && (name == "AdministratorAccess" || name == "IAMFullAccess")
+	return grantsIAM(k.liveDocument(arn))
+}
+
+// managedDocument returns the document a managed policy will have: the
+// plan's new one, or the live default version's, or "".
+func (k *lockoutCheck) managedDocument(arn string) string {
+	if doc, ok := k.planned[arn]; ok {
+		return doc
+	}
+	return k.liveDocument(arn)
+}
+
+// liveDocument returns the live default version of a managed policy, or "".
+func (k *lockoutCheck) liveDocument(arn string) string {
+	if p := k.live.Policy(arn); p != nil {
+		if v := p.DefaultVersion(); v != nil {
+			return v.Document
+		}
+	}
+	return ""
+}
+
+// plannedDocuments returns the new documents of the managed policies that
+// plan creates, updates or replaces, by ARN.
+func plannedDocuments(plan *Plan) map[string]string {
+	docs := map[string]string{}
+	for _, c := range plan.Changes {
+		if c.Type != TypePolicy || c.Action == Delete {
+			continue
+		}
+		if arn, _ := attrString(c, "arn"); arn != "" {
+			if doc := documentAfter(c); doc != "" {
+				docs[arn] = doc
+			}
+		}
+	}
+	return docs
 }
 
 // statement is the part of a policy statement the lockout check reads.

@@ -41,6 +41,14 @@ func lockoutState(callerARN string) *provider.State {
 	}
 }
 
+// guardPolicyChange creates a managed policy that denies IAM actions, for
+// the cases that attach it.
+var guardPolicyChange = &Change{Address: "policy.guard", Type: TypePolicy, Name: "Guard", Action: Create,
+	Attrs: []Attr{
+		{Name: "arn", After: "arn:aws:iam::111122223333:policy/Guard"},
+		{Name: "document", After: policydoc.MustParse(denyIAMDoc)},
+	}}
+
 func TestSelfLockoutRisks(t *testing.T) {
 	userARN := "arn:aws:iam::111122223333:user/ci"
 	roleARN := "arn:aws:sts::111122223333:assumed-role/automation/run-42"
@@ -122,6 +130,29 @@ func TestSelfLockoutRisks(t *testing.T) {
 				Attrs: []Attr{{Name: "assume_role_policy", Before: policydoc.MustParse(allowAllDoc), After: policydoc.MustParse(s3OnlyDoc)}}},
 			want: "changes the trust policy of the role iamsync runs as, which may stop it from assuming the role again",
 		},
+		"adding an inline policy that denies IAM": {
+			caller: userARN,
+			change: &Change{Address: `user.ci.inline_policy["guard"]`, Type: TypeInlinePolicy, Name: "guard", Action: Create, Parent: ciRef,
+				Attrs: []Attr{{Name: "document", After: policydoc.MustParse(denyIAMDoc)}}},
+			want: "adds inline policy guard, which denies IAM actions to the identity iamsync runs as",
+		},
+		"adding an inline policy without a Deny is safe": {
+			caller: userARN,
+			change: &Change{Address: `user.ci.inline_policy["more"]`, Type: TypeInlinePolicy, Name: "more", Action: Create, Parent: ciRef,
+				Attrs: []Attr{{Name: "document", After: policydoc.MustParse(s3OnlyDoc)}}},
+		},
+		"attaching a policy that denies IAM": {
+			caller: roleARN,
+			change: &Change{Address: `role.automation.policy_attachment["guard"]`, Type: TypeAttachment, Action: Create,
+				Name: "arn:aws:iam::111122223333:policy/Guard", Parent: &Ref{Type: TypeRole, Name: "automation"}},
+			want: "attaches policy arn:aws:iam::111122223333:policy/Guard, which denies IAM actions to the identity iamsync runs as",
+		},
+		"detaching IAMFullAccess whatever its document": {
+			caller: roleARN,
+			change: &Change{Address: `role.automation.policy_attachment["iam"]`, Type: TypeAttachment, Action: Delete,
+				Name: "arn:aws:iam::aws:policy/IAMFullAccess", Parent: &Ref{Type: TypeRole, Name: "automation"}},
+			want: "detaches policy arn:aws:iam::aws:policy/IAMFullAccess, which gives the identity iamsync runs as its IAM rights",
+		},
 		"setting a boundary on the caller role": {
 			caller: roleARN,
 			change: &Change{Address: "role.automation.permissions_boundary", Type: TypeBoundary, Action: Create, Parent: &Ref{Type: TypeRole, Name: "automation"}},
@@ -130,7 +161,7 @@ func TestSelfLockoutRisks(t *testing.T) {
 	}
 	for name, tt := range tests {
 		t.Run(name, func(t *testing.T) {
-			plan := &Plan{Changes: []*Change{tt.change}}
+			plan := &Plan{Changes: []*Change{tt.change, guardPolicyChange}}
 			risks := SelfLockoutRisks(plan, lockoutState(tt.caller))
 			var got string
 			if len(risks) > 0 {

@@ -3,6 +3,8 @@ package planner
 import (
 	"fmt"
 	"io"
+	"slices"
+	"sort"
 	"strings"
 
 	"github.com/iamsync/iamsync/policydoc"
@@ -423,11 +425,16 @@ func markdownWarnings(p *Plan) string {
 	if len(p.Warnings) == 0 {
 		return ""
 	}
+	// Warnings about the whole plan, which have no source location, come
+	// first: they explain the rest.
+	warnings := slices.Clone(p.Warnings)
+	sort.SliceStable(warnings, func(i, j int) bool { return warnings[i].Range == nil && warnings[j].Range != nil })
+
 	var b strings.Builder
-	fmt.Fprintf(&b, "**%s**\n\n", countNoun(len(p.Warnings), "warning", "warnings"))
-	for i, w := range p.Warnings {
+	fmt.Fprintf(&b, "**%s**\n\n", countNoun(len(warnings), "warning", "warnings"))
+	for i, w := range warnings {
 		if i == maxMarkdownWarnings {
-			fmt.Fprintf(&b, "- and %d more; the job log lists them all\n", len(p.Warnings)-i)
+			fmt.Fprintf(&b, "- and %d more; the job log lists them all\n", len(warnings)-i)
 			break
 		}
 		where := ""

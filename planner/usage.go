@@ -23,8 +23,18 @@ func (p *planner) warnRecentUse(plan *Plan) {
 		window = DefaultRecentUse
 	}
 	since := p.now.Add(-window)
+	deletedUsers := map[string]bool{}
+	for _, c := range plan.Changes {
+		if c.Type == TypeUser && c.Action == Delete {
+			deletedUsers[fold(c.Name)] = true
+		}
+	}
 	for _, c := range plan.Changes {
 		if c.Action != Delete && c.Action != Replace {
+			continue
+		}
+		// The warning of a deleted user already names its latest use.
+		if c.Type == TypeAccessKey && c.Parent != nil && deletedUsers[fold(c.Parent.Name)] {
 			continue
 		}
 		used, what := p.lastUse(c)

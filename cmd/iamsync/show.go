@@ -32,7 +32,7 @@ left out.`,
 	}
 	cmd.Flags().BoolVar(&c.json, "json", false, "print the plan as JSON (see docs/plan-json.md)")
 	cmd.Flags().BoolVar(&c.markdown, "markdown", false, "print the plan as Markdown for a pull-request comment")
-	cmd.Flags().IntVar(&c.maxChars, "max-chars", planner.DefaultMarkdownMaxChars, "largest Markdown output, in bytes; changes beyond it are summarised")
+	cmd.Flags().IntVar(&c.maxChars, "max-chars", planner.DefaultMarkdownMaxChars, "size the Markdown aims at, in bytes: changes beyond it are summarised, while the heading, the summary table and the warnings always appear")
 	cmd.MarkFlagsMutuallyExclusive("json", "markdown")
 	return cmd
 }

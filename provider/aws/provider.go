@@ -163,6 +163,11 @@ func loadOptions(opts Options) []func(*config.LoadOptions) error {
 	if opts.HTTPClient != nil {
 		load = append(load, config.WithHTTPClient(opts.HTTPClient))
 	}
+	logger := opts.Logger
+	if logger == nil {
+		logger = slog.New(slog.DiscardHandler)
+	}
+	load = append(load, config.WithLogger(sdkLogger{logger: logger}))
 	return load
 }
 
