@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"regexp"
+	"slices"
 	"strings"
 
 	"github.com/hashicorp/hcl/v2"
@@ -309,13 +310,14 @@ func (k *lockoutCheck) groupGrantsIAM(name string) bool {
 }
 
 // managedGrantsIAM reports whether the managed policy arn allows IAM
-// actions, by its document, or by its name for the AWS-managed policies
-// known to, whatever document the state holds (a sandbox without a policy
-// catalogue gives them a placeholder).
+// actions: by its live document, or by its name for the AWS-managed
+// policies known to grant them (AdministratorAccess, IAMFullAccess,
+// IAMReadOnlyAccess), whatever document the state holds. A sandbox without
+// a policy catalogue gives those a placeholder.
 func (k *lockoutCheck) managedGrantsIAM(arn string) bool {
 	if provider.IsAWSManagedPolicyARN(arn) {
 		name := arn[strings.LastIndex(arn, "/")+1:]
-		if name == "AdministratorAccess" || name == "IAMFullAccess" {
+		if name == "AdministratorAccess" || name == "IAMFullAccess" || name == "IAMReadOnlyAccess" {
 			return true
 		}
 	}
@@ -437,7 +439,9 @@ func grantsIAM(doc string) bool {
 	return false
 }
 
-// deniesIAM reports whether a document denies some IAM action.
+// deniesIAM reports whether a document denies some IAM action: a Deny of
+// an action such as iam:* or *, or a Deny with NotAction that does not
+// leave IAM out (NotAction "*" denies nothing at all).
 func deniesIAM(doc string) bool {
 	for _, st := range statementsOf(doc) {
 		if !strings.EqualFold(st.Effect, "Deny") {
@@ -448,7 +452,7 @@ func deniesIAM(doc string) bool {
 				return true
 			}
 		}
-		if len(st.NotAction) > 0 {
+		if len(st.NotAction) > 0 && !slices.ContainsFunc(stringsOf(st.NotAction), coversIAM) {
 			return true
 		}
 	}

@@ -185,3 +185,23 @@ func TestLockoutWarningsNameTheCaller(t *testing.T) {
 		t.Errorf("detail = %q, want it to start with %q", got, want)
 	}
 }
+
+func TestDeniesIAM(t *testing.T) {
+	tests := map[string]struct {
+		doc  string
+		want bool
+	}{
+		"Deny of iam:*":                   {doc: denyIAMDoc, want: true},
+		"Deny with NotAction * is empty":  {doc: `{"Statement":[{"Effect":"Deny","NotAction":"*","Resource":"*"}]}`},
+		"Deny with NotAction leaving IAM": {doc: `{"Statement":[{"Effect":"Deny","NotAction":["iam:*","sts:*"],"Resource":"*"}]}`},
+		"Deny with NotAction of S3":       {doc: `{"Statement":[{"Effect":"Deny","NotAction":"s3:*","Resource":"*"}]}`, want: true},
+		"Allow only":                      {doc: allowAllDoc},
+	}
+	for name, tt := range tests {
+		t.Run(name, func(t *testing.T) {
+			if got := deniesIAM(tt.doc); got != tt.want {
+				t.Errorf("deniesIAM = %v, want %v", got, tt.want)
+			}
+		})
+	}
+}

@@ -31,6 +31,25 @@ func (c *call) userNameOrCaller() string {
 	return ""
 }
 
+// userCredentialPage does the part that the List actions on a user's
+// credentials share. It checks the parameters read so far, finds the user
+// that name names and returns page p of the credentials that credentialsOf
+// selects, in the user's order.
+func userCredentialPage[T any](c *call, name string, p pageRequest, credentialsOf func(*user) []T) (*user, []T, pageInfo, error) {
+	if err := c.check(); err != nil {
+		return nil, nil, pageInfo{}, err
+	}
+	u, err := c.user(name)
+	if err != nil {
+		return nil, nil, pageInfo{}, err
+	}
+	page, info, err := paginate(p, credentialsOf(u), positionKey)
+	if err != nil {
+		return nil, nil, pageInfo{}, err
+	}
+	return u, page, info, nil
+}
+
 type accessKeyXML struct {
 	UserName        string
 	AccessKeyID     string `xml:"AccessKeyId"`
@@ -121,21 +140,13 @@ type listAccessKeysResult struct {
 func listAccessKeys(c *call) (any, error) {
 	name := c.userNameOrCaller()
 	p := c.pageRequest()
-	if err := c.check(); err != nil {
-		return nil, err
-	}
-	u, err := c.user(name)
+	u, page, info, err := userCredentialPage(c, name, p, func(u *user) []*accessKey { return u.accessKeys })
 	if err != nil {
 		return nil, err
 	}
-	page, info, err := paginate(p, u.accessKeys, positionKey)
-	if err != nil {
-		return nil, err
-	}
-	out := make([]accessKeyXML, len(page))
-	for i, k := range page {
-		out[i] = accessKeyXML{UserName: u.name, AccessKeyID: k.id, Status: k.status, CreateDate: isoTime(k.created)}
-	}
+	out := mapSlice(page, func(k *accessKey) accessKeyXML {
+		return accessKeyXML{UserName: u.name, AccessKeyID: k.id, Status: k.status, CreateDate: isoTime(k.created)}
+	})
 	return listAccessKeysResult{AccessKeyMetadata: memberList(out), pageInfo: info}, nil
 }
 

@@ -52,19 +52,11 @@ type roleDetailXML struct {
 	RoleLastUsed             roleLastUsedXML
 }
 
+// managedPolicyDetailXML is IAM's ManagedPolicyDetail shape. It is the
+// Policy shape plus every version, and it has no tags, so Tags stays nil.
 type managedPolicyDetailXML struct {
-	PolicyName                    string
-	PolicyID                      string `xml:"PolicyId"`
-	Arn                           string
-	Path                          string
-	DefaultVersionID              string `xml:"DefaultVersionId"`
-	AttachmentCount               int32
-	PermissionsBoundaryUsageCount int32
-	IsAttachable                  bool
-	Description                   string `xml:",omitempty"`
-	CreateDate                    isoTime
-	UpdateDate                    isoTime
-	PolicyVersionList             members[policyVersionXML]
+	policyXML
+	PolicyVersionList members[policyVersionXML]
 }
 
 type authorizationDetailsResult struct {
@@ -154,11 +146,9 @@ func getAccountAuthorizationDetails(c *call) (any, error) {
 }
 
 func policyDetails(policies []inlinePolicy) members[policyDetailXML] {
-	out := make([]policyDetailXML, len(policies))
-	for i, p := range policies {
-		out[i] = policyDetailXML{PolicyName: p.name, PolicyDocument: encodeDocument(p.document)}
-	}
-	return memberList(out)
+	return memberList(mapSlice(policies, func(p inlinePolicy) policyDetailXML {
+		return policyDetailXML{PolicyName: p.name, PolicyDocument: encodeDocument(p.document)}
+	}))
 }
 
 func (c *call) userDetail(u *user) userDetailXML {
@@ -187,21 +177,16 @@ func (c *call) roleDetail(r *role) roleDetailXML {
 		PermissionsBoundary: boundaryOf(r.boundary), Tags: memberList(tagsXML(r.tags)),
 		RoleLastUsed: roleLastUsedXML{LastUsedDate: optionalTime(r.lastUsed), Region: r.lastUsedRegion},
 	}
-	x.InstanceProfileList.Items = []instanceProfileXML{}
-	for _, ip := range c.acct.instanceProfilesOf(r) {
-		x.InstanceProfileList.Items = append(x.InstanceProfileList.Items, c.instanceProfileXML(ip, true))
-	}
+	profiles := mapSlice(c.acct.instanceProfilesOf(r), func(ip *instanceProfile) instanceProfileXML { return c.instanceProfileXML(ip, true) })
+	x.InstanceProfileList = memberList(profiles)
 	return x
 }
 
 func policyDetail(p *managedPolicy, usage policyUsage) managedPolicyDetailXML {
-	x := managedPolicyDetailXML{
-		PolicyName: p.name, PolicyID: p.id, Arn: p.arn, Path: p.path, DefaultVersionID: p.defaultVersion,
-		AttachmentCount: usage.attachments, PermissionsBoundaryUsageCount: usage.boundaries, IsAttachable: true,
-		Description: p.description, CreateDate: isoTime(p.created), UpdateDate: isoTime(p.updated),
-	}
-	for _, v := range p.versions {
-		x.PolicyVersionList.Items = append(x.PolicyVersionList.Items, versionToXML(p, v, true))
-	}
+	// The listed policy plus the description, which the list leaves out.
+	x := managedPolicyDetailXML{policyXML: policyToXML(p, usage, false)}
+	x.Description = p.description
+	versions := mapSlice(p.versions, func(v *policyVersion) policyVersionXML { return versionToXML(p, v, true) })
+	x.PolicyVersionList = memberList(versions)
 	return x
 }

@@ -19,11 +19,7 @@ func (c *call) groupXML(g *group) groupXML {
 }
 
 func (c *call) groupsXML(groups []*group) []groupXML {
-	out := make([]groupXML, len(groups))
-	for i, g := range groups {
-		out[i] = c.groupXML(g)
-	}
-	return out
+	return mapSlice(groups, c.groupXML)
 }
 
 type groupResult struct {
@@ -36,8 +32,8 @@ func createGroup(c *call) (any, error) {
 	if err := c.check(); err != nil {
 		return nil, err
 	}
-	if g := c.acct.groups[key(name)]; g != nil {
-		return nil, errEntityAlreadyExists("Group with name %s already exists.", g.name)
+	if err := checkNameFree(c.acct.groups, nil, "Group", name); err != nil {
+		return nil, err
 	}
 	if q := c.s.quotas[quotaGroups]; int32(len(c.acct.groups)) >= q {
 		return nil, errQuotaExceeded("GroupsPerAccount", q)
@@ -70,11 +66,7 @@ func getGroup(c *call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	out := make([]userXML, len(page))
-	for i, u := range page {
-		out[i] = c.userXML(u, false)
-	}
-	return getGroupResult{Group: c.groupXML(g), Users: memberList(out), pageInfo: info}, nil
+	return getGroupResult{Group: c.groupXML(g), Users: memberList(c.listedUsersXML(page)), pageInfo: info}, nil
 }
 
 func listGroups(c *call) (any, error) {
@@ -104,12 +96,9 @@ func updateGroup(c *call) (any, error) {
 		return nil, err
 	}
 	if newName != "" {
-		if other := c.acct.groups[key(newName)]; other != nil && other != g {
-			return nil, errEntityAlreadyExists("Group with name %s already exists.", other.name)
+		if err := rename(c.acct.groups, g, "Group", newName); err != nil {
+			return nil, err
 		}
-		delete(c.acct.groups, key(g.name))
-		g.name = newName
-		c.acct.groups[key(g.name)] = g
 	}
 	if newPath != "" {
 		g.path = newPath

@@ -21,10 +21,7 @@ func (c *call) instanceProfileXML(ip *instanceProfile, withTags bool) instancePr
 	x := instanceProfileXML{
 		Path: ip.path, InstanceProfileName: ip.name, InstanceProfileID: ip.id,
 		Arn: c.acct.instanceProfileARN(ip), CreateDate: isoTime(ip.created),
-		Roles: memberList(make([]roleXML, 0, len(ip.roles))),
-	}
-	for _, r := range ip.roles {
-		x.Roles.Items = append(x.Roles.Items, c.roleXML(r, roleInProfile))
+		Roles: memberList(mapSlice(ip.roles, func(r *role) roleXML { return c.roleXML(r, roleInProfile) })),
 	}
 	if withTags {
 		x.Tags = optionalMembers(tagsXML(ip.tags))
@@ -79,10 +76,7 @@ func (c *call) instanceProfilePage(p pageRequest, profiles []*instanceProfile) (
 	if err != nil {
 		return nil, err
 	}
-	out := make([]instanceProfileXML, len(page))
-	for i, ip := range page {
-		out[i] = c.instanceProfileXML(ip, false)
-	}
+	out := mapSlice(page, func(ip *instanceProfile) instanceProfileXML { return c.instanceProfileXML(ip, false) })
 	return listInstanceProfilesResult{InstanceProfiles: memberList(out), pageInfo: info}, nil
 }
 
@@ -126,19 +120,30 @@ func deleteInstanceProfile(c *call) (any, error) {
 	return nil, nil
 }
 
-// addRoleToInstanceProfile puts a role in a profile, which IAM limits to
-// one role.
-func addRoleToInstanceProfile(c *call) (any, error) {
+// profileAndRole reads InstanceProfileName and RoleName, the parameters of
+// AddRoleToInstanceProfile and RemoveRoleFromInstanceProfile, and returns
+// what they name.
+func (c *call) profileAndRole() (*instanceProfile, *role, error) {
 	profileName := c.required("InstanceProfileName", instanceProfileNameRule)
 	roleName := c.required("RoleName", roleNameRule)
 	if err := c.check(); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	ip, err := c.instanceProfile(profileName)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	r, err := c.role(roleName)
+	if err != nil {
+		return nil, nil, err
+	}
+	return ip, r, nil
+}
+
+// addRoleToInstanceProfile puts a role in a profile, which IAM limits to
+// one role.
+func addRoleToInstanceProfile(c *call) (any, error) {
+	ip, r, err := c.profileAndRole()
 	if err != nil {
 		return nil, err
 	}
@@ -150,23 +155,12 @@ func addRoleToInstanceProfile(c *call) (any, error) {
 }
 
 func removeRoleFromInstanceProfile(c *call) (any, error) {
-	profileName := c.required("InstanceProfileName", instanceProfileNameRule)
-	roleName := c.required("RoleName", roleNameRule)
-	if err := c.check(); err != nil {
-		return nil, err
-	}
-	ip, err := c.instanceProfile(profileName)
+	ip, r, err := c.profileAndRole()
 	if err != nil {
 		return nil, err
 	}
-	r, err := c.role(roleName)
-	if err != nil {
-		return nil, err
-	}
-	i := slices.Index(ip.roles, r)
-	if i < 0 {
+	if !removeFirst(&ip.roles, func(x *role) bool { return x == r }) {
 		return nil, errNoSuchEntity("Role %s in Instance Profile %s cannot be found.", r.name, ip.name)
 	}
-	ip.roles = slices.Delete(ip.roles, i, i+1)
 	return nil, nil
 }

@@ -17,6 +17,27 @@ func sortedByKey[T any](m map[string]T) []T {
 	return out
 }
 
+// mapSlice returns f applied to each item, in order. An empty input gives
+// an empty slice rather than nil, which JSON encodes as [] rather than null.
+func mapSlice[T, U any](items []T, f func(T) U) []U {
+	out := make([]U, len(items))
+	for i, item := range items {
+		out[i] = f(item)
+	}
+	return out
+}
+
+// removeFirst deletes the first item that match accepts and reports
+// whether there was one.
+func removeFirst[T any](items *[]T, match func(T) bool) bool {
+	i := slices.IndexFunc(*items, match)
+	if i < 0 {
+		return false
+	}
+	*items = slices.Delete(*items, i, i+1)
+	return true
+}
+
 func sortedUsers(a *account) []*user                       { return sortedByKey(a.users) }
 func sortedGroups(a *account) []*group                     { return sortedByKey(a.groups) }
 func sortedRoles(a *account) []*role                       { return sortedByKey(a.roles) }
@@ -86,26 +107,9 @@ func (a *account) policyUsage() map[*managedPolicy]policyUsage {
 
 // Lookups that fail with IAM's NoSuchEntity.
 
-func (c *call) user(name string) (*user, error) {
-	if u := c.acct.users[key(name)]; u != nil {
-		return u, nil
-	}
-	return nil, errNoSuchEntity("The user with name %s cannot be found.", name)
-}
-
-func (c *call) group(name string) (*group, error) {
-	if g := c.acct.groups[key(name)]; g != nil {
-		return g, nil
-	}
-	return nil, errNoSuchEntity("The group with name %s cannot be found.", name)
-}
-
-func (c *call) role(name string) (*role, error) {
-	if r := c.acct.roles[key(name)]; r != nil {
-		return r, nil
-	}
-	return nil, errNoSuchEntity("The role with name %s cannot be found.", name)
-}
+func (c *call) user(name string) (*user, error)   { return findNamed(c.acct.users, "user", name) }
+func (c *call) group(name string) (*group, error) { return findNamed(c.acct.groups, "group", name) }
+func (c *call) role(name string) (*role, error)   { return findNamed(c.acct.roles, "role", name) }
 
 func (c *call) instanceProfile(name string) (*instanceProfile, error) {
 	if ip := c.acct.instanceProfiles[key(name)]; ip != nil {

@@ -112,11 +112,9 @@ func deactivateMFADevice(c *call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	i := slices.IndexFunc(u.mfaDevices, func(d *mfaDevice) bool { return d.serial == serial })
-	if i < 0 {
+	if !removeFirst(&u.mfaDevices, func(d *mfaDevice) bool { return d.serial == serial }) {
 		return nil, errNoSuchEntity("MFA Device with serial number %s does not exist.", serial)
 	}
-	u.mfaDevices = slices.Delete(u.mfaDevices, i, i+1)
 	if v := c.acct.virtualMFADevices[serial]; v != nil {
 		v.user = nil
 	}
@@ -153,21 +151,13 @@ type listMFADevicesResult struct {
 func listMFADevices(c *call) (any, error) {
 	name := c.userNameOrCaller()
 	p := c.pageRequest()
-	if err := c.check(); err != nil {
-		return nil, err
-	}
-	u, err := c.user(name)
+	u, page, info, err := userCredentialPage(c, name, p, func(u *user) []*mfaDevice { return u.mfaDevices })
 	if err != nil {
 		return nil, err
 	}
-	page, info, err := paginate(p, u.mfaDevices, positionKey)
-	if err != nil {
-		return nil, err
-	}
-	out := make([]mfaDeviceXML, len(page))
-	for i, d := range page {
-		out[i] = mfaDeviceXML{UserName: u.name, SerialNumber: d.serial, EnableDate: isoTime(d.enabled)}
-	}
+	out := mapSlice(page, func(d *mfaDevice) mfaDeviceXML {
+		return mfaDeviceXML{UserName: u.name, SerialNumber: d.serial, EnableDate: isoTime(d.enabled)}
+	})
 	return listMFADevicesResult{MFADevices: memberList(out), pageInfo: info}, nil
 }
 
@@ -189,14 +179,13 @@ func listVirtualMFADevices(c *call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	out := make([]virtualMFADeviceXML, len(page))
-	for i, v := range page {
-		out[i] = virtualMFADeviceXML{SerialNumber: v.serial, Tags: optionalMembers(tagsXML(v.tags))}
+	out := mapSlice(page, func(v *virtualMFADevice) virtualMFADeviceXML {
+		x := virtualMFADeviceXML{SerialNumber: v.serial, Tags: optionalMembers(tagsXML(v.tags))}
 		if v.user != nil {
 			ux := c.userXML(v.user, false)
-			out[i].User = &ux
-			out[i].EnableDate = optionalTime(&v.enabled)
+			x.User, x.EnableDate = &ux, optionalTime(&v.enabled)
 		}
-	}
+		return x
+	})
 	return listVirtualMFADevicesResult{VirtualMFADevices: memberList(out), pageInfo: info}, nil
 }

@@ -104,24 +104,13 @@ func (ps *policySet) putInline(name, document string) {
 }
 
 func (ps *policySet) deleteInline(name string) bool {
-	for i := range ps.inline {
-		if ps.inline[i].name == name {
-			ps.inline = slices.Delete(ps.inline, i, i+1)
-			return true
-		}
-	}
-	return false
+	return removeFirst(&ps.inline, func(p inlinePolicy) bool { return p.name == name })
 }
 
 func (ps *policySet) isAttached(p *managedPolicy) bool { return slices.Contains(ps.attached, p) }
 
 func (ps *policySet) detach(p *managedPolicy) bool {
-	i := slices.Index(ps.attached, p)
-	if i < 0 {
-		return false
-	}
-	ps.attached = slices.Delete(ps.attached, i, i+1)
-	return true
+	return removeFirst(&ps.attached, func(a *managedPolicy) bool { return a == p })
 }
 
 // user is an IAM user with its credentials.

@@ -223,10 +223,7 @@ func listPolicies(c *call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	out := make([]policyXML, len(page))
-	for i, p := range page {
-		out[i] = policyToXML(p, usage[p], false)
-	}
+	out := mapSlice(page, func(p *managedPolicy) policyXML { return policyToXML(p, usage[p], false) })
 	return listPoliciesResult{Policies: memberList(out), pageInfo: info}, nil
 }
 
@@ -294,8 +291,16 @@ func createPolicyVersion(c *call) (any, error) {
 	return policyVersionResult{PolicyVersion: versionToXML(p, v, false)}, nil
 }
 
-// policyVersion returns the policy and its version, or NoSuchEntity.
-func (c *call) policyVersion(arn, versionID string, customerOnly bool) (*managedPolicy, *policyVersion, error) {
+// policyAndVersion reads PolicyArn and VersionId, the parameters of
+// GetPolicyVersion, SetDefaultPolicyVersion and DeletePolicyVersion, and
+// returns the policy and its version, or NoSuchEntity. With customerOnly,
+// it rejects an AWS-managed policy as customerPolicy does.
+func (c *call) policyAndVersion(customerOnly bool) (*managedPolicy, *policyVersion, error) {
+	arn := c.required("PolicyArn", arnRule)
+	versionID := c.required("VersionId", versionIDRule)
+	if err := c.check(); err != nil {
+		return nil, nil, err
+	}
 	find := c.policy
 	if customerOnly {
 		find = c.customerPolicy
@@ -312,12 +317,7 @@ func (c *call) policyVersion(arn, versionID string, customerOnly bool) (*managed
 }
 
 func getPolicyVersion(c *call) (any, error) {
-	arn := c.required("PolicyArn", arnRule)
-	versionID := c.required("VersionId", versionIDRule)
-	if err := c.check(); err != nil {
-		return nil, err
-	}
-	p, v, err := c.policyVersion(arn, versionID, false)
+	p, v, err := c.policyAndVersion(false)
 	if err != nil {
 		return nil, err
 	}
@@ -346,20 +346,12 @@ func listPolicyVersions(c *call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	out := make([]policyVersionXML, len(page))
-	for i, v := range page {
-		out[i] = versionToXML(pol, v, false)
-	}
+	out := mapSlice(page, func(v *policyVersion) policyVersionXML { return versionToXML(pol, v, false) })
 	return listPolicyVersionsResult{Versions: memberList(out), pageInfo: info}, nil
 }
 
 func setDefaultPolicyVersion(c *call) (any, error) {
-	arn := c.required("PolicyArn", arnRule)
-	versionID := c.required("VersionId", versionIDRule)
-	if err := c.check(); err != nil {
-		return nil, err
-	}
-	p, v, err := c.policyVersion(arn, versionID, true)
+	p, v, err := c.policyAndVersion(true)
 	if err != nil {
 		return nil, err
 	}
@@ -370,12 +362,7 @@ func setDefaultPolicyVersion(c *call) (any, error) {
 }
 
 func deletePolicyVersion(c *call) (any, error) {
-	arn := c.required("PolicyArn", arnRule)
-	versionID := c.required("VersionId", versionIDRule)
-	if err := c.check(); err != nil {
-		return nil, err
-	}
-	p, v, err := c.policyVersion(arn, versionID, true)
+	p, v, err := c.policyAndVersion(true)
 	if err != nil {
 		return nil, err
 	}

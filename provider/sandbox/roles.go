@@ -90,8 +90,8 @@ func createRole(c *call) (any, error) {
 	if strings.HasPrefix(path, "/aws-service-role/") || strings.HasPrefix(path, "/aws-reserved/") {
 		return nil, errInvalidInput("The path %s is reserved for roles that AWS creates.", path)
 	}
-	if r := c.acct.roles[key(name)]; r != nil {
-		return nil, errEntityAlreadyExists("Role with name %s already exists.", r.name)
+	if err := checkNameFree(c.acct.roles, nil, "Role", name); err != nil {
+		return nil, err
 	}
 	if q := c.s.quotas[quotaRoles]; int32(len(c.acct.roles)) >= q {
 		return nil, errQuotaExceeded("RolesPerAccount", q)
@@ -196,10 +196,7 @@ func listRoles(c *call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	out := make([]roleXML, len(page))
-	for i, r := range page {
-		out[i] = c.roleXML(r, roleListed)
-	}
+	out := mapSlice(page, func(r *role) roleXML { return c.roleXML(r, roleListed) })
 	return listRolesResult{Roles: memberList(out), pageInfo: info}, nil
 }
 

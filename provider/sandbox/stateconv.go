@@ -382,11 +382,7 @@ func tagsFromRecords(records []tagRecord) []tag {
 }
 
 func tagRecords(tags []tag) []tagRecord {
-	records := make([]tagRecord, len(tags))
-	for i, t := range tags {
-		records[i] = tagRecord(t)
-	}
-	return records
+	return mapSlice(tags, func(t tag) tagRecord { return tagRecord(t) })
 }
 
 // stateFromAccount renders the account as a state file, every list sorted
@@ -489,8 +485,7 @@ func userToRecord(a *account, u *user) userRecord {
 
 func roleToRecord(a *account, ro *role) roleRecord {
 	r := roleRecord{
-		Path: ro.path, RoleName: ro.name, RoleID: ro.id, Arn: a.roleARN(ro), CreateDate: flexTime{ro.created},
-		AssumeRolePolicyDocument: document(ro.trustPolicy), InstanceProfileList: []instanceProfileRecord{},
+		profileRoleRecord: profileRoleToRecord(a, ro), InstanceProfileList: []instanceProfileRecord{},
 		RolePolicyList: inlineRecords(ro.inline), AttachedManagedPolicies: attachedRecords(ro.attached),
 		PermissionsBoundary: boundaryToRecord(ro.boundary), Tags: tagRecords(ro.tags),
 		RoleLastUsed: &roleLastUsedRecord{}, MaxSessionDuration: &ro.maxSessionDuration,
@@ -511,15 +506,17 @@ func roleToRecord(a *account, ro *role) roleRecord {
 // which GetAccountAuthorizationDetails does not return.
 func profileToRecord(a *account, ip *instanceProfile, withTags bool) instanceProfileRecord {
 	r := instanceProfileRecord{Path: ip.path, InstanceProfileName: ip.name, InstanceProfileID: ip.id,
-		Arn: a.instanceProfileARN(ip), CreateDate: flexTime{ip.created}, Roles: []profileRoleRecord{}}
-	for _, ro := range ip.roles {
-		r.Roles = append(r.Roles, profileRoleRecord{Path: ro.path, RoleName: ro.name, RoleID: ro.id, Arn: a.roleARN(ro),
-			CreateDate: flexTime{ro.created}, AssumeRolePolicyDocument: document(ro.trustPolicy)})
-	}
+		Arn: a.instanceProfileARN(ip), CreateDate: flexTime{ip.created},
+		Roles: mapSlice(ip.roles, func(ro *role) profileRoleRecord { return profileRoleToRecord(a, ro) })}
 	if withTags {
 		r.Tags = tagRecords(ip.tags)
 	}
 	return r
+}
+
+func profileRoleToRecord(a *account, ro *role) profileRoleRecord {
+	return profileRoleRecord{Path: ro.path, RoleName: ro.name, RoleID: ro.id, Arn: a.roleARN(ro),
+		CreateDate: flexTime{ro.created}, AssumeRolePolicyDocument: document(ro.trustPolicy)}
 }
 
 func policyToRecord(p *managedPolicy, usage policyUsage) policyRecord {
@@ -537,19 +534,15 @@ func policyToRecord(p *managedPolicy, usage policyUsage) policyRecord {
 }
 
 func inlineRecords(policies []inlinePolicy) []inlinePolicyRecord {
-	records := make([]inlinePolicyRecord, len(policies))
-	for i, p := range policies {
-		records[i] = inlinePolicyRecord{PolicyName: p.name, PolicyDocument: document(p.document)}
-	}
-	return records
+	return mapSlice(policies, func(p inlinePolicy) inlinePolicyRecord {
+		return inlinePolicyRecord{PolicyName: p.name, PolicyDocument: document(p.document)}
+	})
 }
 
 func attachedRecords(policies []*managedPolicy) []attachedPolicyRecord {
-	records := make([]attachedPolicyRecord, len(policies))
-	for i, p := range policies {
-		records[i] = attachedPolicyRecord{PolicyName: p.name, PolicyArn: p.arn}
-	}
-	return records
+	return mapSlice(policies, func(p *managedPolicy) attachedPolicyRecord {
+		return attachedPolicyRecord{PolicyName: p.name, PolicyArn: p.arn}
+	})
 }
 
 func boundaryToRecord(p *managedPolicy) *boundaryRecord {
@@ -560,9 +553,5 @@ func boundaryToRecord(p *managedPolicy) *boundaryRecord {
 }
 
 func groupNames(groups []*group) []string {
-	names := make([]string, len(groups))
-	for i, g := range groups {
-		names[i] = g.name
-	}
-	return names
+	return mapSlice(groups, func(g *group) string { return g.name })
 }

@@ -62,19 +62,16 @@ type groupRecord struct {
 	AttachedManagedPolicies []attachedPolicyRecord `json:"AttachedManagedPolicies"`
 }
 
+// roleRecord is a role as GetAccountAuthorizationDetails lists it. It
+// starts with the fields that an instance profile lists for the role.
 type roleRecord struct {
-	Path                     string                  `json:"Path"`
-	RoleName                 string                  `json:"RoleName"`
-	RoleID                   string                  `json:"RoleId"`
-	Arn                      string                  `json:"Arn"`
-	CreateDate               flexTime                `json:"CreateDate"`
-	AssumeRolePolicyDocument document                `json:"AssumeRolePolicyDocument"`
-	InstanceProfileList      []instanceProfileRecord `json:"InstanceProfileList"`
-	RolePolicyList           []inlinePolicyRecord    `json:"RolePolicyList"`
-	AttachedManagedPolicies  []attachedPolicyRecord  `json:"AttachedManagedPolicies"`
-	PermissionsBoundary      *boundaryRecord         `json:"PermissionsBoundary,omitempty"`
-	Tags                     []tagRecord             `json:"Tags"`
-	RoleLastUsed             *roleLastUsedRecord     `json:"RoleLastUsed,omitempty"`
+	profileRoleRecord
+	InstanceProfileList     []instanceProfileRecord `json:"InstanceProfileList"`
+	RolePolicyList          []inlinePolicyRecord    `json:"RolePolicyList"`
+	AttachedManagedPolicies []attachedPolicyRecord  `json:"AttachedManagedPolicies"`
+	PermissionsBoundary     *boundaryRecord         `json:"PermissionsBoundary,omitempty"`
+	Tags                    []tagRecord             `json:"Tags"`
+	RoleLastUsed            *roleLastUsedRecord     `json:"RoleLastUsed,omitempty"`
 
 	Description        *string `json:"Description,omitempty"`
 	MaxSessionDuration *int32  `json:"MaxSessionDuration,omitempty"`

@@ -70,6 +70,16 @@ func (c *call) durationParam(max, def int32) time.Duration {
 	return time.Duration(n) * time.Second
 }
 
+// tokenDurationParam reads DurationSeconds for GetSessionToken and
+// GetFederationToken. The root user's sessions last an hour by default and
+// at most.
+func (c *call) tokenDurationParam() time.Duration {
+	if c.callerRoot() {
+		return c.durationParam(maxRootSessionSeconds, maxRootSessionSeconds)
+	}
+	return c.durationParam(maxUserSessionSeconds, defaultTokenSeconds)
+}
+
 // packedPercent is how much of the packed size limit the session policies
 // and session tags take, in percent, rounded up as STS reports it.
 func packedPercent(p sessionPolicy, tags []tag) int {

@@ -10,11 +10,7 @@ type sessionTokenResult struct {
 func getSessionToken(c *call) (any, error) {
 	serial := c.optional("SerialNumber", stsSerialRule)
 	code := c.optional("TokenCode", tokenCodeRule)
-	maxDuration, defaultDuration := int32(maxUserSessionSeconds), int32(defaultTokenSeconds)
-	if c.callerRoot() {
-		maxDuration, defaultDuration = maxRootSessionSeconds, maxRootSessionSeconds
-	}
-	duration := c.durationParam(maxDuration, defaultDuration)
+	duration := c.tokenDurationParam()
 	if err := c.check(); err != nil {
 		return nil, err
 	}
@@ -54,11 +50,7 @@ func getFederationToken(c *call) (any, error) {
 	name := c.required("Name", federatedNameRule)
 	policy := c.sessionPolicyParams()
 	tags := c.tagsParam("Tags", true)
-	maxDuration, defaultDuration := int32(maxUserSessionSeconds), int32(defaultTokenSeconds)
-	if c.callerRoot() {
-		maxDuration, defaultDuration = maxRootSessionSeconds, maxRootSessionSeconds
-	}
-	duration := c.durationParam(maxDuration, defaultDuration)
+	duration := c.tokenDurationParam()
 	if err := c.check(); err != nil {
 		return nil, err
 	}

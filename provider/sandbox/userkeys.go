@@ -97,21 +97,13 @@ type listSSHPublicKeysResult struct {
 func listSSHPublicKeys(c *call) (any, error) {
 	name := c.userNameOrCaller()
 	p := c.pageRequest()
-	if err := c.check(); err != nil {
-		return nil, err
-	}
-	u, err := c.user(name)
+	u, page, info, err := userCredentialPage(c, name, p, func(u *user) []*sshPublicKey { return u.sshPublicKeys })
 	if err != nil {
 		return nil, err
 	}
-	page, info, err := paginate(p, u.sshPublicKeys, positionKey)
-	if err != nil {
-		return nil, err
-	}
-	out := make([]sshPublicKeyXML, len(page))
-	for i, k := range page {
-		out[i] = sshPublicKeyXML{UserName: u.name, SSHPublicKeyID: k.id, Status: k.status, UploadDate: isoTime(k.uploaded)}
-	}
+	out := mapSlice(page, func(k *sshPublicKey) sshPublicKeyXML {
+		return sshPublicKeyXML{UserName: u.name, SSHPublicKeyID: k.id, Status: k.status, UploadDate: isoTime(k.uploaded)}
+	})
 	return listSSHPublicKeysResult{SSHPublicKeys: memberList(out), pageInfo: info}, nil
 }
 
@@ -125,11 +117,9 @@ func deleteSSHPublicKey(c *call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	i := slices.IndexFunc(u.sshPublicKeys, func(k *sshPublicKey) bool { return k.id == id })
-	if i < 0 {
+	if !removeFirst(&u.sshPublicKeys, func(k *sshPublicKey) bool { return k.id == id }) {
 		return nil, errNoSuchEntity("The Public Key with id %s cannot be found.", id)
 	}
-	u.sshPublicKeys = slices.Delete(u.sshPublicKeys, i, i+1)
 	return nil, nil
 }
 
@@ -195,21 +185,11 @@ type listSigningCertificatesResult struct {
 func listSigningCertificates(c *call) (any, error) {
 	name := c.userNameOrCaller()
 	p := c.pageRequest()
-	if err := c.check(); err != nil {
-		return nil, err
-	}
-	u, err := c.user(name)
+	u, page, info, err := userCredentialPage(c, name, p, func(u *user) []*signingCertificate { return u.signingCertificates })
 	if err != nil {
 		return nil, err
 	}
-	page, info, err := paginate(p, u.signingCertificates, positionKey)
-	if err != nil {
-		return nil, err
-	}
-	out := make([]signingCertificateXML, len(page))
-	for i, cert := range page {
-		out[i] = c.certificateXML(u, cert)
-	}
+	out := mapSlice(page, func(cert *signingCertificate) signingCertificateXML { return c.certificateXML(u, cert) })
 	return listSigningCertificatesResult{Certificates: memberList(out), pageInfo: info}, nil
 }
 
@@ -223,11 +203,9 @@ func deleteSigningCertificate(c *call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	i := slices.IndexFunc(u.signingCertificates, func(cert *signingCertificate) bool { return cert.id == id })
-	if i < 0 {
+	if !removeFirst(&u.signingCertificates, func(cert *signingCertificate) bool { return cert.id == id }) {
 		return nil, errNoSuchEntity("The Certificate with id %s cannot be found.", id)
 	}
-	u.signingCertificates = slices.Delete(u.signingCertificates, i, i+1)
 	return nil, nil
 }
 
@@ -302,24 +280,16 @@ func listServiceSpecificCredentials(c *call) (any, error) {
 	name := c.userNameOrCaller()
 	service := c.optional("ServiceName", serviceNameRule)
 	p := c.pageRequest()
-	if err := c.check(); err != nil {
-		return nil, err
+	ofService := func(u *user) []*serviceCredential {
+		return slices.DeleteFunc(slices.Clone(u.serviceCredentials), func(sc *serviceCredential) bool {
+			return service != "" && sc.serviceName != service
+		})
 	}
-	u, err := c.user(name)
+	u, page, info, err := userCredentialPage(c, name, p, ofService)
 	if err != nil {
 		return nil, err
 	}
-	creds := slices.DeleteFunc(slices.Clone(u.serviceCredentials), func(sc *serviceCredential) bool {
-		return service != "" && sc.serviceName != service
-	})
-	page, info, err := paginate(p, creds, positionKey)
-	if err != nil {
-		return nil, err
-	}
-	out := make([]serviceCredentialXML, len(page))
-	for i, sc := range page {
-		out[i] = serviceCredentialToXML(u, sc)
-	}
+	out := mapSlice(page, func(sc *serviceCredential) serviceCredentialXML { return serviceCredentialToXML(u, sc) })
 	return listServiceCredentialsResult{ServiceSpecificCredentials: memberList(out), pageInfo: info}, nil
 }
 
@@ -333,10 +303,8 @@ func deleteServiceSpecificCredential(c *call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	i := slices.IndexFunc(u.serviceCredentials, func(sc *serviceCredential) bool { return sc.id == id })
-	if i < 0 {
+	if !removeFirst(&u.serviceCredentials, func(sc *serviceCredential) bool { return sc.id == id }) {
 		return nil, errNoSuchEntity("No such credential %s exists", id)
 	}
-	u.serviceCredentials = slices.Delete(u.serviceCredentials, i, i+1)
 	return nil, nil
 }

@@ -30,6 +30,12 @@ func (c *call) userXML(u *user, full bool) userXML {
 	return x
 }
 
+// listedUsersXML renders users as lists show them, without the boundary
+// and the tags.
+func (c *call) listedUsersXML(users []*user) []userXML {
+	return mapSlice(users, func(u *user) userXML { return c.userXML(u, false) })
+}
+
 type userResult struct {
 	User userXML
 }
@@ -44,8 +50,8 @@ func createUser(c *call) (any, error) {
 	}
 
 	// Check the name, the quotas and the boundary.
-	if u := c.acct.users[key(name)]; u != nil {
-		return nil, errEntityAlreadyExists("User with name %s already exists.", u.name)
+	if err := checkNameFree(c.acct.users, nil, "User", name); err != nil {
+		return nil, err
 	}
 	if q := c.s.quotas[quotaUsers]; int32(len(c.acct.users)) >= q {
 		return nil, errQuotaExceeded("UsersPerAccount", q)
@@ -110,11 +116,7 @@ func listUsers(c *call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	out := make([]userXML, len(page))
-	for i, u := range page {
-		out[i] = c.userXML(u, false)
-	}
-	return listUsersResult{Users: memberList(out), pageInfo: info}, nil
+	return listUsersResult{Users: memberList(c.listedUsersXML(page)), pageInfo: info}, nil
 }
 
 // updateUser renames a user or moves it to another path.
@@ -130,12 +132,9 @@ func updateUser(c *call) (any, error) {
 		return nil, err
 	}
 	if newName != "" {
-		if other := c.acct.users[key(newName)]; other != nil && other != u {
-			return nil, errEntityAlreadyExists("User with name %s already exists.", other.name)
+		if err := rename(c.acct.users, u, "User", newName); err != nil {
+			return nil, err
 		}
-		delete(c.acct.users, key(u.name))
-		u.name = newName
-		c.acct.users[key(u.name)] = u
 	}
 	if newPath != "" {
 		u.path = newPath
@@ -179,17 +178,27 @@ func deleteUser(c *call) (any, error) {
 	return nil, nil
 }
 
-func addUserToGroup(c *call) (any, error) {
+// groupAndUser reads GroupName and UserName, the parameters of
+// AddUserToGroup and RemoveUserFromGroup, and returns what they name.
+func (c *call) groupAndUser() (*group, *user, error) {
 	groupName := c.required("GroupName", groupNameRule)
 	userName := c.required("UserName", existingUserNameRule)
 	if err := c.check(); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	g, err := c.group(groupName)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	u, err := c.user(userName)
+	if err != nil {
+		return nil, nil, err
+	}
+	return g, u, nil
+}
+
+func addUserToGroup(c *call) (any, error) {
+	g, u, err := c.groupAndUser()
 	if err != nil {
 		return nil, err
 	}
@@ -205,24 +214,13 @@ func addUserToGroup(c *call) (any, error) {
 }
 
 func removeUserFromGroup(c *call) (any, error) {
-	groupName := c.required("GroupName", groupNameRule)
-	userName := c.required("UserName", existingUserNameRule)
-	if err := c.check(); err != nil {
-		return nil, err
-	}
-	g, err := c.group(groupName)
+	g, u, err := c.groupAndUser()
 	if err != nil {
 		return nil, err
 	}
-	u, err := c.user(userName)
-	if err != nil {
-		return nil, err
-	}
-	i := slices.Index(u.groups, g)
-	if i < 0 {
+	if !removeFirst(&u.groups, func(x *group) bool { return x == g }) {
 		return nil, errNoSuchEntity("The user with name %s cannot be found in group %s.", u.name, g.name)
 	}
-	u.groups = slices.Delete(u.groups, i, i+1)
 	g.members = slices.DeleteFunc(g.members, func(m *user) bool { return m == u })
 	return nil, nil
 }

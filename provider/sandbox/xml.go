@@ -45,11 +45,7 @@ type tagXML struct {
 }
 
 func tagsXML(tags []tag) []tagXML {
-	out := make([]tagXML, len(tags))
-	for i, t := range tags {
-		out[i] = tagXML(t)
-	}
-	return out
+	return mapSlice(tags, func(t tag) tagXML { return tagXML(t) })
 }
 
 type boundaryXML struct {
@@ -70,11 +66,9 @@ type attachedPolicyXML struct {
 }
 
 func attachedPoliciesXML(policies []*managedPolicy) []attachedPolicyXML {
-	out := make([]attachedPolicyXML, len(policies))
-	for i, p := range policies {
-		out[i] = attachedPolicyXML{PolicyName: p.name, PolicyArn: p.arn}
-	}
-	return out
+	return mapSlice(policies, func(p *managedPolicy) attachedPolicyXML {
+		return attachedPolicyXML{PolicyName: p.name, PolicyArn: p.arn}
+	})
 }
 
 // encodeDocument URL-encodes a policy document as IAM returns it: RFC 3986
