@@ -14,10 +14,10 @@ const dataDir = "data"
 
 // WriteDataConfig writes a data-driven configuration of the synthetic
 // account of shape into dir, which must exist. It declares the same
-// account as WriteConfig, but the way a large organisation keeps its IAM:
-// one block per entity type, with for_each over a JSON data file that lists
-// the entities, and the policy documents as templates in the blocks.
-// main.hcl holds the blocks and data/*.json the entities.
+// account as WriteConfig, in the way a large organisation is more likely to
+// keep its IAM. Each entity type has one block, with for_each over a JSON
+// data file that lists the entities, and the policy documents are templates
+// in the blocks. main.hcl holds the blocks and data/*.json the entities.
 func WriteDataConfig(dir string, shape Shape) error {
 	a := newAccount(shape)
 	if err := os.MkdirAll(filepath.Join(dir, dataDir), 0o755); err != nil {

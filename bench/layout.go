@@ -5,7 +5,8 @@ import (
 	"os"
 )
 
-// Layout is how a configuration declares a synthetic account.
+// Layout is the arrangement of the blocks and files of a configuration
+// that declares a synthetic account.
 type Layout string
 
 const (

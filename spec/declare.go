@@ -46,13 +46,6 @@ type localDecl struct {
 
 // declare collects the blocks of one file.
 func (l *loader) declare(file *hcl.File) {
-	l.declareBlocks(file, false)
-}
-
-// declareBlocks collects the blocks of one file. With providerOnly set it
-// collects only the provider, variable and other singleton blocks, which
-// are all that LoadProvider decodes; Load declares and checks the others.
-func (l *loader) declareBlocks(file *hcl.File, providerOnly bool) {
 	content, diags := file.Body.Content(rootSchema)
 	l.diags = append(l.diags, diags...)
 	if content == nil {
@@ -60,9 +53,6 @@ func (l *loader) declareBlocks(file *hcl.File, providerOnly bool) {
 	}
 
 	for _, block := range content.Blocks {
-		if providerOnly && (block.Type == blockLocals || block.Type == blockPolicyDocument || isEntityType(block.Type)) {
-			continue
-		}
 		switch block.Type {
 		case blockScope:
 			l.declareSingleton(&l.scope, block)

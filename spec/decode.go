@@ -30,9 +30,20 @@ type attrReader struct {
 }
 
 func (l *loader) newReader(attrs hcl.Attributes, ctx *hcl.EvalContext) *attrReader {
-	r := &attrReader{l: l, attrs: attrs, ctx: ctx, ranges: make(map[string]hcl.Range, len(attrs))}
-	for name, attr := range attrs {
-		r.ranges[name] = attr.Expr.Range()
+	return l.newSharedReader(attrs, ctx, nil)
+}
+
+// newSharedReader returns a reader of attrs in ctx. ranges, when not nil,
+// holds the ranges of attrs already, from a reader of the same attributes
+// in another instance of a for_each block, and is shared instead of built
+// again.
+func (l *loader) newSharedReader(attrs hcl.Attributes, ctx *hcl.EvalContext, ranges map[string]hcl.Range) *attrReader {
+	r := &attrReader{l: l, attrs: attrs, ctx: ctx, ranges: ranges}
+	if r.ranges == nil {
+		r.ranges = make(map[string]hcl.Range, len(attrs))
+		for name, attr := range attrs {
+			r.ranges[name] = attr.Expr.Range()
+		}
 	}
 	return r
 }
@@ -78,7 +89,10 @@ func (r *attrReader) rangeOf(name string, fallback hcl.Range) hcl.Range {
 	return fallback
 }
 
-// value evaluates the attribute and converts it to ty.
+// value evaluates the attribute and converts it to ty. A tuple of strings
+// stands for a list of strings, and an object of strings for a map of
+// strings, without the conversion, because the getters read them the same
+// way and a large configuration writes thousands of them.
 func (r *attrReader) value(name string, ty cty.Type) (cty.Value, bool) {
 	attr, ok := r.attrs[name]
 	if !ok {
@@ -89,6 +103,9 @@ func (r *attrReader) value(name string, ty cty.Type) (cty.Value, bool) {
 	if diags.HasErrors() || !val.IsWhollyKnown() {
 		r.markFailed(name)
 		return cty.NilVal, false
+	}
+	if !val.IsNull() && stringsOf(val.Type(), ty) {
+		return val, true
 	}
 	converted, err := convert.Convert(val, ty)
 	if err != nil {
@@ -101,6 +118,29 @@ func (r *attrReader) value(name string, ty cty.Type) (cty.Value, bool) {
 		return cty.NilVal, false
 	}
 	return converted, true
+}
+
+// stringsOf reports whether have is a tuple type of strings and want a
+// list of strings, or have an object type of strings and want a map of
+// strings.
+func stringsOf(have, want cty.Type) bool {
+	switch {
+	case want.Equals(cty.List(cty.String)) && have.IsTupleType():
+		for _, elem := range have.TupleElementTypes() {
+			if !elem.Equals(cty.String) {
+				return false
+			}
+		}
+		return true
+	case want.Equals(cty.Map(cty.String)) && have.IsObjectType():
+		for _, attr := range have.AttributeTypes() {
+			if !attr.Equals(cty.String) {
+				return false
+			}
+		}
+		return true
+	}
+	return false
 }
 
 func incorrectType(attr *hcl.Attribute, err error) *hcl.Diagnostic {

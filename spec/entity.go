@@ -183,21 +183,37 @@ func (l *loader) evaluateForEach(attr *hcl.Attribute, ctx *hcl.EvalContext) (map
 func (l *loader) decodeEntities(ctx *hcl.EvalContext) {
 	for _, e := range l.entityOrder {
 		schema := entitySchemas[e.typ]
+		// Without dynamic blocks, every instance has the same content,
+		// which is decoded once.
+		dynamic := hasDynamicBlocks(e.block.Body)
+		var shared *hcl.BodyContent
+		var sharedRanges map[string]hcl.Range
 		for _, inst := range e.instances {
 			if inst.failed {
 				continue
 			}
 			instCtx := inst.context(ctx)
-			body := e.block.Body
-			if hasDynamicBlocks(body) {
-				body = dynblock.Expand(body, instCtx)
-			}
-			content, diags := body.Content(schema.body)
-			l.diags = append(l.diags, diags...)
+			content := shared
 			if content == nil {
-				continue
+				body := e.block.Body
+				if dynamic {
+					body = dynblock.Expand(body, instCtx)
+				}
+				var diags hcl.Diagnostics
+				content, diags = body.Content(schema.body)
+				l.diags = append(l.diags, diags...)
+				if content == nil {
+					continue
+				}
+				if !dynamic {
+					shared = content
+				}
 			}
-			d := &entityDecoder{l: l, inst: inst, content: content, r: l.newReader(content.Attributes, instCtx)}
+			r := l.newSharedReader(content.Attributes, instCtx, sharedRanges)
+			if !dynamic {
+				sharedRanges = r.ranges
+			}
+			d := &entityDecoder{l: l, inst: inst, content: content, r: r}
 			d.checkIdentity()
 			switch e.typ {
 			case blockUser:

@@ -101,7 +101,7 @@ func LoadProvider(dir string, opts LoadOptions) (*Config, hcl.Diagnostics) {
 	l := newLoader(dir, opts)
 	cfg := &Config{Dir: l.cfg.Dir, Parser: l.parser}
 	for _, file := range l.parseFiles() {
-		l.declareBlocks(file, true)
+		l.declare(file)
 	}
 	if l.diags.HasErrors() || l.provider == nil {
 		return cfg, dedupe(l.diags)

@@ -9,11 +9,12 @@ import (
 )
 
 // releaseSyntax replaces the parsed native-syntax files of the parser with
-// files that keep only their source text, once the configuration is
-// decoded. The syntax trees take about fifteen times the memory of the
-// source, and a large configuration would otherwise hold them through the
-// read and the plan that follow. Diagnostics need only the source for
-// snippets and, rarely, the name of the enclosing block, which
+// files that keep only their source text. Load calls it before it decodes
+// the entities, whose declarations then hold the only references to their
+// parts of the trees. The syntax trees take about fifteen times the memory
+// of the source, and a large configuration would otherwise hold them
+// through the read and the plan that follow. Diagnostics need only the
+// source for snippets and, rarely, the name of the enclosing block, which
 // lazyNavigation finds by parsing the file again.
 func releaseSyntax(parser *hclparse.Parser) {
 	for name, file := range parser.Files() {

@@ -79,6 +79,12 @@ func TestLoadReusesProviderParse(t *testing.T) {
 		t.Errorf("Load with the provider's parser decoded user %q, want the parsed %q", got, "alice")
 	}
 
+	// The caller keeps the provider's parser, so Load releases the syntax
+	// trees held there too.
+	if _, native := first.Parser.Files()[path].Body.(*hclsyntax.Body); native {
+		t.Errorf("the provider's parser still holds the syntax tree of %s after Load", path)
+	}
+
 	// A parser whose files Load already released is parsed anew.
 	again, diags := Load(dir, LoadOptions{Parser: reused.Parser})
 	if diags.HasErrors() {

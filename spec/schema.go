@@ -1,10 +1,6 @@
 package spec
 
-import (
-	"slices"
-
-	"github.com/hashicorp/hcl/v2"
-)
+import "github.com/hashicorp/hcl/v2"
 
 // Block types of the top level of a configuration file.
 const (
@@ -25,11 +21,6 @@ const (
 // entityTypes lists the block types that declare IAM entities, in the order
 // they are decoded.
 var entityTypes = []string{blockPolicy, blockRole, blockGroup, blockUser, blockInstanceProfile}
-
-// isEntityType reports whether typ is one of entityTypes.
-func isEntityType(typ string) bool {
-	return slices.Contains(entityTypes, typ)
-}
 
 // rootSchema is the schema of a configuration file. It has no attributes.
 var rootSchema = &hcl.BodySchema{
