@@ -72,7 +72,9 @@ func startSandbox(ctx context.Context, exe string, args ...string) (*sandboxProc
 	s := &sandboxProcess{cmd: cmd, done: make(chan error, 1)}
 
 	// The first line names the endpoint. The rest is read and dropped, so
-	// that the child never blocks on a full pipe.
+	// that the child does not block on a full pipe.
+	// NOTE: a line over bufio.Scanner's 64 KiB limit stops the reading, and
+	// the child can then block once the pipe is full.
 	lines := make(chan string, 1)
 	go func() {
 		scanner := bufio.NewScanner(stdout)

@@ -9,7 +9,7 @@ import (
 // a field changes meaning or is removed.
 const ReportVersion = 1
 
-// Report holds the measurements of one run. Durations are time.Duration
+// Report contains the measurements of one run. Durations are time.Duration
 // values, which the JSON form writes as nanoseconds.
 type Report struct {
 	Version int       `json:"version"`
@@ -23,7 +23,7 @@ type Report struct {
 	Apply *ApplyResult `json:"apply,omitempty"`
 }
 
-// Machine describes where the report was measured.
+// Machine describes the machine that the report was measured on.
 type Machine struct {
 	CPUModel  string `json:"cpu_model"`
 	Cores     int    `json:"cores"`
@@ -31,8 +31,8 @@ type Machine struct {
 	GoVersion string `json:"go_version"`
 	OS        string `json:"os"`
 	Arch      string `json:"arch"`
-	// LoadAverage is the one-minute load average when the run started:
-	// other work on the machine slows every figure down.
+	// LoadAverage is the one-minute load average when the run started.
+	// Other work on the machine slows every figure down.
 	LoadAverage string `json:"load_average"`
 }
 
@@ -40,11 +40,12 @@ type Machine struct {
 type PlanResult struct {
 	Entities int   `json:"entities"`
 	Shape    Shape `json:"shape"`
-	// Layout is how the configuration declares the account.
+	// Layout is the form in which the configuration declares the account.
 	Layout Layout `json:"layout"`
 
 	// Calls counts the API calls of the plan by action, as the AWS
-	// provider counted them; CallBudget is ceil(Entities/1000)+5.
+	// provider counted them. CallBudget is the maximum total allowed,
+	// ceil(Entities/1000)+5.
 	Calls      map[string]int `json:"calls"`
 	TotalCalls int            `json:"total_calls"`
 	CallBudget int            `json:"call_budget"`
@@ -53,7 +54,7 @@ type PlanResult struct {
 	Changes int `json:"changes"`
 
 	// Wall, User and System are the elapsed time and the CPU times of the
-	// iamsync process that planned, from its start to its exit; MaxRSSKiB
+	// iamsync process that planned, from its start to its exit. MaxRSSKiB
 	// is its peak resident memory.
 	Wall      time.Duration `json:"wall"`
 	User      time.Duration `json:"user"`
@@ -115,7 +116,8 @@ type ApplyRun struct {
 	// Ideal is the shortest possible wall time: Calls x latency /
 	// parallelism, or Depth x latency when the dependency chain is longer.
 	Ideal time.Duration `json:"ideal"`
-	// Busy is Ideal / Wall: 1 when every call slot was busy all the time.
+	// Busy is Ideal / Wall, which is 1 when every call slot was busy all the
+	// time.
 	Busy float64 `json:"busy"`
 }
 

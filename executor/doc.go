@@ -9,11 +9,11 @@
 // that needs a fact to every step that provides it. Graph.Steps lists the
 // calls in the order Run makes them one at a time, for a dry run. The Last
 // option of Compile puts the steps of chosen changes, and the steps that
-// depend on them, after all others; apply chooses the changes that may
-// take IAM rights away from the identity it runs as.
+// depend on them, after all others. Apply passes the changes that may take
+// IAM rights away from the identity it runs as.
 //
 // A deleted user is the one place where the graph grows while it runs. IAM
-// refuses to delete a user who still holds a login profile, access keys,
+// rejects the deletion of a user who still has a login profile, access keys,
 // SSH keys, signing certificates, service-specific credentials or MFA
 // devices, and the plan lists those only when they were read. So the first
 // step of a user's delete reads them, and Run inserts one delete per
@@ -40,10 +40,11 @@
 // apply makes afterwards reports any difference. CreateAccessKey and
 // CreatePolicyVersion would make a second key or version instead, so the
 // SDK does not repeat them after an uncertain attempt. Run lists the
-// user's keys before each CreateAccessKey and deletes a key that a lost
-// call made, whose secret never arrived, before it calls again; it reads a
-// policy's default version to see whether a lost CreatePolicyVersion made
-// it. Either call is made at most three times without a known outcome.
+// user's keys before each CreateAccessKey. After an uncertain call, it
+// deletes any new key before it calls again, because that key's secret
+// never arrived. After an uncertain CreatePolicyVersion, it reads the
+// policy's default version to see whether the call made it. Either call is
+// made at most three times without a known outcome.
 //
 // Secrets are written only to the destinations the plan names. A new
 // access key goes to its secret_file as a profile, named after the user, of
@@ -52,7 +53,7 @@
 // replace an existing file, and Run checks every destination before its
 // first call. The one exception is an empty file. A secret file is created
 // before the call that makes the secret, so an empty one is what an apply
-// stopped in between leaves behind; the next plan creates its key again,
+// stopped in between leaves behind. The next plan creates its key again,
 // and Run writes into it. The destination "-" means Options.Stdout, where
 // both kinds of secret are printed in the profile form. A secret without a
 // destination is dropped, because the configuration declared that it need

@@ -118,8 +118,8 @@ func TestAccessKeyLostInUncertainCallIsReplaced(t *testing.T) {
 }
 
 // TestAccessKeyUncertainTooOftenFails checks that three CreateAccessKey
-// calls without a known outcome stop the step, and that its error says so
-// also when the provider's error describes its own cause.
+// calls without a known outcome stop the step. The step's error must state
+// this even when the provider's error describes its own cause.
 func TestAccessKeyUncertainTooOftenFails(t *testing.T) {
 	failure := iamError(provider.CodeServiceFailure, "ServiceFailure")
 	tests := map[string]error{

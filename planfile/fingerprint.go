@@ -39,13 +39,14 @@ func EntityFingerprints(s *provider.State) map[string]string {
 	return ScopedFingerprints(s, spec.DefaultScope())
 }
 
-// ScopedFingerprints returns the fingerprints of the entities a plan with
-// this scope can touch: those inside the scope, and those outside it that
-// name something inside it (an attachment or boundary of a policy in the
-// scope, a membership of a group in the scope, a profile holding a role in
-// the scope, or the other way round), because planning removes such uses
-// before it deletes what they name. Changes to the rest of the account do
-// not affect the plan, so they do not make it stale.
+// ScopedFingerprints returns the fingerprints of the entities that a plan
+// with this scope can touch. These are the entities inside the scope, and
+// those outside it that name something inside it. Such a name is an
+// attachment or boundary of a policy in the scope, a membership of a group
+// in the scope, or a profile containing a role in the scope, or the other
+// way round. These entities count because planning removes such uses
+// before it deletes what they name. Changes to the rest of the account do not affect the plan, so they
+// do not make it stale.
 func ScopedFingerprints(s *provider.State, scope spec.Scope) map[string]string {
 	in := scopeOf(s, scope)
 	prints := map[string]string{}
@@ -91,8 +92,8 @@ func ScopedFingerprints(s *provider.State, scope spec.Scope) map[string]string {
 	return prints
 }
 
-// scopeSet holds the names of the entities inside a scope, folded, and the
-// ARNs of its customer-managed policies.
+// scopeSet contains the folded names of the groups and roles inside a
+// scope, and the ARNs of its customer-managed policies.
 type scopeSet struct {
 	groups, roles map[string]bool
 	policies      map[string]bool
@@ -194,8 +195,8 @@ type credentialsRecord struct {
 	AccessKeys            []accessKeyRecord
 }
 
-// accessKeyRecord keeps the creation date, which orders the keys the
-// planner matches against id-less declarations.
+// accessKeyRecord includes the creation date, because the planner orders
+// keys by it when it matches them against declarations without a key id.
 type accessKeyRecord struct {
 	ID, Status string
 	Created    time.Time
@@ -229,9 +230,10 @@ func groupRecord(g *provider.Group) any {
 	}{g.Name, g.Path, sortedCopy(g.AttachedPolicies), inline(g.InlinePolicies)}
 }
 
-// roleRecord covers what the planner compares. Of a role that AWS reserves
-// it covers only what keeps a policy in use, because the planner never
-// changes such a role and AWS may change it at any time.
+// roleRecord covers what the planner compares. For a role that AWS
+// reserves, it covers only the attachments and boundary, which keep a
+// policy in use, because the planner never changes such a role and AWS may
+// change it at any time.
 func roleRecord(r *provider.Role) any {
 	if r.Reserved() {
 		return struct {
@@ -256,9 +258,10 @@ func roleRecord(r *provider.Role) any {
 	}
 }
 
-// versionRecord keeps the creation date, which decides the version deleted
-// when the policy has as many versions as IAM allows, and the document of
-// the default version, the only one compared.
+// versionRecord includes the creation date, because it decides which
+// version is deleted when the policy has as many versions as IAM allows.
+// Only the default version has a document, because the planner compares no
+// other.
 type versionRecord struct {
 	ID        string
 	IsDefault bool
@@ -317,8 +320,8 @@ func inline(policies []provider.InlinePolicy) map[string]string {
 	return out
 }
 
-// tags returns tags as a map, nil when there are none: the planner does not
-// tell tags that were not read from no tags.
+// tags returns tags as a map, or nil when there are none, because the
+// planner does not distinguish tags that were not read from no tags.
 func tags(list []provider.Tag) map[string]string {
 	if len(list) == 0 {
 		return nil

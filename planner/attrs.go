@@ -14,8 +14,8 @@ import (
 type field struct {
 	name          string
 	before, after any
-	// same tells whether before and after mean the same, which for
-	// documents and tags is more than equality of the Go values.
+	// same reports whether before and after mean the same. For documents
+	// and tags this is more than equality of the Go values.
 	same bool
 	// forces marks an attribute that IAM cannot change in place.
 	forces bool
@@ -158,8 +158,8 @@ func isEmpty(v any) bool {
 
 // liveDocAgainst returns the policy document read from the account that is
 // compared with declared. Most documents in an account that iamsync manages
-// are the very text it sent, and for those the declared document stands in
-// for the live one without parsing it again.
+// are the very text it sent. For those, the declared document is used in
+// place of the live one, so the live text is not parsed again.
 func (p *planner) liveDocAgainst(text string, declared *policydoc.Document, where string) *policydoc.Document {
 	if declared != nil && text == declared.String() {
 		return declared

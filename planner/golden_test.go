@@ -20,8 +20,8 @@ import (
 
 var update = flag.Bool("update", false, "rewrite the want files of the golden cases in testdata/plan")
 
-// goldenDir holds the golden cases: one txtar archive each, whose comment
-// says what the case shows, with these files:
+// goldenDir is the directory of the golden cases. Each case is one txtar
+// archive whose comment states what the case shows, with these files:
 //
 //	desired.hcl  the configuration (more .hcl files may follow)
 //	live.json    the account, in the form liveJSON describes

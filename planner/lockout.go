@@ -25,7 +25,7 @@ type LockoutRisk struct {
 // of an assumed-role session. The account root and federated users have
 // no principal that a plan can change.
 type caller struct {
-	kind Type // TypeUser or TypeRole; empty when nothing can lock it out
+	kind Type // TypeUser or TypeRole, or empty when nothing can lock it out
 	name string
 }
 
@@ -47,7 +47,8 @@ func callerOf(arn string) caller {
 	return caller{}
 }
 
-// lockoutCheck holds what the caller's rights come from in the live account.
+// lockoutCheck is the set of sources of the caller's rights in the live
+// account, with the new policy documents of the plan.
 type lockoutCheck struct {
 	live   *provider.State
 	caller caller
@@ -62,12 +63,13 @@ type lockoutCheck struct {
 }
 
 // SelfLockoutRisks returns the changes of plan that may lock the caller of
-// live out of the account: deleting its user or role, its access keys or
-// its groups' memberships, removing or narrowing the policies that give it
-// IAM rights, adding a Deny of IAM actions or a permissions boundary, and
-// changing the trust policy of its role. The account root cannot be locked
-// out this way, so it has no risks. The check reads policy documents, not
-// IAM's evaluation logic, so it errs on the side of warning.
+// live out of the account. These are changes that delete its user or role,
+// its access keys or its groups' memberships, and changes that remove or
+// narrow the policies that give it IAM rights. Adding a Deny of IAM actions
+// or a permissions boundary, and changing the trust policy of its role, are
+// risks too. The account root cannot be locked out this way, so it has no
+// risks. The check reads policy documents and does not run IAM's evaluation
+// logic, so it errs on the side of warning.
 func SelfLockoutRisks(plan *Plan, live *provider.State) []LockoutRisk {
 	check := newLockoutCheck(live)
 	if check == nil {
@@ -91,7 +93,7 @@ func LockoutWarnings(risks []LockoutRisk, callerARN string) hcl.Diagnostics {
 			Severity: hcl.DiagWarning,
 			Summary:  "Change may lock iamsync out",
 			Detail: fmt.Sprintf("%s %s (%s). After it, iamsync may no longer be able to read or change this account. "+
-				"Check the change, or run iamsync as another identity; apply refuses it unless given --allow-self-lockout.",
+				"Check the change, or run iamsync as another identity. Apply rejects the change unless --allow-self-lockout is given.",
 				r.Change.Address, r.Reason, callerARN),
 			Subject: r.Change.DeclRange,
 		})
@@ -214,8 +216,8 @@ func (k *lockoutCheck) reason(c *Change) string {
 	return ""
 }
 
-// documentRisk judges a change to a policy document that the caller's
-// rights come from.
+// documentRisk returns why a change to a policy document that the caller's
+// rights come from may lock the caller out, or the empty string.
 func documentRisk(c *Change, before, what string) string {
 	if !grantsIAM(before) && !(c.Action == Update && deniesIAM(documentAfter(c))) {
 		return ""
@@ -312,8 +314,8 @@ func (k *lockoutCheck) groupGrantsIAM(name string) bool {
 // managedGrantsIAM reports whether the managed policy arn allows IAM
 // actions: by its live document, or by its name for the AWS-managed
 // policies known to grant them (AdministratorAccess, IAMFullAccess,
-// IAMReadOnlyAccess), whatever document the state holds. A sandbox without
-// a policy catalogue gives those a placeholder.
+// IAMReadOnlyAccess), whatever document the state contains. A sandbox
+// without a policy catalogue gives those policies a placeholder document.
 func (k *lockoutCheck) managedGrantsIAM(arn string) bool {
 	if provider.IsAWSManagedPolicyARN(arn) {
 		name := arn[strings.LastIndex(arn, "/")+1:]
@@ -367,8 +369,8 @@ type statement struct {
 	NotAction json.RawMessage
 }
 
-// statementsOf decodes the statements of a document; a document that does
-// not decode has none.
+// statementsOf decodes the statements of a document, and returns nil for a
+// document that does not decode.
 func statementsOf(doc string) []statement {
 	var d struct{ Statement json.RawMessage }
 	if doc == "" || json.Unmarshal([]byte(doc), &d) != nil {

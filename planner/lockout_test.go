@@ -17,8 +17,8 @@ const (
 )
 
 // lockoutState is an account where the user ci gets IAM rights from its
-// group Deployers, an inline policy and the managed policy Deploy; the
-// role automation gets them from the same managed policy.
+// group Deployers, an inline policy and the managed policy Deploy. The role
+// automation gets them from the same managed policy.
 func lockoutState(callerARN string) *provider.State {
 	deploy := "arn:aws:iam::111122223333:policy/Deploy"
 	return &provider.State{

@@ -11,10 +11,10 @@ import (
 )
 
 // checkMissingPolicies reports attachments and boundaries that name a
-// managed policy IAM does not know: an AWS-managed ARN with a typo, or one
-// AWS retired. The live state knows such ARNs only when the reader was
-// asked to look them up (ReadOptions.PoliciesOf); otherwise apply would
-// fail on them after other calls were made.
+// managed policy that does not exist in IAM: an AWS-managed ARN with a
+// typo, or one that AWS retired. The live state lists such ARNs only when
+// the reader was asked to look them up (ReadOptions.PoliciesOf). Without
+// this check, apply would fail on them after other calls were made.
 func (p *planner) checkMissingPolicies() {
 	if len(p.live.MissingPolicies) == 0 {
 		return
@@ -34,9 +34,9 @@ func (p *planner) checkMissingPolicies() {
 		p.diags = append(p.diags, &hcl.Diagnostic{
 			Severity: hcl.DiagError,
 			Summary:  "Managed policy not found",
-			Detail: fmt.Sprintf("%s names %s, which IAM does not know (GetPolicy answered NoSuchEntity). "+
-				"Check the spelling, which is case-sensitive, and the path: AWS-managed policies such as "+
-				"arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole keep theirs in the ARN.",
+			Detail: fmt.Sprintf("%s names %s, which does not exist in IAM (GetPolicy returned NoSuchEntity). "+
+				"Check the spelling, which is case-sensitive, and the path. Some AWS-managed policies, such as "+
+				"arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole, have a path in their ARN.",
 				c.Address, arn),
 			Subject: c.DeclRange,
 		})
@@ -60,11 +60,11 @@ func namedPolicy(c *Change) string {
 }
 
 // UnknownPolicies returns the AWS-managed policy ARNs that a plan attaches
-// or sets as a boundary and that the live state does not hold, because
-// nothing in the account uses them yet, so that a reader can look them up
+// or sets as a boundary and that the live state does not contain, because
+// nothing in the account uses them yet. A reader can then look them up
 // (ReadOptions.PoliciesOf) before the plan is trusted. Customer-managed
-// ARNs are left out: the plan creates the declared ones, and Make reports
-// the others.
+// ARNs are left out, because the plan creates the declared ones and Make
+// reports the others.
 func UnknownPolicies(plan *Plan, live *provider.State) []string {
 	var arns []string
 	for _, c := range plan.Changes {

@@ -6,14 +6,14 @@ import (
 	"github.com/hashicorp/hcl/v2"
 )
 
-// Action is what a change does to its object.
+// Action is the operation that a change performs on its object.
 type Action string
 
 const (
 	NoOp    Action = "no-op"
 	Create  Action = "create"
 	Update  Action = "update"
-	Replace Action = "replace" // delete, then create again; IAM cannot change it in place
+	Replace Action = "replace" // delete, then create again, because IAM cannot change the object in place
 	Delete  Action = "delete"
 )
 
@@ -27,20 +27,21 @@ const (
 	TypePolicy          Type = "policy"
 	TypeInstanceProfile Type = "instance_profile"
 
-	// Sub-resources of a user, group or role; Change.Parent names the owner.
+	// Sub-resources of a user, group or role. Change.Parent names the owner.
 	TypeInlinePolicy Type = "inline_policy"
 	TypeAttachment   Type = "policy_attachment"
 	TypeBoundary     Type = "permissions_boundary"
 	TypeAccessKey    Type = "access_key"
 	TypeLoginProfile Type = "login_profile"
-	// TypeMembership is owned by the group; Change.Name is the user.
+	// TypeMembership is owned by the group, and Change.Name is the user.
 	TypeMembership Type = "membership"
 
 	TypeAccountAlias   Type = "account_alias"
 	TypePasswordPolicy Type = "password_policy"
 )
 
-// Reason says why a change is planned when the attributes alone do not.
+// Reason is the cause of a planned change when the attributes alone do not
+// explain it.
 type Reason string
 
 const (
@@ -77,12 +78,13 @@ type Plan struct {
 	AccountID string
 	// Changes are sorted by address. Objects that need no change are left out.
 	Changes []*Change
-	// CreatedAt is the time the plan was made, which expiry checks used.
+	// CreatedAt is the time the plan was made. Expiry checks compared
+	// expires_at values with it.
 	CreatedAt time.Time
 
-	// Warnings are the plan's own warnings, such as a deletion of a role
-	// used yesterday, kept with it so that every rendering and a saved
-	// plan show them to the reviewer.
+	// Warnings are the plan's own warnings, such as the deletion of a role
+	// used yesterday. The plan keeps them so that every rendering and a
+	// saved plan show them to the reviewer.
 	Warnings []Warning
 	// Targets lists the addresses the plan was limited to, as Options.Targets
 	// gave them. A plan with targets is partial: it leaves out the changes
@@ -94,8 +96,8 @@ type Plan struct {
 type Warning struct {
 	Summary string
 	Detail  string
-	// Range is where the configuration declares what the warning is about,
-	// nil when it is about something only in the account.
+	// Range is the source range of the declaration that the warning is
+	// about, or nil when the warning is about something only in the account.
 	Range *hcl.Range
 }
 
@@ -149,8 +151,8 @@ type Change struct {
 	Type    Type
 	Action  Action
 	Reason  Reason
-	// Detail adds words to the reason: for ReasonExpired, the expiry time
-	// in RFC 3339 form.
+	// Detail is extra text for the reason. For ReasonExpired it is the
+	// expiry time in RFC 3339 form.
 	Detail string
 	// Cause is the address of the change this one follows from. For
 	// ReasonParentReplaced it is the replaced owner or policy, and for
@@ -168,22 +170,22 @@ type Change struct {
 
 	Attrs []Attr
 
-	// DeclRange is where the configuration declares the object, nil for
+	// DeclRange is the source range of the object's declaration, or nil for
 	// objects that exist only in the account.
 	DeclRange *hcl.Range
 
-	// Dependents lists, for a replaced role, policy or instance profile,
-	// what in the account names the entity and what the replacement does
-	// to it: its blast radius. It is empty for other changes.
+	// Dependents lists the blast radius of a replaced role, policy or
+	// instance profile: each object in the account that names the entity,
+	// with the effect of the replacement on it. It is empty for other changes.
 	Dependents []Dependent
 }
 
 // Dependent is an object in the account that names an entity the plan
 // replaces.
 type Dependent struct {
-	// Address is the object that holds the reference: the user, group or
+	// Address is the object that contains the reference: the user, group or
 	// role that attaches a policy or uses it as a boundary, the instance
-	// profile that holds a role, or the role whose trust policy names it.
+	// profile that contains a role, or the role whose trust policy names it.
 	Address string
 	Kind    DependentKind
 	Effect  Effect
@@ -200,14 +202,14 @@ const (
 	DependentAttachment DependentKind = "policy_attachment"
 	// DependentBoundary uses the replaced policy as permissions boundary.
 	DependentBoundary DependentKind = "permissions_boundary"
-	// DependentInstanceProfile holds the replaced role.
+	// DependentInstanceProfile contains the replaced role.
 	DependentInstanceProfile DependentKind = "instance_profile"
 	// DependentTrustPolicy is a role whose trust policy names the replaced
 	// role as a principal.
 	DependentTrustPolicy DependentKind = "trust_policy"
 )
 
-// Effect is what a replacement does to a dependent.
+// Effect is the result of a replacement for a dependent.
 type Effect string
 
 const (

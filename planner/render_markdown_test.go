@@ -30,9 +30,9 @@ func largeDriftedPlan(t *testing.T, n int) *Plan {
 	return plan
 }
 
-// TestRenderMarkdownCap renders a plan far larger than a comment holds and
-// expects output within the cap, a note that says what was cut, and counts
-// in the note that add up.
+// TestRenderMarkdownCap renders a plan far larger than a comment can contain.
+// It expects output within the cap, a note that names what was cut, and
+// counts in the note that add up.
 func TestRenderMarkdownCap(t *testing.T) {
 	plan := largeDriftedPlan(t, 3000)
 	var full bytes.Buffer

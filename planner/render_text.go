@@ -54,7 +54,7 @@ func RenderText(w io.Writer, p *Plan, opts RenderOptions) error {
 	return nil
 }
 
-// targetsNote says that a plan is limited to its targets.
+// targetsNote returns the note that a plan is limited to its targets.
 func targetsNote(p *Plan) string {
 	return fmt.Sprintf("This plan is targeted: it holds the changes of %s and those %s. It is partial: "+
 		"changes outside the targets are not shown and will not be applied.", joinWords(p.Targets), targetsNeed(p))
@@ -68,7 +68,7 @@ func targetsNeed(p *Plan) string {
 	return "they need"
 }
 
-// noChangesText says that the plan changes nothing.
+// noChangesText returns the message that the plan changes nothing.
 func noChangesText(p *Plan) string {
 	if len(p.Targets) > 0 {
 		return "No changes. The targets match the configuration."

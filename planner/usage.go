@@ -14,9 +14,9 @@ import (
 const DefaultRecentUse = 90 * 24 * time.Hour
 
 // warnRecentUse warns of deletes of roles, users and access keys that were
-// used within the recent-use window before the plan's time. It knows only
-// what the live state holds: RoleLastUsed for roles, and for users the
-// password and key use read with their credentials.
+// used within the recent-use window before the plan's time. It uses only
+// the last-use times that the live state contains: RoleLastUsed for roles,
+// and for users the password and key use read with their credentials.
 func (p *planner) warnRecentUse(plan *Plan) {
 	window := p.recentUse
 	if window == 0 {
@@ -52,8 +52,8 @@ func (p *planner) warnRecentUse(plan *Plan) {
 	}
 }
 
-// lastUse returns when the object of a change was last used, and how to
-// name that use, or nil when the state does not say.
+// lastUse returns when the object of a change was last used and a phrase
+// that names that use, or nil when the state has no record of a use.
 func (p *planner) lastUse(c *Change) (*time.Time, string) {
 	switch c.Type {
 	case TypeRole:

@@ -63,7 +63,7 @@ unless given --allow-self-lockout.`,
 	c.conn.addFlags(cmd.Flags())
 	c.config.addFlags(cmd.Flags())
 	cmd.Flags().BoolVar(&c.autoApprove, "auto-approve", false, "apply without asking for confirmation")
-	cmd.Flags().IntVar(&c.parallelism, "parallelism", 4, "how many API calls may run at once; fewer while IAM throttles")
+	cmd.Flags().IntVar(&c.parallelism, "parallelism", 4, "maximum number of API calls in flight at once, lowered for a while when IAM throttles")
 	cmd.Flags().Float64Var(&c.maxRPS, "max-rps", 0, "send at most this many API calls per second, the reads before and after the changes and retries included (default: no limit)")
 	cmd.Flags().BoolVar(&c.allowSelfLockout, "allow-self-lockout", false, "apply even when the plan may take IAM rights away from the identity iamsync runs as")
 	c.plan.addFlags(cmd.Flags())
@@ -86,7 +86,8 @@ func (c *applyCommand) Run(ctx context.Context, arg string) error {
 	return c.runDir(ctx, arg)
 }
 
-// runDir plans the configuration in dir, asks, and applies.
+// runDir plans the configuration in dir, prompts for approval unless
+// --auto-approve is set, and applies the plan.
 func (c *applyCommand) runDir(ctx context.Context, dir string) error {
 	s, err := openSession(ctx, dir, &c.conn, &c.config, c.plan.options())
 	if err != nil {
@@ -126,15 +127,16 @@ func (c *applyCommand) runDir(ctx context.Context, dir string) error {
 	return c.verify(ctx, s.conn, s.cfg, s.readOptions, s.planOptions.Targets)
 }
 
-// runSaved applies a plan saved by plan --out. Saving it was the approval,
-// so it does not ask; it refuses when the plan no longer fits the account.
+// runSaved applies a plan saved by plan --out. Saving the plan was the
+// approval, so runSaved does not prompt. It rejects the plan when the plan
+// no longer fits the account.
 func (c *applyCommand) runSaved(ctx context.Context, path string) error {
 	f, err := planfile.Read(path)
 	if err != nil {
 		return err
 	}
 
-	// The saved configuration's provider block says how to reach the
+	// The saved configuration's provider block sets how to reach the
 	// account, as it did for plan.
 	saved, diags, err := f.Config.Load()
 	if err != nil {
@@ -205,8 +207,8 @@ func (c *applyCommand) show(state *provider.State, plan *planner.Plan) error {
 	return planner.RenderText(c.std.out, plan, planner.RenderOptions{Color: useColor(c.std.out, c.global)})
 }
 
-// check refuses a plan over the delete limit, and one that may lock
-// iamsync's own identity out unless --allow-self-lockout is given.
+// check rejects a plan over the delete limit. It also rejects a plan that
+// may lock iamsync's own identity out, unless --allow-self-lockout is given.
 func (c *applyCommand) check(plan *planner.Plan, state *provider.State) error {
 	if err := c.plan.checkMaxDeletes(plan); err != nil {
 		return err
@@ -268,7 +270,8 @@ func (c *applyCommand) execute(ctx context.Context, conn *connection, plan *plan
 	return nil
 }
 
-// confirm asks the user to approve the plan on the terminal.
+// confirm prompts the user on the terminal to approve the plan, and reports
+// whether the user typed yes.
 func (c *applyCommand) confirm(plan *planner.Plan) (bool, error) {
 	if !isTerminal(c.std.in) {
 		return false, errors.New("apply needs confirmation, but standard input is not a terminal: run it in a terminal or pass --auto-approve")

@@ -38,7 +38,8 @@ const (
 	ansiUnderline = "\x1b[4m"
 )
 
-// snippetWidth is where detail text is wrapped.
+// snippetWidth is the column width, in characters, at which detail text is
+// wrapped.
 const snippetWidth = 100
 
 func writeDiagnostic(w io.Writer, d *hcl.Diagnostic, files map[string]*hcl.File, color bool) error {
@@ -231,8 +232,8 @@ func writeJSONDiagnostics(w io.Writer, diags hcl.Diagnostics) error {
 	return enc.Encode(newJSONDiagnostics(diags))
 }
 
-// SARIF 2.1.0, the format code-scanning services read. Only the parts
-// iamsync fills are modelled.
+// sarifLog is a SARIF 2.1.0 log, the format that code-scanning services
+// read. Only the parts that iamsync fills are modelled.
 type sarifLog struct {
 	Schema  string     `json:"$schema"`
 	Version string     `json:"version"`
@@ -353,7 +354,7 @@ func ruleID(summary string) string {
 // relativeURI returns the URI of filename relative to baseDir, with forward
 // slashes, such as "iam/main.hcl". A file outside baseDir gets an absolute
 // file URI, such as "file:///etc/iam/main.hcl". Both baseDir and a relative
-// filename are taken from the working directory.
+// filename are resolved against the working directory.
 func relativeURI(baseDir, filename string) string {
 	absBase, baseErr := filepath.Abs(baseDir)
 	absFile, fileErr := filepath.Abs(filename)

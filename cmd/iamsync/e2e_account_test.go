@@ -21,9 +21,10 @@ import (
 )
 
 // The tests of this file and of the other e2e_*_test.go files about account
-// management share one pattern: configuration A is applied, configuration B
-// is planned against a golden plan under testdata/account/ and applied, the
-// plan after it is clean, and the account is checked through the SDK.
+// management share one pattern. Configuration A is applied. Configuration B
+// is planned, compared with a golden plan under testdata/account/ and
+// applied. The plan after it must be clean, and the account is checked
+// through the SDK.
 
 // ec2Trust is a trust policy that lets EC2 assume a role.
 const ec2Trust = `jsonencode({
@@ -117,7 +118,7 @@ func (l *requestLog) add(r apiRequest) {
 	l.requests = append(l.requests, r)
 }
 
-// reset forgets the requests recorded so far.
+// reset clears the requests recorded so far.
 func (l *requestLog) reset() {
 	l.mu.Lock()
 	defer l.mu.Unlock()

@@ -212,7 +212,7 @@ user "other" {
 	}
 }
 
-// TestSecretFileNeverOverwritten asks for an inactive key whose secret file
+// TestSecretFileNeverOverwritten declares an inactive key whose secret file
 // already exists. Apply stops before its first call, because IAM returns a
 // secret only once and an earlier one in the file would be lost. With the
 // file moved away, the key is created, switched off and its secret written.

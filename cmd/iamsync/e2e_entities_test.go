@@ -868,7 +868,7 @@ func TestPolicyDeleteDetachesEverywhere(t *testing.T) {
 }
 
 // TestRenameWithManagedCredentials renames a user that manages its access
-// keys and console access, and asks for a second key in the same plan. The
+// keys and console access, and declares a second key in the same plan. The
 // plan must read the credentials under the user's previous name, or it
 // would plan the new key only after the rename.
 func TestRenameWithManagedCredentials(t *testing.T) {
@@ -1017,8 +1017,8 @@ func TestReadOptionsAskForPreviousNames(t *testing.T) {
 
 // TestBoundaryPolicyMoved moves a policy that a user and a role use as
 // permissions boundary to another path. The policy is replaced under a new
-// ARN and the boundaries follow it: IAM keeps one policy per name, so each
-// boundary is removed before the old policy is deleted and set to the new
+// ARN and the boundaries follow it. IAM allows one policy per name, so each
+// boundary is removed before the old policy is deleted. It is set to the new
 // ARN after the new policy is created.
 func TestBoundaryPolicyMoved(t *testing.T) {
 	h := newHarness(t, "")

@@ -13,8 +13,8 @@ import (
 )
 
 // TestSavedPlanAppliesExactly saves a plan, shows it in every format and
-// applies it; a second apply of the same file is refused as stale,
-// because the account changed since it was made.
+// applies it. A second apply of the same file is rejected as stale,
+// because the account changed since the plan was made.
 func TestSavedPlanAppliesExactly(t *testing.T) {
 	h := newHarness(t, "")
 	planFile := filepath.Join(t.TempDir(), "org.plan")

@@ -12,8 +12,8 @@ import (
 
 // TestSecretsStayInTheirFiles runs the commands that handle secrets, each
 // with the debug log on, and scans everything they print for the secrets
-// of the sandbox: its root secret key and every secret access key it
-// issued, as its state file keeps them, and the console passwords that
+// of the sandbox. These are its root secret key, every secret access key it
+// issued (as its state file stores them) and the console passwords that
 // apply generated. No secret may appear anywhere but in the secret files
 // the configuration names.
 func TestSecretsStayInTheirFiles(t *testing.T) {

@@ -21,8 +21,8 @@ type session struct {
 	plan  *planner.Plan
 	diags hcl.Diagnostics
 
-	// readOptions and planOptions are those the state was read and the
-	// plan made with, which a saved plan records.
+	// readOptions and planOptions are the options that the state was read
+	// and the plan made with. A saved plan records them.
 	readOptions provider.ReadOptions
 	planOptions planner.Options
 }
@@ -36,9 +36,9 @@ func (s *session) files() map[string]*hcl.File {
 }
 
 // openSession connects to the account, decodes the configuration for it,
-// reads the live state and plans. Configuration errors come back in
-// s.diags with a nil plan; run-time failures as an error. An account that
-// the account restrictions leave out is refused before any IAM call.
+// reads the live state and plans. Configuration errors are returned in
+// s.diags with a nil plan, and run-time failures as an error. An account
+// that the account restrictions exclude is rejected before any IAM call.
 func openSession(ctx context.Context, dir string, conn *connectionOptions, config *configOptions, planOpts planner.Options) (*session, error) {
 	// The provider block chooses how to reach the account.
 	providerCfg, diags := conn.useProvider(dir, config)
@@ -81,10 +81,11 @@ func openSession(ctx context.Context, dir string, conn *connectionOptions, confi
 	}
 	plan, diags := planner.Make(s.cfg, s.state, planOpts)
 
-	// Some changes need what the first read did not ask for: a replaced
-	// policy or instance profile is created again with the tags that the
-	// configuration leaves alone, and a deleted user loses its credentials,
-	// whose last use the plan warns of. Read them and plan again.
+	// Some changes need details that the first read did not request. A
+	// replaced policy or instance profile is created again with the tags
+	// that the configuration leaves alone. A deleted user loses its
+	// credentials, and the plan warns of their last use. Read these details
+	// and plan again.
 	if more := unreadForPlan(plan, s.state); !diags.HasErrors() && more.any() {
 		opts.PolicyTagsOf = append(opts.PolicyTagsOf, more.PolicyTagsOf...)
 		opts.InstanceProfileTagsOf = append(opts.InstanceProfileTagsOf, more.InstanceProfileTagsOf...)
@@ -99,8 +100,8 @@ func openSession(ctx context.Context, dir string, conn *connectionOptions, confi
 	}
 	s.readOptions, s.planOptions = opts, planOpts
 	if !diags.HasErrors() {
-		// The configuration's own warnings travel with the plan too, so
-		// that a reviewer of a saved plan or its Markdown sees them.
+		// The configuration's own warnings are added to the plan too, so
+		// that a saved plan and its Markdown rendering show them to a reviewer.
 		plan.Warnings = append(planner.WarningsOf(s.diags), plan.Warnings...)
 	}
 	s.diags = append(s.diags, diags...)
@@ -122,11 +123,11 @@ func partitionOf(arn string) string {
 	return parts[1]
 }
 
-// readOptionsFor asks for the per-entity reads that comparing cfg needs:
-// credentials of users that manage keys or console access, and tags of
-// policies and instance profiles that declare tags. Credentials are asked
-// for under the previous names too, because a user being renamed is still
-// in the account under one of them.
+// readOptionsFor returns the read options that request the per-entity
+// reads that comparing cfg needs: credentials of users that manage keys or
+// console access, and tags of policies and instance profiles that declare
+// tags. Credentials are also requested under the previous names, because a
+// user being renamed is still in the account under one of them.
 func readOptionsFor(cfg *spec.Config) provider.ReadOptions {
 	var opts provider.ReadOptions
 	for _, u := range cfg.Users {
@@ -156,11 +157,12 @@ func (r extraReads) any() bool {
 	return len(r.PolicyTagsOf)+len(r.InstanceProfileTagsOf)+len(r.CredentialsOf)+len(r.PoliciesOf) > 0
 }
 
-// unreadForPlan returns what a plan needs that its state lacks: the tags of
-// replaced policies and instance profiles, which are created again with
-// them, the credentials of deleted users, which are deleted with them and
-// whose last use the plan warns of, and the AWS-managed policies it
-// attaches that nothing uses yet, which must exist.
+// unreadForPlan returns the reads that a plan needs and its state lacks.
+// Replaced policies and instance profiles need their tags, because they are
+// created again with them. Deleted users need their credentials, because
+// those are deleted with the user and the plan warns of their last use.
+// AWS-managed policies that the plan attaches and nothing uses yet must be
+// looked up, because they must exist.
 func unreadForPlan(plan *planner.Plan, state *provider.State) extraReads {
 	var more extraReads
 	if plan == nil {
@@ -191,8 +193,8 @@ func unreadForPlan(plan *planner.Plan, state *provider.State) extraReads {
 	return more
 }
 
-// describeAccount is the line that opens plan and apply output: who acts on
-// which account.
+// describeAccount returns the line that opens plan and apply output: which
+// identity acts on which account.
 func describeAccount(state *provider.State) string {
 	alias := ""
 	if len(state.Aliases) > 0 {
