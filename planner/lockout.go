@@ -403,13 +403,27 @@ func stringsOf(raw json.RawMessage) []string {
 // coversIAM reports whether an action pattern, with IAM's * and ?
 // wildcards, matches some IAM action.
 func coversIAM(action string) bool {
-	a := strings.ToLower(action)
-	if strings.HasPrefix(a, "iam:") {
-		return true
+	return strings.HasPrefix(strings.ToLower(action), "iam:") || matchesAction(action, "iam:putuserpolicy")
+}
+
+// coversAllIAM reports whether an action pattern matches every IAM action,
+// as "*", "iam:*" or "ia*" do: it is tried on IAM action names of different
+// shapes, which only such a pattern matches all of.
+func coversAllIAM(action string) bool {
+	for _, name := range []string{"iam:putuserpolicy", "iam:getuser", "iam:x"} {
+		if !matchesAction(action, name) {
+			return false
+		}
 	}
-	pattern := regexp.QuoteMeta(a)
-	pattern = strings.NewReplacer(`\*`, ".*", `\?`, ".").Replace(pattern)
-	matched, err := regexp.MatchString("^"+pattern+"$", "iam:putuserpolicy")
+	return true
+}
+
+// matchesAction matches an action pattern with IAM's * and ? wildcards
+// against a lowercase action name.
+func matchesAction(pattern, name string) bool {
+	expr := regexp.QuoteMeta(strings.ToLower(pattern))
+	expr = strings.NewReplacer(`\*`, ".*", `\?`, ".").Replace(expr)
+	matched, err := regexp.MatchString("^"+expr+"$", name)
 	return err == nil && matched
 }
 
@@ -429,7 +443,7 @@ func grantsIAM(doc string) bool {
 		if len(st.NotAction) > 0 {
 			excluded := false
 			for _, a := range stringsOf(st.NotAction) {
-				if a == "*" || strings.EqualFold(a, "iam:*") {
+				if coversAllIAM(a) {
 					excluded = true
 				}
 			}
@@ -454,7 +468,7 @@ func deniesIAM(doc string) bool {
 				return true
 			}
 		}
-		if len(st.NotAction) > 0 && !slices.ContainsFunc(stringsOf(st.NotAction), coversIAM) {
+		if len(st.NotAction) > 0 && !slices.ContainsFunc(stringsOf(st.NotAction), coversAllIAM) {
 			return true
 		}
 	}

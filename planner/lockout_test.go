@@ -195,6 +195,8 @@ func TestDeniesIAM(t *testing.T) {
 		"Deny with NotAction * is empty":  {doc: `{"Statement":[{"Effect":"Deny","NotAction":"*","Resource":"*"}]}`},
 		"Deny with NotAction leaving IAM": {doc: `{"Statement":[{"Effect":"Deny","NotAction":["iam:*","sts:*"],"Resource":"*"}]}`},
 		"Deny with NotAction of S3":       {doc: `{"Statement":[{"Effect":"Deny","NotAction":"s3:*","Resource":"*"}]}`, want: true},
+		"Deny of all IAM but GetUser":     {doc: `{"Statement":[{"Effect":"Deny","NotAction":["iam:GetUser"],"Resource":"*"}]}`, want: true},
+		"Deny with NotAction of ia*":      {doc: `{"Statement":[{"Effect":"Deny","NotAction":"ia*","Resource":"*"}]}`},
 		"Allow only":                      {doc: allowAllDoc},
 	}
 	for name, tt := range tests {

@@ -81,6 +81,9 @@ func (c *applyCommand) Run(ctx context.Context, arg string) error {
 	}
 	c.conn.maxRPS = c.maxRPS
 	if info, err := os.Stat(arg); err == nil && info.Mode().IsRegular() {
+		if err := c.checkSavedPlanFlags(); err != nil {
+			return err
+		}
 		return c.runSaved(ctx, arg)
 	}
 	return c.runDir(ctx, arg)
@@ -125,6 +128,29 @@ func (c *applyCommand) runDir(ctx context.Context, dir string) error {
 		return err
 	}
 	return c.verify(ctx, s.conn, s.cfg, s.readOptions, s.planOptions.Targets)
+}
+
+// checkSavedPlanFlags rejects the flags that shape a plan, which a saved
+// plan has already fixed: applying the file would silently ignore them.
+func (c *applyCommand) checkSavedPlanFlags() error {
+	var given []string
+	if len(c.plan.targets) > 0 {
+		given = append(given, "--target")
+	}
+	if len(c.config.vars) > 0 {
+		given = append(given, "--var")
+	}
+	if len(c.config.varFiles) > 0 {
+		given = append(given, "--var-file")
+	}
+	if c.config.filesOutside {
+		given = append(given, "--allow-files-outside")
+	}
+	if len(given) == 0 {
+		return nil
+	}
+	return fmt.Errorf("%s cannot be used with a saved plan, which already fixes the targets and the "+
+		"configuration's inputs: give them to plan --out instead", strings.Join(given, ", "))
 }
 
 // runSaved applies a plan saved by plan --out. Saving the plan was the

@@ -289,3 +289,21 @@ user "alice" {
 		t.Errorf("a change inside the scope did not make the plan stale:\n%s", stale.stderr)
 	}
 }
+
+// TestSavedPlanRejectsPlanFlags gives apply of a saved plan the flags that
+// shape a plan, which the file has already fixed.
+func TestSavedPlanRejectsPlanFlags(t *testing.T) {
+	h := newHarness(t, "")
+	planFile := filepath.Join(t.TempDir(), "org.plan")
+	h.mustRun(exitOK, "plan", "--out", planFile, orgDir)
+
+	for _, flags := range [][]string{{"--target", "role.deploy"}, {"--var", "x=1"}} {
+		r := h.mustRun(exitError, append(append([]string{"apply"}, flags...), planFile)...)
+		if !strings.Contains(r.stderr, flags[0]+" cannot be used with a saved plan") {
+			t.Errorf("apply %s: %s", flags[0], r.stderr)
+		}
+	}
+	if n := h.srv.WriteCalls(); n != 0 {
+		t.Errorf("%d write calls, want none", n)
+	}
+}
