@@ -307,3 +307,40 @@ func TestSavedPlanRejectsPlanFlags(t *testing.T) {
 		t.Errorf("%d write calls, want none", n)
 	}
 }
+
+// TestLockoutSeesFirstAttachment attaches an AWS-managed policy that
+// denies everything to the user iamsync runs as, when nothing in the
+// account uses that policy yet: plan looks its document up and warns.
+func TestLockoutSeesFirstAttachment(t *testing.T) {
+	h := newHarness(t, "", withCatalogue(t))
+	ctx := context.Background()
+	client := h.client()
+	if err := client.CreateUser(ctx, provider.CreateUserInput{Name: "ci", Path: "/"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := client.AttachUserPolicy(ctx, "ci", "arn:aws:iam::aws:policy/IAMFullAccess"); err != nil {
+		t.Fatal(err)
+	}
+	key, err := client.CreateAccessKey(ctx, "ci")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("AWS_ACCESS_KEY_ID", key.AccessKeyID)
+	t.Setenv("AWS_SECRET_ACCESS_KEY", key.SecretAccessKey)
+
+	dir := writeConfig(t, map[string]string{"main.hcl": `
+user "ci" {
+  name                = "ci"
+  managed_policy_arns = ["arn:aws:iam::aws:policy/IAMFullAccess", "arn:aws:iam::aws:policy/AWSDenyAll"]
+}
+`})
+	plan := h.mustRun(exitOK, "plan", dir)
+	if !strings.Contains(plan.stderr, "which denies IAM actions to the identity iamsync runs as") {
+		t.Errorf("plan does not warn of the Deny:\n%s", plan.stderr)
+	}
+	h.srv.ResetCalls()
+	h.mustRun(exitError, "apply", "--auto-approve", dir)
+	if n := h.srv.WriteCalls(); n != 0 {
+		t.Errorf("%d write calls, want none", n)
+	}
+}

@@ -2,6 +2,7 @@ package awsprovider
 
 import (
 	"context"
+	"fmt"
 	"sort"
 	"sync"
 
@@ -13,11 +14,12 @@ import (
 )
 
 // lookUpPolicies reads the managed policies arns names that the state does
-// not hold yet, one GetPolicy call each: GetAccountAuthorizationDetails
-// lists an AWS-managed policy only while something uses it, so a policy
-// about to be attached for the first time is not in it. Found policies join
-// s.Policies without their versions; the ARNs IAM does not know are
-// recorded in s.MissingPolicies.
+// not hold yet, with a GetPolicy and a GetPolicyVersion call each:
+// GetAccountAuthorizationDetails lists an AWS-managed policy only while
+// something uses it, so a policy about to be attached for the first time is
+// not in it. Found policies join s.Policies with their default version,
+// whose document the self-lockout check reads; the ARNs IAM does not know
+// are recorded in s.MissingPolicies.
 func (p *Provider) lookUpPolicies(ctx context.Context, s *provider.State, arns []string) error {
 	g, gctx := errgroup.WithContext(ctx)
 	g.SetLimit(perEntityReads)
@@ -41,6 +43,10 @@ func (p *Provider) lookUpPolicies(ctx context.Context, s *provider.State, arns [
 				return wrapError(callCtx, err)
 			}
 			policy := out.Policy
+			version, err := p.defaultVersion(callCtx, arn, aws.ToString(policy.DefaultVersionId))
+			if err != nil {
+				return err
+			}
 			s.Policies = append(s.Policies, &provider.ManagedPolicy{
 				Name:             aws.ToString(policy.PolicyName),
 				Path:             aws.ToString(policy.Path),
@@ -52,6 +58,7 @@ func (p *Provider) lookUpPolicies(ctx context.Context, s *provider.State, arns [
 				BoundaryCount:    aws.ToInt32(policy.PermissionsBoundaryUsageCount),
 				CreateDate:       aws.ToTime(policy.CreateDate),
 				UpdateDate:       aws.ToTime(policy.UpdateDate),
+				Versions:         []provider.PolicyVersion{version},
 			})
 			return nil
 		})
@@ -61,4 +68,22 @@ func (p *Provider) lookUpPolicies(ctx context.Context, s *provider.State, arns [
 	}
 	sort.Strings(s.MissingPolicies)
 	return nil
+}
+
+// defaultVersion reads a managed policy's default version with its document.
+func (p *Provider) defaultVersion(ctx context.Context, arn, versionID string) (provider.PolicyVersion, error) {
+	out, err := p.iam.GetPolicyVersion(ctx, &iam.GetPolicyVersionInput{PolicyArn: aws.String(arn), VersionId: aws.String(versionID)})
+	if err != nil {
+		return provider.PolicyVersion{}, wrapError(ctx, err)
+	}
+	doc, err := decodeDocument(out.PolicyVersion.Document)
+	if err != nil {
+		return provider.PolicyVersion{}, fmt.Errorf("policy %s version %s: %w", arn, versionID, err)
+	}
+	return provider.PolicyVersion{
+		ID:         versionID,
+		Document:   doc,
+		IsDefault:  true,
+		CreateDate: aws.ToTime(out.PolicyVersion.CreateDate),
+	}, nil
 }
