@@ -5,8 +5,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io/fs"
 	"log/slog"
 	"os"
+	"slices"
 	"strings"
 	"time"
 
@@ -85,6 +87,8 @@ func (c *applyCommand) Run(ctx context.Context, arg string) error {
 			return err
 		}
 		return c.runSaved(ctx, arg)
+	} else if errors.Is(err, fs.ErrNotExist) {
+		return fmt.Errorf("%s does not exist: give a configuration directory, or a plan file saved by plan --out", arg)
 	}
 	return c.runDir(ctx, arg)
 }
@@ -108,7 +112,7 @@ func (c *applyCommand) runDir(ctx context.Context, dir string) error {
 	if err := c.show(s.state, s.plan); err != nil || !s.plan.HasChanges() {
 		return err
 	}
-	if err := c.check(s.plan, s.state); err != nil {
+	if err := c.check(s.plan, s.state, ""); err != nil {
 		return err
 	}
 
@@ -175,6 +179,13 @@ func (c *applyCommand) runSaved(ctx context.Context, path string) error {
 	if saved.Provider != nil {
 		c.conn.applyProvider(saved.Provider)
 	}
+	for _, entry := range os.Environ() {
+		key, _, _ := strings.Cut(entry, "=")
+		name, ok := strings.CutPrefix(key, spec.EnvironmentPrefix)
+		if ok && slices.Contains(saved.Variables, name) && !slices.Contains(f.Config.Environ, entry) {
+			fmt.Fprintf(c.std.errOut, "Warning: %s is ignored: a saved plan keeps the variable values it was made with.\n\n", key)
+		}
+	}
 	conn, err := c.conn.connect(ctx)
 	if err != nil {
 		return err
@@ -217,7 +228,7 @@ func (c *applyCommand) runSaved(ctx context.Context, path string) error {
 	if err := c.show(live, prep.Plan); err != nil || !prep.Plan.HasChanges() {
 		return err
 	}
-	if err := c.check(prep.Plan, live); err != nil {
+	if err := c.check(prep.Plan, live, f.CallerARN); err != nil {
 		return err
 	}
 	if err := c.execute(ctx, conn, prep.Plan, live, prep.Config.Dir); err != nil {
@@ -235,21 +246,51 @@ func (c *applyCommand) show(state *provider.State, plan *planner.Plan) error {
 
 // check rejects a plan over the delete limit. It also rejects a plan that
 // may lock iamsync's own identity out, unless --allow-self-lockout is given.
-func (c *applyCommand) check(plan *planner.Plan, state *provider.State) error {
+// A saved plan names in plannedBy the identity that made it, which is
+// checked too: in CI that is the plan job's role, which a change could
+// lock out of every later plan while the apply role stays unharmed.
+func (c *applyCommand) check(plan *planner.Plan, state *provider.State, plannedBy string) error {
 	if err := c.plan.checkMaxDeletes(plan); err != nil {
 		return err
 	}
-	risks := planner.SelfLockoutRisks(plan, state)
-	if len(risks) == 0 || c.allowSelfLockout {
+	if c.allowSelfLockout {
 		return nil
 	}
 	var b strings.Builder
-	fmt.Fprintf(&b, "apply refused: the plan may take IAM rights away from the identity iamsync runs as (%s):", state.Caller.ARN)
-	for _, r := range risks {
-		fmt.Fprintf(&b, "\n  %s %s", r.Change.Address, r.Reason)
+	advice := "Run it as another identity, or pass --allow-self-lockout if that is what you mean."
+	if risks := planner.SelfLockoutRisks(plan, state); len(risks) > 0 {
+		fmt.Fprintf(&b, "the plan may take IAM rights away from the identity iamsync runs as (%s):", state.Caller.ARN)
+		writeRisks(&b, risks, "")
 	}
-	b.WriteString("\nRun it as another identity, or pass --allow-self-lockout if that is what you mean.")
-	return errors.New(b.String())
+	if plannedBy != "" && plannedBy != state.Caller.ARN {
+		asPlanner := *state
+		asPlanner.Caller = provider.Identity{Account: state.Caller.Account, ARN: plannedBy}
+		if risks := planner.SelfLockoutRisks(plan, &asPlanner); len(risks) > 0 {
+			if b.Len() > 0 {
+				b.WriteString("\n")
+			}
+			fmt.Fprintf(&b, "the plan may take IAM rights away from the identity that made it (%s), so that later plans fail:", plannedBy)
+			writeRisks(&b, risks, "iamsync planned as")
+			advice = "Check these changes, and pass --allow-self-lockout if they are what you mean."
+		}
+	}
+	if b.Len() == 0 {
+		return nil
+	}
+	return fmt.Errorf("apply refused: %s\n%s", b.String(), advice)
+}
+
+// writeRisks lists lockout risks, one change a line. The reasons speak of
+// "the identity iamsync runs as"; a non-empty who replaces "iamsync runs
+// as" when the risks are those of another identity.
+func writeRisks(b *strings.Builder, risks []planner.LockoutRisk, who string) {
+	for _, r := range risks {
+		reason := r.Reason
+		if who != "" {
+			reason = strings.ReplaceAll(reason, "iamsync runs as", who)
+		}
+		fmt.Fprintf(b, "\n  %s %s", r.Change.Address, reason)
+	}
 }
 
 // execute carries a plan out and reports a failure with what was done and
@@ -343,6 +384,11 @@ func (c *applyCommand) verify(ctx context.Context, conn *connection, cfg *spec.C
 		return errReported
 	}
 	if !plan.HasChanges() {
+		if len(targets) > 0 {
+			fmt.Fprintln(c.std.out, "\nApply complete. The targeted objects match the configuration; "+
+				"a plan without targets shows whether anything else differs.")
+			return nil
+		}
 		fmt.Fprintln(c.std.out, "\nApply complete. The account matches the configuration.")
 		return nil
 	}

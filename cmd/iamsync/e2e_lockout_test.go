@@ -97,3 +97,72 @@ user "ci" {
 		})
 	}
 }
+
+// TestSavedPlanChecksTheIdentityThatMadeIt saves a plan as user planner
+// that detaches planner's only policy, as a CI plan role would, and
+// applies it as another identity. Apply must refuse it, as the plan's
+// warning says, unless given --allow-self-lockout.
+func TestSavedPlanChecksTheIdentityThatMadeIt(t *testing.T) {
+	const adminDocument = `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}`
+	h := newHarness(t, "")
+	ctx := context.Background()
+	client := h.client()
+	rootKey, rootSecret := h.srv.Credentials()
+	if err := client.CreateUser(ctx, provider.CreateUserInput{Name: "planner", Path: "/"}); err != nil {
+		t.Fatal(err)
+	}
+	arn, err := client.CreatePolicy(ctx, provider.CreatePolicyInput{Name: "PlanAdmin", Path: "/", Document: adminDocument})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := client.AttachUserPolicy(ctx, "planner", arn); err != nil {
+		t.Fatal(err)
+	}
+	key, err := client.CreateAccessKey(ctx, "planner")
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := writeConfig(t, config(`scope {
+  exclude = ["PlanAdmin"]
+}
+
+user "planner" {
+  name = "planner"
+}
+`))
+
+	planFile := t.TempDir() + "/plan.iamsync"
+	t.Setenv("AWS_ACCESS_KEY_ID", key.AccessKeyID)
+	t.Setenv("AWS_SECRET_ACCESS_KEY", key.SecretAccessKey)
+	plan := h.mustRun(exitOK, "plan", "-out", planFile, dir)
+	if !strings.Contains(plan.stderr+plan.stdout, "Change may lock iamsync out") {
+		t.Fatalf("plan does not warn of the lockout:\n%s%s", plan.stdout, plan.stderr)
+	}
+
+	// show prints the saved warnings, as plan did.
+	if r := h.mustRun(exitOK, "show", planFile); !strings.Contains(r.stderr, "Warning: Change may lock iamsync out") {
+		t.Errorf("show does not print the plan's warning:\n%s", r.stderr)
+	}
+	if r := h.mustRun(exitError, "show", "--max-chars", "5000", planFile); !strings.Contains(r.stderr, "--max-chars applies only to --markdown") {
+		t.Errorf("show --max-chars without --markdown printed:\n%s", r.stderr)
+	}
+
+	// The apply job runs as another identity, which the change leaves alone.
+	t.Setenv("AWS_ACCESS_KEY_ID", rootKey)
+	t.Setenv("AWS_SECRET_ACCESS_KEY", rootSecret)
+	h.srv.ResetCalls()
+	r := h.mustRun(exitError, "apply", planFile)
+	for _, want := range []string{"identity that made it", "user/planner", "user.planner.policy_attachment", "the identity iamsync planned as its IAM rights", "--allow-self-lockout"} {
+		if !strings.Contains(r.stderr, want) {
+			t.Errorf("refusal lacks %q:\n%s", want, r.stderr)
+		}
+	}
+	if n := h.srv.WriteCalls(); n != 0 {
+		t.Fatalf("%d write calls reached the account before the refusal", n)
+	}
+
+	h.mustRun(exitOK, "apply", "--allow-self-lockout", planFile)
+	if p := h.readState().User("planner"); p == nil || len(p.AttachedPolicies) != 0 {
+		t.Errorf("user planner after apply = %+v, want it without attached policies", p)
+	}
+}
