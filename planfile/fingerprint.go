@@ -193,6 +193,8 @@ type credentialsRecord struct {
 	LoginProfile          bool
 	PasswordResetRequired bool
 	AccessKeys            []accessKeyRecord
+	// Others are the credentials that apply deletes with a deleted user.
+	Others [][]string
 }
 
 // accessKeyRecord includes the creation date, because the planner orders
@@ -217,6 +219,10 @@ func userRecordOf(u *provider.User) userRecord {
 			cr.AccessKeys = append(cr.AccessKeys, accessKeyRecord{ID: k.ID, Status: k.Status, Created: k.CreateDate.UTC()})
 		}
 		sort.Slice(cr.AccessKeys, func(i, j int) bool { return cr.AccessKeys[i].ID < cr.AccessKeys[j].ID })
+		cr.Others = [][]string{
+			sortedCopy(c.MFADevices), sortedCopy(c.SSHPublicKeys),
+			sortedCopy(c.SigningCertificates), sortedCopy(c.ServiceSpecificCredentials),
+		}
 		r.Credentials = cr
 	}
 	return r

@@ -2,6 +2,7 @@ package planner
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 
 	"github.com/hashicorp/hcl/v2"
@@ -12,6 +13,15 @@ import (
 
 // statusActive is the status of a declared access key that sets none.
 const statusActive = "Active"
+
+// Attributes of a deleted user's change that list the credentials apply
+// deletes with the user, which the configuration cannot declare.
+const (
+	attrMFADevices                 = "mfa_devices"
+	attrSSHPublicKeys              = "ssh_public_keys"
+	attrSigningCertificates        = "signing_certificates"
+	attrServiceSpecificCredentials = "service_specific_credentials"
+)
 
 // planCredentials plans the access keys and login profiles of users that
 // manage them, and removes those of deleted users that the state lists.
@@ -37,6 +47,24 @@ func (p *planner) planCredentials() {
 func (p *planner) deleteCredentials(u *userPair) {
 	if u.live.Credentials == nil {
 		return
+	}
+	// IAM refuses to delete a user that has credentials iamsync does not
+	// manage, so apply deletes them first. The user's change lists them.
+	if c := p.changes[u.addr]; c != nil {
+		creds := u.live.Credentials
+		for _, other := range []struct {
+			name string
+			ids  []string
+		}{
+			{attrMFADevices, creds.MFADevices},
+			{attrSSHPublicKeys, creds.SSHPublicKeys},
+			{attrSigningCertificates, creds.SigningCertificates},
+			{attrServiceSpecificCredentials, creds.ServiceSpecificCredentials},
+		} {
+			if len(other.ids) > 0 {
+				c.Attrs = append(c.Attrs, Attr{Name: other.name, Before: slices.Sorted(slices.Values(other.ids))})
+			}
+		}
 	}
 	for _, k := range u.live.Credentials.AccessKeys {
 		c := p.credentialChange(u, TypeAccessKey, keyAddress(u, k.ID), k.ID, Delete)
@@ -125,6 +153,9 @@ func (p *planner) planAccessKeys(u *userPair) {
 		}
 		c := p.credentialChange(u, TypeAccessKey, fmt.Sprintf("%s.%s[%d]", u.addr, TypeAccessKey, index), "", Create)
 		c.Attrs = []Attr{{Name: "status", After: keyStatus(k)}}
+		if k.SecretFileProblem != nil {
+			p.diags = append(p.diags, k.SecretFileProblem)
+		}
 		if k.SecretFile != "" {
 			c.Attrs = append(c.Attrs, Attr{Name: "secret_file", After: k.SecretFile})
 		} else {
@@ -166,6 +197,9 @@ func (p *planner) planLoginProfile(u *userPair) {
 	case declared.Enabled && live == nil:
 		c = p.credentialChange(u, TypeLoginProfile, addr, "", Create)
 		c.Attrs = []Attr{{Name: "enabled", After: true}, {Name: "password_reset_required", After: declared.PasswordResetRequired}}
+		if declared.PasswordFileProblem != nil {
+			p.diags = append(p.diags, declared.PasswordFileProblem)
+		}
 		if declared.PasswordFile != "" {
 			c.Attrs = append(c.Attrs, Attr{Name: "password_file", After: declared.PasswordFile})
 		} else {

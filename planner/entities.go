@@ -14,6 +14,10 @@ import (
 // that does not set one, in seconds.
 const defaultMaxSessionDuration = 3600
 
+// attrPruneVersion is the attribute of a policy update that names the
+// version deleted before a new one is created.
+const attrPruneVersion = "prune_version"
+
 // entityChange returns the change that carries an entity to its fate, or nil
 // when the entity needs none.
 func entityChange(typ Type, e *entity, fields []field, declRange *hcl.Range) *Change {
@@ -176,7 +180,7 @@ func (p *planner) planPolicies() {
 			c.Attrs = append(c.Attrs, Attr{Name: "arn", Before: pp.live.ARN, After: pp.live.ARN})
 			if c.Attr("document") != nil {
 				if version := p.pruneVersion(pp.live); version != "" {
-					c.Attrs = append(c.Attrs, Attr{Name: "prune_version", After: version})
+					c.Attrs = append(c.Attrs, Attr{Name: attrPruneVersion, After: version})
 				}
 			}
 		case Replace, Delete:

@@ -93,8 +93,12 @@ func (e *DeleteLimitError) Error() string {
 	for i, c := range e.Changes {
 		listed[i] = fmt.Sprintf("%s (%s)", c.Address, c.Action)
 	}
-	return fmt.Sprintf("the plan deletes or replaces %d entities, more than the limit of %d: %s",
-		len(e.Changes), e.Limit, strings.Join(listed, ", "))
+	what := "entities"
+	if len(e.Changes) == 1 {
+		what = "entity"
+	}
+	return fmt.Sprintf("the plan deletes or replaces %d %s, more than the limit of %d: %s",
+		len(e.Changes), what, e.Limit, strings.Join(listed, ", "))
 }
 
 // CheckMaxDeletes returns a *DeleteLimitError when the plan deletes or

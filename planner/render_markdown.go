@@ -284,6 +284,8 @@ func attrMarkdown(c *Change, a Attr) string {
 		return mdCode(sensitiveMarker) + suffix
 	case isMap(a.Before) || isMap(a.After):
 		return tagsMarkdown(c, a) + suffix
+	case a.Name == attrPruneVersion:
+		return "deleted first: " + mdCode(formatValue(a.After)) + " (IAM keeps at most five versions)" + suffix
 	case symbol == "+":
 		return mdCode(formatValue(a.After)) + suffix
 	case symbol == "-" || symbol == " ":
@@ -434,7 +436,7 @@ func markdownWarnings(p *Plan) string {
 	fmt.Fprintf(&b, "**%s**\n\n", countNoun(len(warnings), "warning", "warnings"))
 	for i, w := range warnings {
 		if i == maxMarkdownWarnings {
-			fmt.Fprintf(&b, "- and %d more; the job log lists them all\n", len(warnings)-i)
+			fmt.Fprintf(&b, "- and %d more; the text plan lists them all\n", len(warnings)-i)
 			break
 		}
 		where := ""

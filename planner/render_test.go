@@ -124,3 +124,23 @@ func TestDescription(t *testing.T) {
 		})
 	}
 }
+
+// TestRenderTagsAlignsShownKeys updates one tag next to a longer key that
+// does not change. Only the changed key is shown, so it needs no padding.
+func TestRenderTagsAlignsShownKeys(t *testing.T) {
+	plan := &Plan{Changes: []*Change{{
+		Address: "user.alice", Type: TypeUser, Action: Update, Name: "alice",
+		Attrs: []Attr{{
+			Name:   "tags",
+			Before: map[string]string{"cost-centre-of-record": "1", "x": "y"},
+			After:  map[string]string{"cost-centre-of-record": "1"},
+		}},
+	}}}
+	var b bytes.Buffer
+	if err := RenderText(&b, plan, RenderOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	if want := `          - "x" = "y"` + "\n"; !strings.Contains(b.String(), want) {
+		t.Errorf("output lacks line %q:\n%s", want, b.String())
+	}
+}

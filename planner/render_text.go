@@ -212,6 +212,9 @@ func shownAttrs(c *Change) []Attr {
 // attrSymbol returns the symbol of one attribute line and its color.
 func attrSymbol(c *Change, a Attr) (string, string) {
 	switch {
+	case a.Name == attrPruneVersion:
+		// The value names the version that is deleted.
+		return "-", ansiRed
 	case c.Action == Create || (a.Before == nil && a.After != nil):
 		return "+", ansiGreen
 	case c.Action == Delete || (a.After == nil && a.Before != nil):
@@ -240,6 +243,8 @@ func (r *textRenderer) attr(c *Change, a Attr, width int) {
 		r.tags(c, lead, color, suffix, a)
 	case symbol == "+":
 		r.line(color, lead+" = "+formatValue(a.After)+suffix)
+	case a.Name == attrPruneVersion:
+		r.line(color, lead+" = "+formatValue(a.After)+" # deleted first: IAM keeps at most five versions"+suffix)
 	case symbol == "-" || symbol == " ":
 		r.line(color, lead+" = "+formatValue(a.Before)+suffix)
 	default:
@@ -286,9 +291,15 @@ func (r *textRenderer) tags(c *Change, lead, color, suffix string, a Attr) {
 	foldKeys := c.Type == TypeUser || c.Type == TypeRole
 	entries := mapEntries(before, after, foldKeys)
 
+	// An update shows only the keys that change, and aligns only those.
+	shown := func(e mapEntry) bool {
+		return c.Action != Update || !e.hasBefore || !e.hasAfter || e.before != e.after
+	}
 	width := 0
 	for _, e := range entries {
-		width = max(width, len(fmt.Sprintf("%q", e.key)))
+		if shown(e) {
+			width = max(width, len(fmt.Sprintf("%q", e.key)))
+		}
 	}
 	r.line(color, lead+" = {"+suffix)
 	for _, e := range entries {

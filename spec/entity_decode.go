@@ -366,7 +366,7 @@ func (d *entityDecoder) checkAccessKey(key *AccessKey, r *attrReader, seen map[s
 		}
 		d.report(errorAt(r.rangeOf("status", key.DeclRange), "Invalid access key status", detail))
 	}
-	d.checkSecretDestination(key.SecretFile, r.rangeOf("secret_file", key.DeclRange))
+	key.SecretFileProblem = d.secretDestinationProblem(key.SecretFile, r.rangeOf("secret_file", key.DeclRange))
 }
 
 func (d *entityDecoder) loginProfile() *LoginProfile {
@@ -383,23 +383,24 @@ func (d *entityDecoder) loginProfile() *LoginProfile {
 		PasswordFile:          r.strDefault("password_file", ""),
 		DeclRange:             block.DefRange,
 	}
-	d.checkSecretDestination(profile.PasswordFile, r.rangeOf("password_file", block.DefRange))
+	profile.PasswordFileProblem = d.secretDestinationProblem(profile.PasswordFile, r.rangeOf("password_file", block.DefRange))
 	return profile
 }
 
-// checkSecretDestination reports a secret file whose folder does not exist,
-// which apply could not write to. Whether a secret is saved at all matters
-// only when apply creates the credential, so the planner warns of that.
-func (d *entityDecoder) checkSecretDestination(path string, rng hcl.Range) {
+// secretDestinationProblem returns the error for a secret file whose folder
+// does not exist, or nil. The planner reports it only for a credential that
+// apply creates, because only then is the file written.
+func (d *entityDecoder) secretDestinationProblem(path string, rng hcl.Range) *hcl.Diagnostic {
 	if path == "" || path == "-" {
-		return
+		return nil
 	}
 	if !filepath.IsAbs(path) {
 		path = filepath.Join(d.l.cfg.Dir, path)
 	}
-	if info, err := os.Stat(filepath.Dir(path)); err != nil || !info.IsDir() {
-		d.report(errorAt(rng, "Secret file folder not found", fmt.Sprintf(
-			"The folder of %s does not exist, so apply could not write the secret there. Create the folder, "+
-				"or name a file in an existing one.", path)))
+	if info, err := os.Stat(filepath.Dir(path)); err == nil && info.IsDir() {
+		return nil
 	}
+	return errorAt(rng, "Secret file folder not found", fmt.Sprintf(
+		"The folder of %s does not exist, so apply could not write the secret of the credential it creates there. "+
+			"Create the folder, or name a file in an existing one.", path))
 }

@@ -53,6 +53,9 @@ type Config struct {
 	// configuration names it so. It is sorted, and complete only when Load
 	// returned no errors. A saved plan snapshots these files.
 	ReadFiles []string
+	// Variables are the names of the declared input variables, sorted. A
+	// saved plan keeps the values of these only.
+	Variables []string
 }
 
 // Address names a declaration as plans print it: user.alice, or
@@ -285,7 +288,11 @@ type AccessKey struct {
 	// secret after, so an empty file marks an apply that was stopped in
 	// between: the key it may have made has lost its secret.
 	SecretFileEmpty bool
-	DeclRange       hcl.Range
+	// SecretFileProblem is set when the secret file's folder does not
+	// exist. It matters only when apply creates the key, so the planner
+	// reports it then.
+	SecretFileProblem *hcl.Diagnostic
+	DeclRange         hcl.Range
 }
 
 // LoginProfile is a user's declared console access.
@@ -295,7 +302,11 @@ type LoginProfile struct {
 	// PasswordFile is where a generated password is written (mode 0600);
 	// "-" means standard output.
 	PasswordFile string
-	DeclRange    hcl.Range
+	// PasswordFileProblem is set when the password file's folder does not
+	// exist. It matters only when apply creates the login profile, so the
+	// planner reports it then.
+	PasswordFileProblem *hcl.Diagnostic
+	DeclRange           hcl.Range
 }
 
 // Account holds account-level settings.

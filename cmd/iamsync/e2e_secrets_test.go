@@ -1,12 +1,15 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
+	"github.com/iamsync/iamsync/provider"
 	"github.com/iamsync/iamsync/provider/sandbox"
 )
 
@@ -176,4 +179,71 @@ func totalLen(texts []string) int {
 		n += len(s)
 	}
 	return n
+}
+
+// TestSecretFolderCheckedOnlyWhenCreating declares secret files in a folder
+// that does not exist. That is an error only for a credential the plan
+// creates: a key that exists already needs nowhere to write, as in a CI job
+// without the secrets folder.
+func TestSecretFolderCheckedOnlyWhenCreating(t *testing.T) {
+	h := newHarness(t, "")
+	ctx := context.Background()
+	client := h.client()
+	if err := client.CreateUser(ctx, provider.CreateUserInput{Name: "ci", Path: "/"}); err != nil {
+		t.Fatal(err)
+	}
+	key, err := client.CreateAccessKey(ctx, "ci")
+	if err != nil {
+		t.Fatal(err)
+	}
+	existing := fmt.Sprintf(`user "ci" {
+  access_keys {
+    key {
+      id          = %q
+      secret_file = "no-such-folder/ci.key"
+    }
+  }
+}
+`, key.AccessKeyID)
+	h.mustRun(exitOK, "plan", "--detailed-exitcode", writeConfig(t, config(existing)))
+
+	tests := map[string]struct {
+		config string
+		line   int
+	}{
+		"new access key": {config: fmt.Sprintf(`user "ci" {
+  access_keys {
+    key {
+      id = %q
+    }
+    key {
+      secret_file = "no-such-folder/ci-2.key"
+    }
+  }
+}
+`, key.AccessKeyID), line: 7},
+		"new login profile": {config: existing + `
+user "web" {
+  login_profile {
+    password_file = "no-such-folder/web.password"
+  }
+}
+`, line: 12},
+	}
+	for name, tt := range tests {
+		t.Run(name, func(t *testing.T) {
+			h.srv.ResetCalls()
+			for _, args := range [][]string{{"plan"}, {"apply", "--auto-approve"}} {
+				r := h.mustRun(exitError, append(args, writeConfig(t, config(tt.config)))...)
+				for _, want := range []string{"Error: Secret file folder not found", fmt.Sprintf("main.hcl line %d", tt.line)} {
+					if !strings.Contains(r.stderr, want) {
+						t.Errorf("%s: output lacks %q:\n%s", args[0], want, r.stderr)
+					}
+				}
+			}
+			if n := h.srv.WriteCalls(); n != 0 {
+				t.Errorf("%d write calls reached the account, want none", n)
+			}
+		})
+	}
 }

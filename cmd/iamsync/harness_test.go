@@ -132,15 +132,27 @@ func (h *harness) readState() *provider.State {
 	return state
 }
 
-// randomKeyID matches the access key ids the sandbox makes up at random.
-var randomKeyID = regexp.MustCompile(`\bAKIA[0-9A-Z]{16}\b`)
+// randomID matches the ids the sandbox makes up at random: those of access
+// keys, SSH public keys and service-specific credentials, after their
+// prefix, and those of signing certificates.
+var randomID = regexp.MustCompile(`\b(?:(AKIA|APKA|ACCA)[0-9A-Z]{16,17}|[0-9A-Z]{32})\b`)
+
+// maskIDs replaces each random id in s with # signs, keeping its prefix.
+func maskIDs(s string) string {
+	return randomID.ReplaceAllStringFunc(s, func(id string) string {
+		keep := 0
+		if m := randomID.FindStringSubmatch(id); m[1] != "" {
+			keep = len(m[1])
+		}
+		return id[:keep] + strings.Repeat("#", len(id)-keep)
+	})
+}
 
 // checkGolden compares got with the golden file testdata/name, rewriting
-// it with -update. Access key ids, which the sandbox draws at random, are
-// masked first.
+// it with -update. Random ids are masked first.
 func checkGolden(t *testing.T, name, got string) {
 	t.Helper()
-	got = randomKeyID.ReplaceAllString(got, "AKIA################")
+	got = maskIDs(got)
 	path := filepath.Join("testdata", name)
 	if *update {
 		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
