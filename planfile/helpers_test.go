@@ -60,7 +60,7 @@ func (tc testConfig) loadOptions() spec.LoadOptions {
 		AccountID: testAccountID,
 		Partition: "aws",
 		Variables: map[string]string{"alias": "acme-prod"},
-		Environ:   []string{"HOME=/root", "IAMSYNC_VAR_unused=ignored"},
+		Environ:   []string{"HOME=/root", "IAMSYNC_VAR_unused=ignored", "IAMSYNC_VAR_team=platform"},
 	}
 	if tc.VarFile != "" {
 		opts.VarFiles = []string{tc.VarFile}

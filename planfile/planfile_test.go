@@ -186,7 +186,7 @@ func TestSnapshotHoldsReadFilesOnly(t *testing.T) {
 	if diff := cmp.Diff([]string{"main.hcl", "policies/read.json", "trust.tpl"}, files); diff != "" {
 		t.Errorf("snapshot files mismatch (-want +got):\n%s", diff)
 	}
-	if diff := cmp.Diff([]string{"IAMSYNC_VAR_unused=ignored"}, saved.Config.Environ); diff != "" {
+	if diff := cmp.Diff([]string{"IAMSYNC_VAR_team=platform"}, saved.Config.Environ); diff != "" {
 		t.Errorf("snapshot environment mismatch (-want +got):\n%s", diff)
 	}
 	if len(saved.Config.VarFiles) != 1 || !strings.Contains(string(saved.Config.VarFiles[0].Data), "platform") {

@@ -103,8 +103,11 @@ func takeSnapshot(dir string, cfg *spec.Config, opts spec.LoadOptions) (*Snapsho
 		}
 		s.VarFiles = append(s.VarFiles, SnapshotFile{Path: path, Data: data})
 	}
+	// Of the environment, only the values of declared variables: the
+	// others do not change the plan, and may be secrets.
 	for _, entry := range opts.Environ {
-		if strings.HasPrefix(entry, spec.EnvironmentPrefix) {
+		key, _, _ := strings.Cut(entry, "=")
+		if name, ok := strings.CutPrefix(key, spec.EnvironmentPrefix); ok && slices.Contains(cfg.Variables, name) {
 			s.Environ = append(s.Environ, entry)
 		}
 	}

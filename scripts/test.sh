@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs every check of the project: vet, then the whole test suite, whose
 # end-to-end tests start their own IAM sandbox servers on loopback.
-# Shared test data is read from ../shared next to the checkout when present.
+# Shared test data is read from ../shared/data next to the checkout when
+# present, or from the directory IAMSYNC_SHARED_DATA names.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 

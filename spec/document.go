@@ -49,6 +49,9 @@ func (l *loader) decodeDocument(r *attrReader, name string, kind policydoc.Kind)
 		message := err.Error()
 		var syntax *policydoc.SyntaxError
 		if errors.As(err, &syntax) {
+			// The position is in the document's text, which is not the
+			// file's when the document is a heredoc or built by a function.
+			message = fmt.Sprintf("%s, at line %d, column %d of the document", syntax.Msg, syntax.Line, syntax.Column)
 			if rng, ok := l.documentRange(attr.Expr, r.ctx, text, syntax.Offset, syntax.Offset+1); ok {
 				subject = rng
 			}

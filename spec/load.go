@@ -176,6 +176,7 @@ func (l *loader) load() {
 	l.checkIgnoredSettings()
 	l.sortConfig()
 	l.cfg.ReadFiles = l.files.log.sorted()
+	l.cfg.Variables = keys(l.variables)
 }
 
 // parseFiles parses the configuration files of the directory, in name order.

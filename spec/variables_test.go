@@ -4,6 +4,7 @@ import (
 	"maps"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -169,5 +170,23 @@ func TestVariableErrors(t *testing.T) {
 				t.Errorf("diagnostic summaries (-want +got):\n%s", diff)
 			}
 		})
+	}
+}
+
+// TestBareWordForListVariable gives a list variable a bare word, as a
+// user would who forgot the brackets and quotes. The error must say how to
+// write the value.
+func TestBareWordForListVariable(t *testing.T) {
+	dir := t.TempDir()
+	writeFile(t, filepath.Join(dir, "main.hcl"), []byte(`variable "admins" { type = list(string) }`))
+	l := newLoader(dir, LoadOptions{Variables: map[string]string{"admins": "alice"}})
+	l.load()
+	if len(l.diags) != 1 {
+		t.Fatalf("diagnostics = %q, want one", l.diags)
+	}
+	for _, want := range []string{"The variable admins is of type list of string", `["a", "b"]`} {
+		if !strings.Contains(l.diags[0].Detail, want) {
+			t.Errorf("detail %q lacks %q", l.diags[0].Detail, want)
+		}
 	}
 }

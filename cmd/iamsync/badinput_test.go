@@ -1,7 +1,10 @@
 package main
 
 import (
+	"bytes"
+	"context"
 	"fmt"
+	"net"
 	"strings"
 	"testing"
 )
@@ -135,4 +138,42 @@ group "devs" {
 }
 `})
 	h.mustRun(exitOK, "apply", "--auto-approve", fixed)
+}
+
+// TestBadInputShownWhenAccountUnreachable plans an invalid configuration
+// with an endpoint that refuses connections. The mistake in the files must
+// be reported, not hidden behind the failure to connect.
+func TestBadInputShownWhenAccountUnreachable(t *testing.T) {
+	newHarness(t, "")
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	closed := "http://" + ln.Addr().String()
+	ln.Close()
+	t.Setenv("AWS_ENDPOINT_URL", closed)
+	t.Setenv("AWS_MAX_ATTEMPTS", "1")
+
+	bad := writeConfig(t, map[string]string{"main.hcl": "user \"alice\" {\n  name = \"alice smith!\"\n}\n"})
+	for _, args := range [][]string{{"plan", bad}, {"apply", "--auto-approve", bad}} {
+		var stdout, stderr bytes.Buffer
+		if code := Run(context.Background(), args, strings.NewReader(""), &stdout, &stderr); code != exitError {
+			t.Errorf("%s: exit code %d, want 1\n%s", args[0], code, stderr.String())
+		}
+		for _, want := range []string{"Error: Invalid user name", "main.hcl line 2", "Warning: Account not reached", "connect"} {
+			if !strings.Contains(stderr.String(), want) {
+				t.Errorf("%s: output lacks %q:\n%s", args[0], want, stderr.String())
+			}
+		}
+	}
+
+	// A valid configuration still fails on the connection itself.
+	good := writeConfig(t, map[string]string{"main.hcl": "user \"alice\" {}\n"})
+	var stdout, stderr bytes.Buffer
+	if code := Run(context.Background(), []string{"plan", good}, strings.NewReader(""), &stdout, &stderr); code != exitError {
+		t.Errorf("plan of a valid configuration: exit code %d, want 1", code)
+	}
+	if out := stderr.String(); !strings.Contains(out, "caller identity") || strings.Contains(out, "Account not reached") {
+		t.Errorf("plan of a valid configuration printed:\n%s", out)
+	}
 }

@@ -39,6 +39,8 @@ type credsOptions struct {
 	account  accountFlags
 	format   string
 	duration time.Duration
+	// maxDuration is the longest --duration STS accepts for the command.
+	maxDuration time.Duration
 }
 
 func (o *credsOptions) addFlags(fs *pflag.FlagSet) {
@@ -55,7 +57,21 @@ func (o *credsOptions) check() error {
 	if o.duration < 0 || o.duration%time.Second != 0 {
 		return fmt.Errorf("invalid --duration %s: give a positive duration in whole seconds, such as 1h", o.duration)
 	}
+	if o.duration != 0 && (o.duration < minCredsDuration || o.duration > o.maxDuration) {
+		return fmt.Errorf("invalid --duration %s: STS accepts from %s to %s here", o.duration, shortDuration(minCredsDuration), shortDuration(o.maxDuration))
+	}
 	return nil
+}
+
+// minCredsDuration is the shortest session STS grants.
+const minCredsDuration = 15 * time.Minute
+
+// shortDuration prints d without the zero units that time.Duration's
+// String adds, as 15m or 36h.
+func shortDuration(d time.Duration) string {
+	s := d.String()
+	s = strings.TrimSuffix(s, "0s")
+	return strings.TrimSuffix(s, "0m")
 }
 
 func newCredsCommand(std *streams, global *globalOptions) *cobra.Command {
@@ -84,7 +100,7 @@ type sessionTokenCommand struct {
 }
 
 func newSessionTokenCommand(std *streams, global *globalOptions) *cobra.Command {
-	c := &sessionTokenCommand{credsOptions: credsOptions{std: std, global: global}}
+	c := &sessionTokenCommand{credsOptions: credsOptions{std: std, global: global, maxDuration: 36 * time.Hour}}
 	cmd := &cobra.Command{
 		Use:   "session-token",
 		Short: "Get credentials that act as the caller, with MFA if asked",
@@ -127,7 +143,7 @@ type assumeRoleCommand struct {
 }
 
 func newAssumeRoleCommand(std *streams, global *globalOptions) *cobra.Command {
-	c := &assumeRoleCommand{credsOptions: credsOptions{std: std, global: global}}
+	c := &assumeRoleCommand{credsOptions: credsOptions{std: std, global: global, maxDuration: 12 * time.Hour}}
 	cmd := &cobra.Command{
 		Use:   "assume-role ROLE_ARN",
 		Short: "Get credentials of a role",
@@ -188,7 +204,7 @@ type federationTokenCommand struct {
 }
 
 func newFederationTokenCommand(std *streams, global *globalOptions) *cobra.Command {
-	c := &federationTokenCommand{credsOptions: credsOptions{std: std, global: global}}
+	c := &federationTokenCommand{credsOptions: credsOptions{std: std, global: global, maxDuration: 36 * time.Hour}}
 	cmd := &cobra.Command{
 		Use:   "federation-token NAME",
 		Short: "Get credentials of a federated user",

@@ -85,7 +85,7 @@ func writeSnippet(b *strings.Builder, rng hcl.Range, file *hcl.File, color bool)
 			}
 		}
 	}
-	fmt.Fprintf(b, "  on %s line %d%s:\n", rng.Filename, rng.Start.Line, context)
+	fmt.Fprintf(b, "  on %s line %d, column %d%s:\n", rng.Filename, rng.Start.Line, rng.Start.Column, context)
 	if file == nil || len(file.Bytes) == 0 {
 		return
 	}

@@ -155,7 +155,10 @@ func TestTargetLimitsPlanAndApply(t *testing.T) {
 		t.Errorf("targeted plan creates users it does not need:\n%s", r.stdout)
 	}
 
-	h.mustRun(exitOK, "apply", "--auto-approve", "-target", "role.app_server", orgDir)
+	applied := h.mustRun(exitOK, "apply", "--auto-approve", "-target", "role.app_server", orgDir)
+	if !strings.Contains(applied.stdout, "The targeted objects match the configuration") || strings.Contains(applied.stdout, "The account matches") {
+		t.Errorf("targeted apply does not say that only the targets match:\n%s", applied.stdout)
+	}
 	state := h.readState()
 	if state.Role("app-server") == nil || len(state.Users) != 0 {
 		t.Errorf("after a targeted apply: role %v, %d users", state.Role("app-server") != nil, len(state.Users))
@@ -303,6 +306,9 @@ func TestSavedPlanRejectsPlanFlags(t *testing.T) {
 			t.Errorf("apply %s: %s", flags[0], r.stderr)
 		}
 	}
+	if r := h.mustRun(exitError, "apply", planFile+"x"); !strings.Contains(r.stderr, "or a plan file saved by plan --out") {
+		t.Errorf("apply of a misspelt plan file: %s", r.stderr)
+	}
 	if n := h.srv.WriteCalls(); n != 0 {
 		t.Errorf("%d write calls, want none", n)
 	}
@@ -342,5 +348,42 @@ user "ci" {
 	h.mustRun(exitError, "apply", "--auto-approve", dir)
 	if n := h.srv.WriteCalls(); n != 0 {
 		t.Errorf("%d write calls, want none", n)
+	}
+}
+
+// TestSavedPlanKeepsEnvironmentVariables saves a plan with a variable set
+// in the environment, and applies it with another value there: the saved
+// value is applied, with a warning that the new one is ignored. Values of
+// variables that the configuration does not declare are not saved.
+func TestSavedPlanKeepsEnvironmentVariables(t *testing.T) {
+	h := newHarness(t, "")
+	dir := writeConfig(t, config(`variable "team" {
+  type = string
+}
+
+user "a" {
+  name = "a"
+  tags = { team = var.team }
+}
+`))
+	planFile := filepath.Join(t.TempDir(), "env.plan")
+	t.Setenv("IAMSYNC_VAR_team", "blue")
+	t.Setenv("IAMSYNC_VAR_undeclared", "not-for-saving")
+	h.mustRun(exitOK, "plan", "--out", planFile, dir)
+	data, err := os.ReadFile(planFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(string(data), "not-for-saving") {
+		t.Error("the plan file holds the value of a variable the configuration does not declare")
+	}
+
+	t.Setenv("IAMSYNC_VAR_team", "green")
+	r := h.mustRun(exitOK, "apply", planFile)
+	if !strings.Contains(r.stderr, "Warning: IAMSYNC_VAR_team is ignored") {
+		t.Errorf("apply does not warn of the ignored variable:\n%s", r.stderr)
+	}
+	if u := h.readState().User("a"); u == nil || len(u.Tags) != 1 || u.Tags[0].Value != "blue" {
+		t.Errorf("user a after apply = %+v, want the tag team = blue", u)
 	}
 }

@@ -50,14 +50,25 @@ func roundDuration(d time.Duration) time.Duration {
 // by the cause.
 func writeApplyFailure(w io.Writer, result *executor.Result) {
 	fmt.Fprintf(w, "\nApply stopped: %s\n", stopReason(result))
+	if len(result.Succeeded) == 0 && len(result.Failed) == 0 {
+		// Stopped before the first call: the account is as it was.
+		fmt.Fprintf(w, "\nNo call was made, so nothing changed. %s not made:\n", plural(len(result.NotRun), "call"))
+		for _, r := range result.NotRun {
+			fmt.Fprintf(w, "  not made  %s\n", r.Step)
+		}
+		fmt.Fprintln(w, "\nFix the cause above, then apply again.")
+		return
+	}
 
 	fmt.Fprintf(w, "\n%s succeeded:\n", plural(len(result.Succeeded), "call"))
 	for _, r := range result.Succeeded {
 		fmt.Fprintf(w, "  done      %s\n", r.Step)
 	}
-	fmt.Fprintf(w, "\n%s failed:\n", plural(len(result.Failed), "call"))
-	for _, r := range result.Failed {
-		fmt.Fprintf(w, "  failed    %s: %s\n", r.Step, failureCause(r.Err))
+	if len(result.Failed) > 0 {
+		fmt.Fprintf(w, "\n%s failed:\n", plural(len(result.Failed), "call"))
+		for _, r := range result.Failed {
+			fmt.Fprintf(w, "  failed    %s: %s\n", r.Step, failureCause(r.Err))
+		}
 	}
 	fmt.Fprintf(w, "\n%s not made:\n", plural(len(result.NotRun), "call"))
 	for _, r := range result.NotRun {

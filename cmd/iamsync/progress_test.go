@@ -54,3 +54,28 @@ Run plan to see what is left, then apply again to finish.
 		t.Errorf("report differs (-want +got):\n%s", diff)
 	}
 }
+
+// TestApplyFailureReportBeforeAnyCall checks the report of an apply that
+// stopped before its first call: it says that nothing changed, without
+// empty lists of calls made and failed.
+func TestApplyFailureReportBeforeAnyCall(t *testing.T) {
+	createBob := executor.Step{Address: "user.bob", Action: "CreateUser", Target: []string{"bob"}}
+	result := &executor.Result{
+		NotRun: []executor.StepReport{{Step: createBob}},
+		Err:    errors.New("secret file keys/bob.ini already exists: move it away, or name another file, so that no earlier secret is overwritten"),
+	}
+	var b strings.Builder
+	writeApplyFailure(&b, result)
+
+	want := `
+Apply stopped: secret file keys/bob.ini already exists: move it away, or name another file, so that no earlier secret is overwritten
+
+No call was made, so nothing changed. 1 call not made:
+  not made  user.bob: CreateUser bob
+
+Fix the cause above, then apply again.
+`
+	if diff := cmp.Diff(want, b.String()); diff != "" {
+		t.Errorf("report differs (-want +got):\n%s", diff)
+	}
+}

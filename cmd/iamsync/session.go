@@ -50,7 +50,7 @@ func openSession(ctx context.Context, dir string, conn *connectionOptions, confi
 	}
 	c, err := conn.connect(ctx)
 	if err != nil {
-		return nil, err
+		return unreachable(dir, config, err)
 	}
 	s := &session{conn: c}
 
@@ -59,7 +59,7 @@ func openSession(ctx context.Context, dir string, conn *connectionOptions, confi
 	identity, err := c.provider.CallerIdentity(ctx)
 	if err != nil {
 		c.Close()
-		return nil, fmt.Errorf("read caller identity: %w", err)
+		return unreachable(dir, config, fmt.Errorf("read caller identity: %w", err))
 	}
 	if err := conn.reach.checkAccount(identity); err != nil {
 		c.Close()
@@ -109,6 +109,23 @@ func openSession(ctx context.Context, dir string, conn *connectionOptions, confi
 		s.plan = plan
 	}
 	return s, nil
+}
+
+// unreachable handles err, a failure to reach the account. It returns the
+// configuration's own errors instead when there are some, with a warning
+// that the account was not reached, so that expired credentials do not hide
+// a mistake in the files.
+func unreachable(dir string, config *configOptions, err error) (*session, error) {
+	cfg, diags := config.load(dir, "", "")
+	if !diags.HasErrors() {
+		return nil, err
+	}
+	diags = append(diags, &hcl.Diagnostic{
+		Severity: hcl.DiagWarning,
+		Summary:  "Account not reached",
+		Detail:   fmt.Sprintf("The configuration has errors that show without the account: fix them first. Reaching the account failed as well: %v.", err),
+	})
+	return &session{cfg: cfg, diags: diags}, nil
 }
 
 // Close releases the connection.

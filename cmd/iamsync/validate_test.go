@@ -43,7 +43,7 @@ func TestValidateShowsSnippetAndCaret(t *testing.T) {
 	}
 	for _, want := range []string{
 		"Error: Invalid user name",
-		"on " + filepath.Join(dir, "main.hcl") + " line 2, in user \"alice\":",
+		"on " + filepath.Join(dir, "main.hcl") + " line 2, column 10, in user \"alice\":",
 		`   2:   name = "alice smith"`,
 		"^",
 		"Warning: ",

@@ -192,7 +192,7 @@ func (s *Server) Start(addr string) (endpoint string, err error) {
 	s.httpServer = srv
 	go func() {
 		// srv, not s.httpServer, which Close sets to nil while Serve returns.
-		if err := srv.Serve(l); err != nil && !errors.Is(err, http.ErrServerClosed) {
+		if err := srv.Serve(l); err != nil && !errors.Is(err, http.ErrServerClosed) && !errors.Is(err, net.ErrClosed) {
 			s.log.Error("sandbox server stopped", logKeyError, err)
 		}
 	}()
