@@ -19,6 +19,10 @@ type LockoutRisk struct {
 	Change *Change
 	// Reason is a sentence fragment such as "deletes the user iamsync runs as".
 	Reason string
+	// Range is where the configuration declares what the change is about,
+	// when the change itself has no DeclRange: the user, group or role
+	// that a policy is detached from, for example.
+	Range *hcl.Range
 }
 
 // caller is the IAM principal behind the caller's ARN: a user, or the role
@@ -95,10 +99,18 @@ func LockoutWarnings(risks []LockoutRisk, callerARN string) hcl.Diagnostics {
 			Detail: fmt.Sprintf("%s %s (%s). After it, iamsync may no longer be able to read or change this account. "+
 				"Check the change, or run iamsync as another identity. Apply rejects the change unless --allow-self-lockout is given.",
 				r.Change.Address, r.Reason, callerARN),
-			Subject: r.Change.DeclRange,
+			Subject: r.subject(),
 		})
 	}
 	return diags
+}
+
+// subject returns the source range a warning of r points at.
+func (r LockoutRisk) subject() *hcl.Range {
+	if r.Change.DeclRange != nil {
+		return r.Change.DeclRange
+	}
+	return r.Range
 }
 
 func newLockoutCheck(live *provider.State) *lockoutCheck {

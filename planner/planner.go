@@ -76,7 +76,13 @@ func Make(desired *spec.Config, live *provider.State, opts Options) (*Plan, hcl.
 
 	// Warn of changes that may take rights away from the caller itself.
 	plan := p.result()
-	p.diags = append(p.diags, LockoutWarnings(SelfLockoutRisks(plan, p.live), p.live.Caller.ARN)...)
+	risks := SelfLockoutRisks(plan, p.live)
+	for i := range risks {
+		if risks[i].Change.DeclRange == nil && risks[i].Change.Parent != nil {
+			risks[i].Range = p.declRangeOf(*risks[i].Change.Parent)
+		}
+	}
+	p.diags = append(p.diags, LockoutWarnings(risks, p.live.Caller.ARN)...)
 	p.warnRecentUse(plan)
 	p.warnNothingDeclared(plan)
 	plan.Warnings = WarningsOf(p.diags)
@@ -300,6 +306,32 @@ func rangePtr(r hcl.Range) *hcl.Range {
 		return nil
 	}
 	return &r
+}
+
+// declRangeOf returns where the configuration declares the user, group or
+// role ref names, or nil when it does not declare it.
+func (p *planner) declRangeOf(ref Ref) *hcl.Range {
+	switch ref.Type {
+	case TypeUser:
+		for _, u := range p.users {
+			if u.decl != nil && strings.EqualFold(u.name(), ref.Name) {
+				return rangePtr(u.decl.DeclRange)
+			}
+		}
+	case TypeGroup:
+		for _, g := range p.groups {
+			if g.decl != nil && strings.EqualFold(g.name(), ref.Name) {
+				return rangePtr(g.decl.DeclRange)
+			}
+		}
+	case TypeRole:
+		for _, r := range p.roles {
+			if r.decl != nil && strings.EqualFold(r.name(), ref.Name) {
+				return rangePtr(r.decl.DeclRange)
+			}
+		}
+	}
+	return nil
 }
 
 // WarningsOf returns the warnings among diags, in order.

@@ -196,7 +196,11 @@ func destructiveItem(c *Change, following int) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "- **%s** %s%s", c.Action, mdCode(c.Address), mdEscape(reasonClause(c)))
 	if following > 0 {
-		fmt.Fprintf(&b, " (and %s that follow from it)", countNoun(following, "change", "changes"))
+		verb := "follow"
+		if following == 1 {
+			verb = "follows"
+		}
+		fmt.Fprintf(&b, " (and %s that %s from it)", countNoun(following, "change", "changes"), verb)
 	}
 	b.WriteString("\n")
 	if showsDependents(c) {

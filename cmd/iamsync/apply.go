@@ -128,7 +128,7 @@ func (c *applyCommand) runDir(ctx context.Context, dir string) error {
 		}
 	}
 
-	if err := c.execute(ctx, s.conn, s.plan, s.state, dir); err != nil {
+	if err := c.execute(ctx, s.conn, s.plan, s.state, dir, ""); err != nil {
 		return err
 	}
 	return c.verify(ctx, s.conn, s.cfg, s.readOptions, s.planOptions.Targets)
@@ -217,11 +217,12 @@ func (c *applyCommand) runSaved(ctx context.Context, path string) error {
 	if werr := writeDiagnostics(c.std.errOut, diags, files, useColor(c.std.errOut, c.global)); werr != nil {
 		return werr
 	}
+	if diags.HasErrors() {
+		// The diagnostics printed say what err would say again.
+		return errReported
+	}
 	if err != nil {
 		return err
-	}
-	if diags.HasErrors() {
-		return errReported
 	}
 
 	// Show what is applied, then apply it.
@@ -231,7 +232,7 @@ func (c *applyCommand) runSaved(ctx context.Context, path string) error {
 	if err := c.check(prep.Plan, live, f.CallerARN); err != nil {
 		return err
 	}
-	if err := c.execute(ctx, conn, prep.Plan, live, prep.Config.Dir); err != nil {
+	if err := c.execute(ctx, conn, prep.Plan, live, prep.Config.Dir, f.CallerARN); err != nil {
 		return err
 	}
 	return c.verify(ctx, conn, prep.Config, f.ReadOptions, f.Targets)
@@ -256,28 +257,40 @@ func (c *applyCommand) check(plan *planner.Plan, state *provider.State, plannedB
 	if c.allowSelfLockout {
 		return nil
 	}
-	var b strings.Builder
-	advice := "Run it as another identity, or pass --allow-self-lockout if that is what you mean."
-	if risks := planner.SelfLockoutRisks(plan, state); len(risks) > 0 {
-		fmt.Fprintf(&b, "the plan may take IAM rights away from the identity iamsync runs as (%s):", state.Caller.ARN)
-		writeRisks(&b, risks, "")
+	own, ofPlanner := lockoutRisks(plan, state, plannedBy)
+	if len(own) == 0 && len(ofPlanner) == 0 {
+		return nil
 	}
+	var b strings.Builder
+	b.WriteString("apply refused: ")
+	advice := "Run it as another identity, or pass --allow-self-lockout if that is what you mean."
+	if len(own) > 0 {
+		fmt.Fprintf(&b, "the plan may take IAM rights away from the identity iamsync runs as (%s):", state.Caller.ARN)
+		writeRisks(&b, own, "")
+	}
+	if len(ofPlanner) > 0 {
+		lead := "the plan may take"
+		if len(own) > 0 {
+			lead = "\nIt may also take"
+		}
+		fmt.Fprintf(&b, "%s IAM rights away from the identity that made it (%s), so that later plans fail:", lead, plannedBy)
+		writeRisks(&b, ofPlanner, "iamsync planned as")
+		advice = "Check these changes, and pass --allow-self-lockout if they are what you mean."
+	}
+	return fmt.Errorf("%s\n%s", b.String(), advice)
+}
+
+// lockoutRisks returns the changes of plan that may lock out the identity
+// of state, and those that may lock out plannedBy, the identity that made
+// a saved plan, when that is another identity.
+func lockoutRisks(plan *planner.Plan, state *provider.State, plannedBy string) (own, ofPlanner []planner.LockoutRisk) {
+	own = planner.SelfLockoutRisks(plan, state)
 	if plannedBy != "" && plannedBy != state.Caller.ARN {
 		asPlanner := *state
 		asPlanner.Caller = provider.Identity{Account: state.Caller.Account, ARN: plannedBy}
-		if risks := planner.SelfLockoutRisks(plan, &asPlanner); len(risks) > 0 {
-			if b.Len() > 0 {
-				b.WriteString("\n")
-			}
-			fmt.Fprintf(&b, "the plan may take IAM rights away from the identity that made it (%s), so that later plans fail:", plannedBy)
-			writeRisks(&b, risks, "iamsync planned as")
-			advice = "Check these changes, and pass --allow-self-lockout if they are what you mean."
-		}
+		ofPlanner = planner.SelfLockoutRisks(plan, &asPlanner)
 	}
-	if b.Len() == 0 {
-		return nil
-	}
-	return fmt.Errorf("apply refused: %s\n%s", b.String(), advice)
+	return own, ofPlanner
 }
 
 // writeRisks lists lockout risks, one change a line. The reasons speak of
@@ -295,13 +308,17 @@ func writeRisks(b *strings.Builder, risks []planner.LockoutRisk, who string) {
 
 // execute carries a plan out and reports a failure with what was done and
 // what was not.
-func (c *applyCommand) execute(ctx context.Context, conn *connection, plan *planner.Plan, state *provider.State, dir string) error {
-	// Changes that may take rights away from iamsync's own identity go
-	// last, so that every other call is made while the rights are there.
+func (c *applyCommand) execute(ctx context.Context, conn *connection, plan *planner.Plan, state *provider.State, dir, plannedBy string) error {
+	// Changes that may take rights away from iamsync's own identity, or
+	// from the identity that made a saved plan, go last, so that every
+	// other call is made while the rights are there.
 	var last []string
 	if c.allowSelfLockout {
-		for _, r := range planner.SelfLockoutRisks(plan, state) {
-			last = append(last, r.Change.Address)
+		own, ofPlanner := lockoutRisks(plan, state, plannedBy)
+		for _, r := range append(own, ofPlanner...) {
+			if !slices.Contains(last, r.Change.Address) {
+				last = append(last, r.Change.Address)
+			}
 		}
 	}
 	graph, err := executor.Compile(plan, executor.Last(last...))

@@ -129,6 +129,10 @@ func TestSavedPlanChecksTheIdentityThatMadeIt(t *testing.T) {
 user "planner" {
   name = "planner"
 }
+
+user "zed" {
+  name = "zed"
+}
 `))
 
 	planFile := t.TempDir() + "/plan.iamsync"
@@ -137,6 +141,10 @@ user "planner" {
 	plan := h.mustRun(exitOK, "plan", "-out", planFile, dir)
 	if !strings.Contains(plan.stderr+plan.stdout, "Change may lock iamsync out") {
 		t.Fatalf("plan does not warn of the lockout:\n%s%s", plan.stdout, plan.stderr)
+	}
+	// The detach has no declaration, so the warning points at the user's.
+	if !strings.Contains(plan.stderr, "main.hcl line 5") {
+		t.Errorf("the warning does not point at user planner's block:\n%s", plan.stderr)
 	}
 
 	// show prints the saved warnings, as plan did.
@@ -161,7 +169,13 @@ user "planner" {
 		t.Fatalf("%d write calls reached the account before the refusal", n)
 	}
 
+	// With the flag, the detach is made after every other call.
+	log := h.record()
 	h.mustRun(exitOK, "apply", "--allow-self-lockout", planFile)
+	calls := callOrder(log, "UserName", "CreateUser", "DetachUserPolicy")
+	if want := []string{"CreateUser zed", "DetachUserPolicy planner"}; !slices.Equal(calls, want) {
+		t.Errorf("calls = %q, want %q", calls, want)
+	}
 	if p := h.readState().User("planner"); p == nil || len(p.AttachedPolicies) != 0 {
 		t.Errorf("user planner after apply = %+v, want it without attached policies", p)
 	}

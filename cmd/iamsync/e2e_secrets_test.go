@@ -246,4 +246,31 @@ user "web" {
 			}
 		})
 	}
+
+	// A saved plan applied where the folder is missing, as in an apply job
+	// without the checkout, fails with the error once and changes nothing.
+	t.Run("saved plan", func(t *testing.T) {
+		dir := writeConfig(t, map[string]string{
+			"main.hcl": `user "web" {
+  login_profile {
+    password_file = "secrets/web.password"
+  }
+}
+`,
+			"secrets/.keep": "",
+		})
+		planFile := filepath.Join(t.TempDir(), "web.plan")
+		h.mustRun(exitOK, "plan", "--out", planFile, dir)
+		if err := os.RemoveAll(filepath.Join(dir, "secrets")); err != nil {
+			t.Fatal(err)
+		}
+		h.srv.ResetCalls()
+		r := h.mustRun(exitError, "apply", planFile)
+		if n := strings.Count(r.stderr, "Secret file folder not found"); n != 1 {
+			t.Errorf("the error is printed %d times, want once:\n%s", n, r.stderr)
+		}
+		if n := h.srv.WriteCalls(); n != 0 {
+			t.Errorf("%d write calls reached the account, want none", n)
+		}
+	})
 }

@@ -70,9 +70,11 @@ func writeApplyFailure(w io.Writer, result *executor.Result) {
 			fmt.Fprintf(w, "  failed    %s: %s\n", r.Step, failureCause(r.Err))
 		}
 	}
-	fmt.Fprintf(w, "\n%s not made:\n", plural(len(result.NotRun), "call"))
-	for _, r := range result.NotRun {
-		fmt.Fprintf(w, "  not made  %s\n", r.Step)
+	if len(result.NotRun) > 0 {
+		fmt.Fprintf(w, "\n%s not made:\n", plural(len(result.NotRun), "call"))
+		for _, r := range result.NotRun {
+			fmt.Fprintf(w, "  not made  %s\n", r.Step)
+		}
 	}
 	fmt.Fprintln(w, "\nRun plan to see what is left, then apply again to finish.")
 }

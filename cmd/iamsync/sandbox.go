@@ -91,6 +91,10 @@ func (c *sandboxServeCommand) Run(cmd *cobra.Command) error {
 	if faults := c.options.Faults.String(); faults != "none" {
 		fmt.Fprintf(c.std.out, "Injecting faults: %s.\n", faults)
 	}
+	if cmd.Flags().Changed("account-id") && srv.AccountID() != c.options.AccountID {
+		fmt.Fprintf(c.std.errOut, "Warning: --account-id %s is ignored: the state file %s already holds account %s.\n",
+			c.options.AccountID, c.options.StatePath, srv.AccountID())
+	}
 	fmt.Fprintln(c.std.out, "Press Ctrl-C to stop.")
 
 	<-cmd.Context().Done()

@@ -159,3 +159,24 @@ func TestPlanSandboxLogs(t *testing.T) {
 		t.Errorf("debug log lacks the in-process sandbox's requests:\n%s", stderr.String())
 	}
 }
+
+// TestSandboxServeIgnoredAccountID restarts a sandbox on a state file with
+// another --account-id: the file's account stays, and a warning says so.
+// A stop is no error.
+func TestSandboxServeIgnoredAccountID(t *testing.T) {
+	state := filepath.Join(t.TempDir(), "state.json")
+	if err := os.WriteFile(state, []byte(`{"AccountId":"111122223333"}`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+
+	r := runServe(t, "--addr", "127.0.0.1:0", "--state", state, "--account-id", "999988887777", "--log-level", "info")
+	if r.code != exitOK {
+		t.Fatalf("exit code %d, want 0\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	if want := "Warning: --account-id 999988887777 is ignored: the state file " + state + " already holds account 111122223333."; !strings.Contains(r.stderr, want) {
+		t.Errorf("stderr lacks %q:\n%s", want, r.stderr)
+	}
+	if strings.Contains(r.stderr, "level=ERROR") {
+		t.Errorf("a normal stop logs an error:\n%s", r.stderr)
+	}
+}
