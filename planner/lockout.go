@@ -89,20 +89,45 @@ func SelfLockoutRisks(plan *Plan, live *provider.State) []LockoutRisk {
 	return risks
 }
 
+// lockoutSummary is the summary of a lockout warning, and
+// lockoutRejection the sentence of its detail that an apply given
+// --allow-self-lockout replaces.
+const (
+	lockoutSummary   = "Change may lock iamsync out"
+	lockoutRejection = "Apply rejects the change unless --allow-self-lockout is given."
+)
+
 // LockoutWarnings turns risks into warnings for the plan's output.
 func LockoutWarnings(risks []LockoutRisk, callerARN string) hcl.Diagnostics {
 	var diags hcl.Diagnostics
 	for _, r := range risks {
 		diags = append(diags, &hcl.Diagnostic{
 			Severity: hcl.DiagWarning,
-			Summary:  "Change may lock iamsync out",
+			Summary:  lockoutSummary,
 			Detail: fmt.Sprintf("%s %s (%s). After it, iamsync may no longer be able to read or change this account. "+
-				"Check the change, or run iamsync as another identity. Apply rejects the change unless --allow-self-lockout is given.",
-				r.Change.Address, r.Reason, callerARN),
+				"Check the change, or run iamsync as another identity. %s",
+				r.Change.Address, r.Reason, callerARN, lockoutRejection),
 			Subject: r.subject(),
 		})
 	}
 	return diags
+}
+
+// LockoutAllowed rewrites the lockout warnings of diags for an apply given
+// --allow-self-lockout, which makes those changes after all the others
+// instead of rejecting them.
+func LockoutAllowed(diags hcl.Diagnostics) hcl.Diagnostics {
+	out := make(hcl.Diagnostics, len(diags))
+	for i, d := range diags {
+		out[i] = d
+		if d.Summary == lockoutSummary {
+			allowed := *d
+			allowed.Detail = strings.Replace(d.Detail, lockoutRejection,
+				"Apply makes the change after all the others, because --allow-self-lockout is given.", 1)
+			out[i] = &allowed
+		}
+	}
+	return out
 }
 
 // subject returns the source range a warning of r points at.

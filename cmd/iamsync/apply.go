@@ -103,7 +103,11 @@ func (c *applyCommand) runDir(ctx context.Context, dir string) error {
 	defer s.Close()
 
 	// Show the plan, as plan would.
-	if err := writeDiagnostics(c.std.errOut, s.diags, s.files(), useColor(c.std.errOut, c.global)); err != nil {
+	diags := s.diags
+	if c.allowSelfLockout {
+		diags = planner.LockoutAllowed(diags)
+	}
+	if err := writeDiagnostics(c.std.errOut, diags, s.files(), useColor(c.std.errOut, c.global)); err != nil {
 		return err
 	}
 	if s.plan == nil {

@@ -76,7 +76,13 @@ user "ci" {
 }
 `))
 
-			h.mustRun(exitOK, "apply", "--auto-approve", "--allow-self-lockout", dir)
+			r := h.mustRun(exitOK, "apply", "--auto-approve", "--allow-self-lockout", dir)
+			// The detail is wrapped, so words are compared without line breaks.
+			words := strings.Join(strings.Fields(r.stderr), " ")
+			if !strings.Contains(words, "Apply makes the change after all the others, because --allow-self-lockout is given.") ||
+				strings.Contains(words, "Apply rejects the change") {
+				t.Errorf("apply's lockout warning does not say that the flag is given:\n%s", r.stderr)
+			}
 
 			calls := callOrder(log, "UserName", "DeleteUserPolicy", "DeleteAccessKey", "DeleteUser", "DetachUserPolicy")
 			if len(calls) == 0 || calls[len(calls)-1] != "DetachUserPolicy ci" {
