@@ -2,8 +2,10 @@ package executor
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
+	"sync/atomic"
 
 	"github.com/iamsync/iamsync/planner"
 	"github.com/iamsync/iamsync/provider"
@@ -156,7 +158,7 @@ func (b *builder) deleteLoginProfile(c *planner.Change) []*node {
 // createLoginProfile generates a password, writes it to dest and creates the
 // login profile. A file gets the password before the call, so that it is
 // saved even if the process dies right after. The file is removed when the
-// call fails.
+// call fails, unless IAM may have set the password: see lostProfileCall.
 //
 // NOTE: a process killed after the write and before IAM made the profile
 // leaves a password that was never set. The next apply plans the profile
@@ -174,7 +176,18 @@ func (e *env) createLoginProfile(ctx context.Context, user, dest string, reset b
 		out.discard()
 		return err
 	}
-	if err := e.client.CreateLoginProfile(ctx, user, password, reset); err != nil {
+	var uncertain atomic.Bool
+	err = e.client.CreateLoginProfile(provider.WithUncertainObserver(ctx, func() { uncertain.Store(true) }), user, password, reset)
+	if err != nil && uncertain.Load() {
+		err = e.lostProfileCall(ctx, user, dest, err)
+		if err == nil || errors.Is(err, errPasswordKept) {
+			if commitErr := out.commit(); commitErr != nil {
+				return commitErr
+			}
+			return err
+		}
+	}
+	if err != nil {
 		out.discard()
 		return err
 	}
@@ -184,6 +197,29 @@ func (e *env) createLoginProfile(ctx context.Context, user, dest string, reset b
 		})
 	}
 	return nil
+}
+
+// errPasswordKept marks the failure of a CreateLoginProfile call that may
+// have set the password, which is then kept in its file.
+var errPasswordKept = errors.New("the password sent is kept in its file, because IAM may have set it")
+
+// lostProfileCall handles err, the failure of a CreateLoginProfile call
+// whose outcome is unknown: the SDK may have repeated it after IAM set the
+// password, and then failed with EntityAlreadyExists. The plan created the
+// profile, so a profile that exists now was made by this call, with the
+// password sent, and lostProfileCall returns nil. It returns err when there
+// is no profile, and errPasswordKept when the profile cannot be read.
+func (e *env) lostProfileCall(ctx context.Context, user, dest string, err error) error {
+	e.logger.Debug("login profile call without known outcome", logKeyAction, "CreateLoginProfile",
+		logKeyTarget, user, logKeyError, err)
+	creds, readErr := e.client.ReadUserCredentials(ctx, user)
+	switch {
+	case readErr != nil:
+		return fmt.Errorf("%w (%s): %w; reading the login profile failed too: %w", errPasswordKept, dest, err, readErr)
+	case creds != nil && creds.LoginProfile != nil:
+		return nil
+	}
+	return err
 }
 
 // Credentials of a deleted user, found at apply time.

@@ -3,6 +3,7 @@ package executor
 import (
 	"context"
 	"errors"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -224,5 +225,90 @@ func TestRunWaitingStepFreesItsSlot(t *testing.T) {
 	want := []string{"CreateUser u0 / []", "PutUserPolicy u0 p " + docA, "CreateUser u1 / []", "PutUserPolicy u0 p " + docA}
 	if diff := cmp.Diff(want, client.recorded()); diff != "" {
 		t.Errorf("calls (-want +got):\n%s", diff)
+	}
+}
+
+// TestLoginProfileUncertainCall checks a CreateLoginProfile call without a
+// known outcome. The password sent is kept when IAM may have set it, so
+// that no console password is lost.
+func TestLoginProfileUncertainCall(t *testing.T) {
+	tests := map[string]struct {
+		// profile is whether the user has a login profile after the call.
+		profile bool
+		// readFails makes the read of the user's credentials fail.
+		readFails bool
+		// err is the call's error, after the SDK repeated it.
+		err     error
+		wantErr string
+		// wantCalls are the calls of the step.
+		wantCalls []string
+		// wantPassword is the call whose password the file keeps, by
+		// index into the CreateLoginProfile calls; -1 for no file.
+		wantPassword int
+	}{
+		"repeat found the profile": {
+			profile: true, err: iamError(provider.CodeEntityAlreadyExists, "Login Profile for user alice already exists."),
+			wantCalls:    []string{"CreateLoginProfile", "ReadUserCredentials"},
+			wantPassword: 0,
+		},
+		"no profile made": {
+			err:          iamError(provider.CodeServiceFailure, "ServiceFailure"),
+			wantErr:      "ServiceFailure",
+			wantCalls:    []string{"CreateLoginProfile", "ReadUserCredentials"},
+			wantPassword: -1,
+		},
+		"profile unknown": {
+			readFails: true, err: iamError(provider.CodeServiceFailure, "ServiceFailure"),
+			wantErr:      "the password sent is kept in its file, because IAM may have set it",
+			wantCalls:    []string{"CreateLoginProfile", "ReadUserCredentials"},
+			wantPassword: 0,
+		},
+	}
+	for name, tt := range tests {
+		t.Run(name, func(t *testing.T) {
+			dir := t.TempDir()
+			client := newFakeClient()
+			client.failUncertainOn("CreateLoginProfile", 1, true, tt.err)
+			if tt.profile {
+				client.creds["alice"] = &provider.UserCredentials{LoginProfile: &provider.LoginProfile{}}
+			}
+			if tt.readFails {
+				client.failOn("ReadUserCredentials", -1, iamError(provider.CodeServiceFailure, "ServiceFailure"))
+			}
+
+			res := run(t, newPlan(newLoginProfile("alice", "alice.password", false)), client, Options{Dir: dir})
+			if tt.wantErr == "" && res.Err != nil {
+				t.Fatalf("Run: %v", res.Err)
+			}
+			if tt.wantErr != "" && (res.Err == nil || !strings.Contains(res.Err.Error(), tt.wantErr)) {
+				t.Fatalf("Run error = %v, want it to contain %q", res.Err, tt.wantErr)
+			}
+
+			var calls, passwords []string
+			for _, line := range client.recorded() {
+				fields := strings.Fields(line)
+				if fields[0] == "ReadUserCredentials" && len(calls) > 0 && calls[len(calls)-1] == "ReadUserCredentials" {
+					continue // the retries of a failing read
+				}
+				calls = append(calls, fields[0])
+				if fields[0] == "CreateLoginProfile" {
+					passwords = append(passwords, strings.TrimPrefix(fields[2], "password="))
+				}
+			}
+			if diff := cmp.Diff(tt.wantCalls, calls); diff != "" {
+				t.Errorf("calls (-want +got):\n%s", diff)
+			}
+			path := filepath.Join(dir, "alice.password")
+			if tt.wantPassword < 0 {
+				if _, err := os.Stat(path); !errors.Is(err, fs.ErrNotExist) {
+					t.Errorf("password file of a profile not made: %v, want it removed", err)
+				}
+				return
+			}
+			text := checkSecretFile(t, path)
+			if want := passwords[tt.wantPassword]; !strings.Contains(text, want) {
+				t.Errorf("password file holds %q, want the password %q", text, want)
+			}
+		})
 	}
 }

@@ -154,7 +154,7 @@ func (p *planner) planAccessKeys(u *userPair) {
 		c := p.credentialChange(u, TypeAccessKey, fmt.Sprintf("%s.%s[%d]", u.addr, TypeAccessKey, index), "", Create)
 		c.Attrs = []Attr{{Name: "status", After: keyStatus(k)}}
 		if k.SecretFileProblem != nil {
-			p.diags = append(p.diags, k.SecretFileProblem)
+			p.creationDiag(c.Address, k.SecretFileProblem)
 		}
 		if k.SecretFile != "" {
 			c.Attrs = append(c.Attrs, Attr{Name: "secret_file", After: k.SecretFile})
@@ -198,7 +198,7 @@ func (p *planner) planLoginProfile(u *userPair) {
 		c = p.credentialChange(u, TypeLoginProfile, addr, "", Create)
 		c.Attrs = []Attr{{Name: "enabled", After: true}, {Name: "password_reset_required", After: declared.PasswordResetRequired}}
 		if declared.PasswordFileProblem != nil {
-			p.diags = append(p.diags, declared.PasswordFileProblem)
+			p.creationDiag(addr, declared.PasswordFileProblem)
 		}
 		if declared.PasswordFile != "" {
 			c.Attrs = append(c.Attrs, Attr{Name: "password_file", After: declared.PasswordFile})
@@ -263,10 +263,33 @@ func keyNotFoundDiag(user string, k *spec.AccessKey) *hcl.Diagnostic {
 	}
 }
 
+// creationDiag records a diagnostic about the secret of the credential that
+// the change at address creates. It is reported only if the change is in
+// the plan after the targets limit it: see reportCreationDiags.
+func (p *planner) creationDiag(address string, d *hcl.Diagnostic) {
+	p.creationDiags = append(p.creationDiags, changeDiag{address: address, diag: d})
+}
+
+// reportCreationDiags reports the diagnostics of the credentials that the
+// plan still creates.
+func (p *planner) reportCreationDiags() {
+	for _, cd := range p.creationDiags {
+		if p.changes[cd.address] != nil {
+			p.diags = append(p.diags, cd.diag)
+		}
+	}
+}
+
+// changeDiag is a diagnostic about one change.
+type changeDiag struct {
+	address string
+	diag    *hcl.Diagnostic
+}
+
 // warnUnsavedSecret warns that a credential the plan creates has nowhere to
 // put its secret, which IAM returns only when it creates the credential.
 func (p *planner) warnUnsavedSecret(address, what, attr string, rng hcl.Range) {
-	p.diags = append(p.diags, &hcl.Diagnostic{
+	p.creationDiag(address, &hcl.Diagnostic{
 		Severity: hcl.DiagWarning,
 		Summary:  "Secret is not saved",
 		Detail: fmt.Sprintf("%s will be created, and %s is shown nowhere unless %s is set, because IAM "+

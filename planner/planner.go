@@ -72,6 +72,7 @@ func Make(desired *spec.Config, live *provider.State, opts Options) (*Plan, hcl.
 	// lifecycle blocks.
 	p.findDependents()
 	p.limitToTargets()
+	p.reportCreationDiags()
 	p.checkPreventDestroy()
 
 	// Warn of changes that may take rights away from the caller itself.
@@ -117,6 +118,10 @@ type planner struct {
 	policyByLive map[string]*policyPair
 	policyByDecl map[string]*policyPair
 	policyUses   map[string][]policyUse
+
+	// creationDiags are the diagnostics of the credentials the plan
+	// creates, reported once the targets have limited the plan.
+	creationDiags []changeDiag
 
 	// liveDocs caches parsed live documents by text: many roles share a
 	// trust policy, and some documents are read twice.
@@ -311,24 +316,19 @@ func rangePtr(r hcl.Range) *hcl.Range {
 // declRangeOf returns where the configuration declares the user, group or
 // role ref names, or nil when it does not declare it.
 func (p *planner) declRangeOf(ref Ref) *hcl.Range {
+	key := fold(ref.Name)
 	switch ref.Type {
 	case TypeUser:
-		for _, u := range p.users {
-			if u.decl != nil && strings.EqualFold(u.name(), ref.Name) {
-				return rangePtr(u.decl.DeclRange)
-			}
+		if u := p.userByLive[key]; u != nil && u.decl != nil {
+			return rangePtr(u.decl.DeclRange)
 		}
 	case TypeGroup:
-		for _, g := range p.groups {
-			if g.decl != nil && strings.EqualFold(g.name(), ref.Name) {
-				return rangePtr(g.decl.DeclRange)
-			}
+		if g := p.groupByLive[key]; g != nil && g.decl != nil {
+			return rangePtr(g.decl.DeclRange)
 		}
 	case TypeRole:
-		for _, r := range p.roles {
-			if r.decl != nil && strings.EqualFold(r.name(), ref.Name) {
-				return rangePtr(r.decl.DeclRange)
-			}
+		if r := p.roleByLive[key]; r != nil && r.decl != nil {
+			return rangePtr(r.decl.DeclRange)
 		}
 	}
 	return nil

@@ -387,9 +387,12 @@ func (d *entityDecoder) loginProfile() *LoginProfile {
 	return profile
 }
 
-// secretDestinationProblem returns the error for a secret file whose folder
-// does not exist, or nil. The planner reports it only for a credential that
-// apply creates, because only then is the file written.
+// secretDestinationProblem returns the error for a secret file that apply
+// could not write: one whose folder does not exist, or that exists with
+// content or as a folder. It returns nil for a file that apply can write,
+// such as an empty one that a stopped apply left. The planner reports it
+// only for a credential that apply creates, because only then is the file
+// written.
 func (d *entityDecoder) secretDestinationProblem(path string, rng hcl.Range) *hcl.Diagnostic {
 	if path == "" || path == "-" {
 		return nil
@@ -397,10 +400,15 @@ func (d *entityDecoder) secretDestinationProblem(path string, rng hcl.Range) *hc
 	if !filepath.IsAbs(path) {
 		path = filepath.Join(d.l.cfg.Dir, path)
 	}
-	if info, err := os.Stat(filepath.Dir(path)); err == nil && info.IsDir() {
-		return nil
+	if info, err := os.Stat(filepath.Dir(path)); err != nil || !info.IsDir() {
+		return errorAt(rng, "Secret file folder not found", fmt.Sprintf(
+			"The folder of %s does not exist, so apply could not write the secret of the credential it creates there. "+
+				"Create the folder, or name a file in an existing one.", path))
 	}
-	return errorAt(rng, "Secret file folder not found", fmt.Sprintf(
-		"The folder of %s does not exist, so apply could not write the secret of the credential it creates there. "+
-			"Create the folder, or name a file in an existing one.", path))
+	if info, err := os.Stat(path); err == nil && (info.IsDir() || info.Size() > 0) {
+		return errorAt(rng, "Secret file already exists", fmt.Sprintf(
+			"%s already exists, and apply never overwrites a secret. Move it away, or name another file "+
+				"for the secret of the credential that apply creates.", path))
+	}
+	return nil
 }

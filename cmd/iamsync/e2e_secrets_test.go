@@ -247,6 +247,48 @@ user "web" {
 		})
 	}
 
+	// A credential that a targeted plan leaves out is not checked.
+	t.Run("outside the targets", func(t *testing.T) {
+		dir := writeConfig(t, config(existing+`
+user "later" {
+  access_keys {
+    key {
+      secret_file = "gone/later.ini"
+    }
+  }
+}
+`))
+		h.mustRun(exitOK, "plan", "--detailed-exitcode", "--target", "user.ci", dir)
+		r := h.mustRun(exitError, "plan", dir)
+		if !strings.Contains(r.stderr, "Error: Secret file folder not found") {
+			t.Errorf("an untargeted plan does not check the new key's folder:\n%s", r.stderr)
+		}
+	})
+
+	// A file that exists with content is never overwritten, so a plan that
+	// creates a credential with it fails before apply.
+	t.Run("file with content", func(t *testing.T) {
+		dir := writeConfig(t, map[string]string{
+			"main.hcl": `user "web" {
+  login_profile {
+    password_file = "secrets/web.password"
+  }
+}
+`,
+			"secrets/web.password": "an earlier password\n",
+		})
+		h.srv.ResetCalls()
+		r := h.mustRun(exitError, "plan", dir)
+		for _, want := range []string{"Error: Secret file already exists", "main.hcl line 3"} {
+			if !strings.Contains(r.stderr, want) {
+				t.Errorf("plan output lacks %q:\n%s", want, r.stderr)
+			}
+		}
+		if n := h.srv.WriteCalls(); n != 0 {
+			t.Errorf("%d write calls reached the account, want none", n)
+		}
+	})
+
 	// A saved plan applied where the folder is missing, as in an apply job
 	// without the checkout, fails with the error once and changes nothing.
 	t.Run("saved plan", func(t *testing.T) {
