@@ -367,6 +367,7 @@ func (d *entityDecoder) checkAccessKey(key *AccessKey, r *attrReader, seen map[s
 		d.report(errorAt(r.rangeOf("status", key.DeclRange), "Invalid access key status", detail))
 	}
 	key.SecretFileProblem = d.secretDestinationProblem(key.SecretFile, r.rangeOf("secret_file", key.DeclRange))
+	d.claimSecretFile(key.SecretFile, r.rangeOf("secret_file", key.DeclRange))
 }
 
 func (d *entityDecoder) loginProfile() *LoginProfile {
@@ -384,7 +385,30 @@ func (d *entityDecoder) loginProfile() *LoginProfile {
 		DeclRange:             block.DefRange,
 	}
 	profile.PasswordFileProblem = d.secretDestinationProblem(profile.PasswordFile, r.rangeOf("password_file", block.DefRange))
+	d.claimSecretFile(profile.PasswordFile, r.rangeOf("password_file", block.DefRange))
 	return profile
+}
+
+// claimSecretFile reports a secret file that another access key or login
+// profile names too, because a file holds the secret of one credential.
+func (d *entityDecoder) claimSecretFile(path string, rng hcl.Range) {
+	if path == "" || path == "-" {
+		return
+	}
+	if !filepath.IsAbs(path) {
+		path = filepath.Join(d.l.cfg.Dir, path)
+	}
+	path = filepath.Clean(path)
+	if d.l.secretFiles == nil {
+		d.l.secretFiles = map[string]hcl.Range{}
+	}
+	if first, ok := d.l.secretFiles[path]; ok {
+		d.report(errorAt(rng, "Secret file named twice", fmt.Sprintf(
+			"%s is also the secret file declared at %s. A file holds the secret of one access key or login "+
+				"profile: name another file.", path, first)))
+		return
+	}
+	d.l.secretFiles[path] = rng
 }
 
 // secretDestinationProblem returns the error for a secret file that apply

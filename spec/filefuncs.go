@@ -291,7 +291,7 @@ func (f fileFunctions) templateFunc(funcs map[string]function.Function) function
 func renderTemplate(text, filename string, vars cty.Value, funcs map[string]function.Function) (cty.Value, error) {
 	expr, diags := hclsyntax.ParseTemplate([]byte(text), filename, hcl.InitialPos)
 	if diags.HasErrors() {
-		return cty.UnknownVal(cty.String), diags
+		return cty.UnknownVal(cty.String), templateError(diags)
 	}
 
 	variables := map[string]cty.Value{}
@@ -315,7 +315,7 @@ func renderTemplate(text, filename string, vars cty.Value, funcs map[string]func
 	}
 	val, diags := expr.Value(&hcl.EvalContext{Variables: variables, Functions: ctxFuncs})
 	if diags.HasErrors() {
-		return cty.UnknownVal(cty.String), diags
+		return cty.UnknownVal(cty.String), templateError(diags)
 	}
 	// A template that is a single interpolation, such as "${x}", takes the
 	// type of x.
@@ -324,4 +324,11 @@ func renderTemplate(text, filename string, vars cty.Value, funcs map[string]func
 		return cty.UnknownVal(cty.String), fmt.Errorf("%s: the template does not produce a string", filename)
 	}
 	return str, nil
+}
+
+// templateError returns the error of a template's diagnostics. HCL ends the
+// message of a failed function call with a period, so the diagnostics'
+// own final period is left out.
+func templateError(diags hcl.Diagnostics) error {
+	return errors.New(strings.TrimSuffix(diags.Error(), "."))
 }

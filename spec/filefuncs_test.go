@@ -105,6 +105,14 @@ func TestTemplateFileErrors(t *testing.T) {
 	if !errors.Is(err, errOutside) {
 		t.Fatalf("file outside: got %v, want errOutside", err)
 	}
+
+	// HCL adds a period to the message of a failed call, so the template's
+	// error has none of its own.
+	writeFile(t, filepath.Join(dir, "call.tpl"), []byte(`${upper("a", "b")}`))
+	_, err = funcs["templatefile"].Call([]cty.Value{cty.StringVal("call.tpl"), cty.EmptyObjectVal})
+	if err == nil || strings.HasSuffix(err.Error(), ".") {
+		t.Errorf("templatefile with a bad call: error %v, want one that does not end with a period", err)
+	}
 }
 
 func TestMatchSegments(t *testing.T) {

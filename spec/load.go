@@ -98,6 +98,9 @@ type loader struct {
 	// vars is the var object, accountValue the account object.
 	vars         cty.Value
 	accountValue cty.Value
+
+	// secretFiles holds where each secret file is declared, by cleaned path.
+	secretFiles map[string]hcl.Range
 }
 
 func newLoader(dir string, opts LoadOptions) *loader {

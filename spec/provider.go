@@ -87,6 +87,10 @@ var (
 	mfaSerialPattern   = regexp.MustCompile(`^[\w+=/:,.@-]+$`)
 )
 
+// IsRoleARN reports whether s has the form of a role ARN, such as
+// arn:aws:iam::123456789012:role/NAME.
+func IsRoleARN(s string) bool { return roleARNPattern.MatchString(s) }
+
 // LoadProvider decodes only the provider block of the configuration in dir,
 // which iamsync needs before it connects to the account. The block may use
 // input variables, set as Load sets them, and functions; opts.AccountID

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/agext/levenshtein"
 	"github.com/hashicorp/hcl/v2"
@@ -259,14 +260,15 @@ func undeclared(rng *hcl.Range, what, name string, declared []string, fix string
 
 // nameSuggestion returns the candidate closest to given when it is close
 // enough to be a likely typo, or "". The distance bound of 3 is the one hcl
-// uses for its own suggestions. Names are compared without case, because
-// IAM names differ only in case as often as by a typo.
+// uses for its own suggestions; a short candidate must also keep at least
+// half of its characters, so that "zz" suggests no "m". Names are compared
+// without case, because IAM names differ only in case as often as by a typo.
 func nameSuggestion(given string, candidates []string) string {
 	best, bestDistance := "", 3
 	folded := strings.ToLower(given)
 	for _, candidate := range candidates {
 		distance := levenshtein.Distance(folded, strings.ToLower(candidate), nil)
-		if distance < bestDistance {
+		if distance < bestDistance && 2*distance <= utf8.RuneCountInString(candidate) {
 			best, bestDistance = candidate, distance
 		}
 	}

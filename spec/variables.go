@@ -177,6 +177,7 @@ func (l *loader) parseVariableText(v *variableDecl, text, filename string) (cty.
 	for _, d := range diags {
 		// A bare word is a reference to HCL, which a value may not make.
 		if d.Severity == hcl.DiagError && d.Summary == "Variables not allowed" {
+			d.Summary = "Invalid value for input variable"
 			d.Detail += fmt.Sprintf(" The variable %s is of type %s, so its value is written in HCL, "+
 				"such as [\"a\", \"b\"] for a list or {key = \"value\"} for a map, and a string is quoted.",
 				v.name, v.typ.FriendlyName())

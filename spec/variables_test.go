@@ -190,3 +190,25 @@ func TestBareWordForListVariable(t *testing.T) {
 		}
 	}
 }
+
+func TestNameSuggestion(t *testing.T) {
+	tests := map[string]struct {
+		given      string
+		candidates []string
+		want       string
+	}{
+		"one typo":            {given: "teem", candidates: []string{"team", "owner"}, want: "team"},
+		"case only":           {given: "Admins", candidates: []string{"admins"}, want: "admins"},
+		"short and unrelated": {given: "zz", candidates: []string{"m"}, want: ""},
+		"too far":             {given: "environment", candidates: []string{"region"}, want: ""},
+		"closest of two":      {given: "devs", candidates: []string{"dev", "devops"}, want: "dev"},
+		"one typo in two":     {given: "ab", candidates: []string{"xb"}, want: "xb"},
+	}
+	for name, tt := range tests {
+		t.Run(name, func(t *testing.T) {
+			if got := nameSuggestion(tt.given, tt.candidates); got != tt.want {
+				t.Errorf("nameSuggestion(%q, %q) = %q, want %q", tt.given, tt.candidates, got, tt.want)
+			}
+		})
+	}
+}

@@ -14,6 +14,7 @@ import (
 	"github.com/spf13/pflag"
 
 	awsprovider "github.com/iamsync/iamsync/provider/aws"
+	"github.com/iamsync/iamsync/spec"
 )
 
 // Keys of the creds commands' debug log. The credentials are logged with
@@ -39,7 +40,9 @@ type credsOptions struct {
 	account  accountFlags
 	format   string
 	duration time.Duration
-	// maxDuration is the longest --duration STS accepts for the command.
+	// call and maxDuration are the STS call of the command and the longest
+	// --duration STS accepts for it.
+	call        string
 	maxDuration time.Duration
 }
 
@@ -58,7 +61,7 @@ func (o *credsOptions) check() error {
 		return fmt.Errorf("invalid --duration %s: give a positive duration in whole seconds, such as 1h", o.duration)
 	}
 	if o.duration != 0 && (o.duration < minCredsDuration || o.duration > o.maxDuration) {
-		return fmt.Errorf("invalid --duration %s: STS accepts from %s to %s here", o.duration, shortDuration(minCredsDuration), shortDuration(o.maxDuration))
+		return fmt.Errorf("invalid --duration %s: %s accepts from %s to %s", o.duration, o.call, shortDuration(minCredsDuration), shortDuration(o.maxDuration))
 	}
 	return nil
 }
@@ -100,7 +103,7 @@ type sessionTokenCommand struct {
 }
 
 func newSessionTokenCommand(std *streams, global *globalOptions) *cobra.Command {
-	c := &sessionTokenCommand{credsOptions: credsOptions{std: std, global: global, maxDuration: 36 * time.Hour}}
+	c := &sessionTokenCommand{credsOptions: credsOptions{std: std, global: global, call: "GetSessionToken", maxDuration: 36 * time.Hour}}
 	cmd := &cobra.Command{
 		Use:   "session-token",
 		Short: "Get credentials that act as the caller, with MFA if asked",
@@ -143,7 +146,7 @@ type assumeRoleCommand struct {
 }
 
 func newAssumeRoleCommand(std *streams, global *globalOptions) *cobra.Command {
-	c := &assumeRoleCommand{credsOptions: credsOptions{std: std, global: global, maxDuration: 12 * time.Hour}}
+	c := &assumeRoleCommand{credsOptions: credsOptions{std: std, global: global, call: "AssumeRole", maxDuration: 12 * time.Hour}}
 	cmd := &cobra.Command{
 		Use:   "assume-role ROLE_ARN",
 		Short: "Get credentials of a role",
@@ -172,6 +175,9 @@ when the caller is itself a role session.`,
 func (c *assumeRoleCommand) Run(ctx context.Context, roleARN string) error {
 	if err := c.check(); err != nil {
 		return err
+	}
+	if !spec.IsRoleARN(roleARN) {
+		return fmt.Errorf("invalid role ARN %q: a role ARN has the form arn:aws:iam::123456789012:role/NAME", roleARN)
 	}
 	tags, err := parseTags(c.tags)
 	if err != nil {
@@ -204,7 +210,7 @@ type federationTokenCommand struct {
 }
 
 func newFederationTokenCommand(std *streams, global *globalOptions) *cobra.Command {
-	c := &federationTokenCommand{credsOptions: credsOptions{std: std, global: global, maxDuration: 36 * time.Hour}}
+	c := &federationTokenCommand{credsOptions: credsOptions{std: std, global: global, call: "GetFederationToken", maxDuration: 36 * time.Hour}}
 	cmd := &cobra.Command{
 		Use:   "federation-token NAME",
 		Short: "Get credentials of a federated user",

@@ -312,7 +312,9 @@ func writeSARIF(w io.Writer, diags hcl.Diagnostics, baseDir string) error {
 			run.Tool.Driver.Rules = append(run.Tool.Driver.Rules, sarifRule{ID: id, ShortDescription: sarifMessage{Text: d.Summary}})
 		}
 		result := sarifResult{RuleID: id, Level: severityName(d.Severity), Message: sarifMessage{Text: strings.TrimSpace(d.Summary + ". " + d.Detail)}}
-		if d.Subject != nil {
+		// A value from the command line or the environment has a pseudo
+		// file name, such as <value for var.team>, that names no file.
+		if d.Subject != nil && !strings.HasPrefix(d.Subject.Filename, "<") {
 			result.Locations = []sarifLocation{{PhysicalLocation: sarifPhysicalLocation{
 				ArtifactLocation: sarifArtifactLocation{URI: relativeURI(baseDir, d.Subject.Filename)},
 				Region: sarifRegion{

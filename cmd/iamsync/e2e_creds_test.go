@@ -199,8 +199,9 @@ func TestCredsAssumeRoleOptions(t *testing.T) {
 		"malformed tag":          {args: []string{gatewayRole, "--tag", "team"}, code: exitError, stderr: `invalid --tag "team": write KEY=VALUE`},
 		"unknown format":         {args: []string{gatewayRole, "--format", "yaml"}, code: exitError, stderr: `invalid --format "yaml"`},
 		"duration beyond a role": {args: []string{gatewayRole, "--duration", "2h"}, code: exitError, stderr: "exceeds the MaxSessionDuration"},
-		"duration below STS's":   {args: []string{gatewayRole, "--duration", "5m"}, code: exitError, stderr: "invalid --duration 5m0s: STS accepts from 15m to 12h here"},
-		"duration beyond STS's":  {args: []string{gatewayRole, "--duration", "13h"}, code: exitError, stderr: "invalid --duration 13h0m0s: STS accepts from 15m to 12h here"},
+		"not a role ARN":         {args: []string{"notanarn"}, code: exitError, stderr: `invalid role ARN "notanarn"`},
+		"duration below STS's":   {args: []string{gatewayRole, "--duration", "5m"}, code: exitError, stderr: "invalid --duration 5m0s: AssumeRole accepts from 15m to 12h"},
+		"duration beyond STS's":  {args: []string{gatewayRole, "--duration", "13h"}, code: exitError, stderr: "invalid --duration 13h0m0s: AssumeRole accepts from 15m to 12h"},
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {

@@ -74,6 +74,11 @@ func (r *reachOptions) check() error {
 	if r.mfaCode != "" && !sixDigits.MatchString(r.mfaCode) {
 		return fmt.Errorf("invalid --mfa-code: an MFA code is six digits")
 	}
+	for _, arn := range r.assumeRoles {
+		if !spec.IsRoleARN(arn) {
+			return fmt.Errorf("invalid --assume-role %q: a role ARN has the form arn:aws:iam::123456789012:role/NAME", arn)
+		}
+	}
 	return nil
 }
 

@@ -198,3 +198,26 @@ func TestVersionNamesTheFormats(t *testing.T) {
 		t.Errorf("version: exit code %d\n%s", r.code, r.stdout)
 	}
 }
+
+// TestValidateSARIFCommandLineValue gives a list variable a bare word on
+// the command line. The error has no file to point at, so its SARIF result
+// has no location.
+func TestValidateSARIFCommandLineValue(t *testing.T) {
+	repo := writeConfig(t, map[string]string{"iam/main.hcl": "variable \"admins\" {\n  type = list(string)\n}\n"})
+	t.Chdir(repo)
+	r := runOffline(t, "validate", "--sarif", "--var", "admins=alice", "iam")
+	if r.code != exitError {
+		t.Fatalf("exit code %d, want 1\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	var log sarifLog
+	if err := json.Unmarshal([]byte(r.stdout), &log); err != nil {
+		t.Fatalf("not JSON: %v\n%s", err, r.stdout)
+	}
+	results := log.Runs[0].Results
+	if len(results) != 1 || results[0].RuleID != "invalid-value-for-input-variable" {
+		t.Fatalf("results = %+v, want one invalid-value-for-input-variable", results)
+	}
+	if len(results[0].Locations) != 0 {
+		t.Errorf("the result points at %+v, which is no file", results[0].Locations)
+	}
+}

@@ -206,6 +206,9 @@
 //   - OIDC and SAML providers, server certificates, service-linked role
 //     deletion, access advisor, policy simulation, and the role templates
 //     and delegation requests of recent IAM releases.
+//   - Changes to the credentials iamsync does not manage, beyond creating,
+//     listing and deleting them: UpdateSSHPublicKey, UpdateSigningCertificate,
+//     UpdateServiceSpecificCredential and ResetServiceSpecificCredential.
 //   - Some error messages: codes and statuses follow IAM, but where IAM's
 //     exact wording is not documented the sandbox words the message itself.
 package sandbox
