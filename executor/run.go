@@ -278,12 +278,27 @@ func newRunner(g *Graph, client Client, opts Options) *runner {
 // destination must be writable and not exist yet.
 func (r *runner) preflight() error {
 	var errs []error
-	seen := make(map[string]bool)
+	owner := make(map[string]string) // resolved path -> address
 	for _, n := range r.graph.nodes {
-		if n.secret == "" || seen[n.secret] {
+		if n.secret == "" || n.secret == stdoutDest {
+			if n.secret != "" {
+				if err := r.env.secrets.check(n.secret); err != nil {
+					errs = append(errs, fmt.Errorf("%s: %w", n.step.Address, err))
+				}
+			}
 			continue
 		}
-		seen[n.secret] = true
+		// Two spellings of one file, such as a relative and an absolute
+		// path, or a path through a symbolic link, are one destination.
+		key := r.env.secrets.resolved(n.secret)
+		if first, ok := owner[key]; ok {
+			if first != n.step.Address {
+				errs = append(errs, fmt.Errorf("%s: secret file %s is also the secret file of %s: give each secret its own file",
+					n.step.Address, n.secret, first))
+			}
+			continue
+		}
+		owner[key] = n.step.Address
 		if err := r.env.secrets.check(n.secret); err != nil {
 			errs = append(errs, fmt.Errorf("%s: %w", n.step.Address, err))
 		}

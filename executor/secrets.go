@@ -30,6 +30,26 @@ type secretSink struct {
 	// from the progress that the hook writes, often to the same stream: Run
 	// sets it to the lock of its serialHook.
 	mu *sync.Mutex
+
+	// created holds the files that open created in this run, which are
+	// empty until their secret arrives and are never a stopped apply's
+	// leftover.
+	createdMu sync.Mutex
+	created   []fs.FileInfo
+}
+
+// resolved returns the absolute path of a destination file, with the
+// symbolic links of its folder resolved, so that two spellings of one file
+// compare equal.
+func (s *secretSink) resolved(dest string) string {
+	path, err := filepath.Abs(s.path(dest))
+	if err != nil {
+		return filepath.Clean(s.path(dest))
+	}
+	if dir, err := filepath.EvalSymlinks(filepath.Dir(path)); err == nil {
+		path = filepath.Join(dir, filepath.Base(path))
+	}
+	return path
 }
 
 // path returns where a destination file is: relative names are under dir.
@@ -94,8 +114,11 @@ func (s *secretSink) open(dest string) (*secretOutput, error) {
 	}
 	path := s.path(dest)
 	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, secretFileMode)
-	if errors.Is(err, fs.ErrExist) {
-		f, err = openLeftover(path)
+	switch {
+	case err == nil:
+		s.remember(f)
+	case errors.Is(err, fs.ErrExist):
+		f, err = s.openLeftover(path)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("create secret file: %w", err)
@@ -109,13 +132,39 @@ func (s *secretSink) open(dest string) (*secretOutput, error) {
 	return &secretOutput{sink: s, file: f}, nil
 }
 
+// remember records a file that open created in this run.
+func (s *secretSink) remember(f *os.File) {
+	info, err := f.Stat()
+	if err != nil {
+		return
+	}
+	s.createdMu.Lock()
+	defer s.createdMu.Unlock()
+	s.created = append(s.created, info)
+}
+
+// createdInRun reports whether info is a file that open created in this
+// run, for another secret.
+func (s *secretSink) createdInRun(info fs.FileInfo) bool {
+	s.createdMu.Lock()
+	defer s.createdMu.Unlock()
+	for _, c := range s.created {
+		if os.SameFile(c, info) {
+			return true
+		}
+	}
+	return false
+}
+
 // openLeftover opens an existing secret file for writing if it is an
 // empty file left by a stopped apply. The file opened must be the one
-// checked, not a link to another or a file put in its place.
-func openLeftover(path string) (*os.File, error) {
+// checked, not a link to another or a file put in its place, and not the
+// file of another secret of this run, which is empty until its secret
+// arrives.
+func (s *secretSink) openLeftover(path string) (*os.File, error) {
 	exists := fmt.Errorf("%s: %w", path, fs.ErrExist)
 	before, err := os.Lstat(path)
-	if err != nil || !isLeftover(before) {
+	if err != nil || !isLeftover(before) || s.createdInRun(before) {
 		return nil, exists
 	}
 	f, err := os.OpenFile(path, os.O_WRONLY, 0)

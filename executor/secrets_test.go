@@ -3,6 +3,7 @@ package executor
 import (
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -117,6 +118,14 @@ func TestSecretPreflight(t *testing.T) {
 		"no stdout for -": {
 			changes: []*planner.Change{newLoginProfile("alice", "-", true)},
 			wantErr: "no output writer",
+		},
+		"one file spelled two ways": {
+			changes: []*planner.Change{newAccessKey("alice", "shared.ini"), newAccessKey("bob", "here/shared.ini")},
+			setup: func(dir string) {
+				// here is the configuration directory itself.
+				os.Symlink(dir, filepath.Join(dir, "here"))
+			},
+			wantErr: "is also the secret file of",
 		},
 	}
 	for name, tt := range tests {
@@ -339,5 +348,20 @@ func TestSecretWithoutDestinationDropped(t *testing.T) {
 	}
 	if entries, _ := os.ReadDir(dir); len(entries) != 0 {
 		t.Errorf("files written: %v", entries)
+	}
+}
+
+// TestSecretFileOfThisRunNotReused opens one destination twice in a run.
+// The file the first open created is empty until its secret arrives, and
+// must not pass for the leftover of a stopped apply.
+func TestSecretFileOfThisRunNotReused(t *testing.T) {
+	sink := &secretSink{dir: t.TempDir()}
+	first, err := sink.open("alice.ini")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer first.discard()
+	if _, err := sink.open("alice.ini"); !errors.Is(err, fs.ErrExist) {
+		t.Errorf("second open: %v, want the file to exist already", err)
 	}
 }

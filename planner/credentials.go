@@ -154,7 +154,7 @@ func (p *planner) planAccessKeys(u *userPair) {
 		c := p.credentialChange(u, TypeAccessKey, fmt.Sprintf("%s.%s[%d]", u.addr, TypeAccessKey, index), "", Create)
 		c.Attrs = []Attr{{Name: "status", After: keyStatus(k)}}
 		if k.SecretFileProblem != nil {
-			p.creationDiag(c.Address, k.SecretFileProblem)
+			p.diagFor(c.Address, k.SecretFileProblem)
 		}
 		if k.SecretFile != "" {
 			c.Attrs = append(c.Attrs, Attr{Name: "secret_file", After: k.SecretFile})
@@ -198,7 +198,7 @@ func (p *planner) planLoginProfile(u *userPair) {
 		c = p.credentialChange(u, TypeLoginProfile, addr, "", Create)
 		c.Attrs = []Attr{{Name: "enabled", After: true}, {Name: "password_reset_required", After: declared.PasswordResetRequired}}
 		if declared.PasswordFileProblem != nil {
-			p.creationDiag(addr, declared.PasswordFileProblem)
+			p.diagFor(addr, declared.PasswordFileProblem)
 		}
 		if declared.PasswordFile != "" {
 			c.Attrs = append(c.Attrs, Attr{Name: "password_file", After: declared.PasswordFile})
@@ -263,17 +263,18 @@ func keyNotFoundDiag(user string, k *spec.AccessKey) *hcl.Diagnostic {
 	}
 }
 
-// creationDiag records a diagnostic about the secret of the credential that
-// the change at address creates. It is reported only if the change is in
-// the plan after the targets limit it: see reportCreationDiags.
-func (p *planner) creationDiag(address string, d *hcl.Diagnostic) {
-	p.creationDiags = append(p.creationDiags, changeDiag{address: address, diag: d})
+// diagFor records a diagnostic about the change at address, such as one
+// about the secret of the credential it creates. It is reported only if
+// the change is in the plan after the targets limit it: see
+// reportChangeDiags.
+func (p *planner) diagFor(address string, d *hcl.Diagnostic) {
+	p.changeDiags = append(p.changeDiags, changeDiag{address: address, diag: d})
 }
 
-// reportCreationDiags reports the diagnostics of the credentials that the
-// plan still creates.
-func (p *planner) reportCreationDiags() {
-	for _, cd := range p.creationDiags {
+// reportChangeDiags reports the diagnostics of the changes that are still
+// in the plan.
+func (p *planner) reportChangeDiags() {
+	for _, cd := range p.changeDiags {
 		if p.changes[cd.address] != nil {
 			p.diags = append(p.diags, cd.diag)
 		}
@@ -289,7 +290,7 @@ type changeDiag struct {
 // warnUnsavedSecret warns that a credential the plan creates has nowhere to
 // put its secret, which IAM returns only when it creates the credential.
 func (p *planner) warnUnsavedSecret(address, what, attr string, rng hcl.Range) {
-	p.creationDiag(address, &hcl.Diagnostic{
+	p.diagFor(address, &hcl.Diagnostic{
 		Severity: hcl.DiagWarning,
 		Summary:  "Secret is not saved",
 		Detail: fmt.Sprintf("%s will be created, and %s is shown nowhere unless %s is set, because IAM "+

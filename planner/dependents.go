@@ -2,8 +2,11 @@ package planner
 
 import (
 	"encoding/json"
+	"fmt"
 	"sort"
 	"strings"
+
+	"github.com/hashicorp/hcl/v2"
 
 	"github.com/iamsync/iamsync/policydoc"
 )
@@ -23,8 +26,54 @@ func (p *planner) findDependents() {
 	for _, pp := range p.policies {
 		if c := p.changes[pp.addr]; c != nil && c.Action == Replace && pp.live != nil {
 			c.Dependents = p.policyDependents(pp, owned)
+			p.warnUnmanagedLoss(c, pp)
 		}
 	}
+}
+
+// warnUnmanagedLoss warns when a replaced policy is taken from a user, group
+// or role that iamsync does not manage, such as one outside the scope: no
+// declaration can give the policy back to it. A lost permissions boundary
+// widens the entity's rights.
+func (p *planner) warnUnmanagedLoss(c *Change, pp *policyPair) {
+	for _, use := range p.policyUses[fold(pp.live.ARN)] {
+		if p.manages(use.ownerType, use.owner) {
+			continue
+		}
+		what, effect := "attachment of", "it loses the rights the policy gives"
+		if use.boundary {
+			what, effect = "permissions boundary of", "its rights are no longer limited by the policy"
+		}
+		p.diagFor(c.Address, &hcl.Diagnostic{
+			Severity: hcl.DiagWarning,
+			Summary:  "Replacement changes an unmanaged entity",
+			Detail: fmt.Sprintf("%s replaces policy %s, so apply removes the %s %s %s, which iamsync does not manage "+
+				"(it is outside the scope or excluded), and does not restore it: %s. Restore it by hand after apply, "+
+				"or bring %s into the scope.", c.Address, pp.live.Name, what, typeNoun(use.ownerType), use.owner, effect, use.owner),
+			Subject: c.DeclRange,
+		})
+	}
+}
+
+// manages reports whether the user, group or role of that live name is one
+// that iamsync plans for: declared, or deleted as undeclared in the scope.
+func (p *planner) manages(typ Type, name string) bool {
+	var e *entity
+	switch typ {
+	case TypeUser:
+		if u := p.userByLive[fold(name)]; u != nil {
+			e = &u.entity
+		}
+	case TypeGroup:
+		if g := p.groupByLive[fold(name)]; g != nil {
+			e = &g.entity
+		}
+	case TypeRole:
+		if r := p.roleByLive[fold(name)]; r != nil {
+			e = &r.entity
+		}
+	}
+	return e != nil && e.fate != fateIgnore
 }
 
 // profileDependents returns the instance profiles that hold the role.

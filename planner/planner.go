@@ -72,7 +72,7 @@ func Make(desired *spec.Config, live *provider.State, opts Options) (*Plan, hcl.
 	// lifecycle blocks.
 	p.findDependents()
 	p.limitToTargets()
-	p.reportCreationDiags()
+	p.reportChangeDiags()
 	p.checkPreventDestroy()
 
 	// Warn of changes that may take rights away from the caller itself.
@@ -119,9 +119,9 @@ type planner struct {
 	policyByDecl map[string]*policyPair
 	policyUses   map[string][]policyUse
 
-	// creationDiags are the diagnostics of the credentials the plan
-	// creates, reported once the targets have limited the plan.
-	creationDiags []changeDiag
+	// changeDiags are diagnostics about single changes, reported once the
+	// targets have limited the plan.
+	changeDiags []changeDiag
 
 	// liveDocs caches parsed live documents by text: many roles share a
 	// trust policy, and some documents are read twice.

@@ -395,20 +395,42 @@ func (d *entityDecoder) claimSecretFile(path string, rng hcl.Range) {
 	if path == "" || path == "-" {
 		return
 	}
+	shown := path
 	if !filepath.IsAbs(path) {
-		path = filepath.Join(d.l.cfg.Dir, path)
+		shown = filepath.Join(d.l.cfg.Dir, path)
 	}
-	path = filepath.Clean(path)
+	// Two spellings of one file, such as a relative and an absolute path,
+	// or a path through a symbolic link, name one file.
+	key := shown
+	if abs, err := filepath.Abs(key); err == nil {
+		key = abs
+	}
+	if dir, err := filepath.EvalSymlinks(filepath.Dir(key)); err == nil {
+		key = filepath.Join(dir, filepath.Base(key))
+	}
 	if d.l.secretFiles == nil {
 		d.l.secretFiles = map[string]hcl.Range{}
 	}
-	if first, ok := d.l.secretFiles[path]; ok {
+	first, ok := d.l.secretFiles[key]
+	switch {
+	case ok && first == rng:
+		if d.l.secretFileRepeats[rng] {
+			return
+		}
+		if d.l.secretFileRepeats == nil {
+			d.l.secretFileRepeats = map[hcl.Range]bool{}
+		}
+		d.l.secretFileRepeats[rng] = true
+		d.report(errorAt(rng, "Secret file named twice", fmt.Sprintf(
+			"Every instance of this block names %s as its secret file, but a file holds the secret of one "+
+				"access key or login profile. Put the instance's key in the name, such as \"${each.key}.ini\".", shown)))
+	case ok:
 		d.report(errorAt(rng, "Secret file named twice", fmt.Sprintf(
 			"%s is also the secret file declared at %s. A file holds the secret of one access key or login "+
-				"profile: name another file.", path, first)))
-		return
+				"profile: name another file.", shown, first)))
+	default:
+		d.l.secretFiles[key] = rng
 	}
-	d.l.secretFiles[path] = rng
 }
 
 // secretDestinationProblem returns the error for a secret file that apply

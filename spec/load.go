@@ -99,8 +99,11 @@ type loader struct {
 	vars         cty.Value
 	accountValue cty.Value
 
-	// secretFiles holds where each secret file is declared, by cleaned path.
-	secretFiles map[string]hcl.Range
+	// secretFiles holds where each secret file is declared, by resolved
+	// path, and secretFileRepeats the declarations, shared by the instances
+	// of a for_each block, already reported for naming one file.
+	secretFiles       map[string]hcl.Range
+	secretFileRepeats map[hcl.Range]bool
 }
 
 func newLoader(dir string, opts LoadOptions) *loader {

@@ -1,8 +1,10 @@
 package spec
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 )
 
@@ -46,6 +48,70 @@ func TestInspectSecretFile(t *testing.T) {
 			}
 			if empty != tt.wantEmpty {
 				t.Errorf("empty = %t, want %t", empty, tt.wantEmpty)
+			}
+		})
+	}
+}
+
+// TestSecretFileNamedTwice declares one secret file for two credentials,
+// written in two ways, and for every instance of a for_each block.
+func TestSecretFileNamedTwice(t *testing.T) {
+	dir := t.TempDir()
+	// The configuration directory is given as ".", as users run iamsync.
+	t.Chdir(dir)
+	absolute := filepath.Join(dir, "shared.ini")
+	tests := map[string]struct {
+		config string
+		want   []string
+	}{
+		"relative and absolute": {
+			config: fmt.Sprintf(`user "a" {
+  access_keys {
+    key {
+      secret_file = %q
+    }
+  }
+}
+user "b" {
+  access_keys {
+    key {
+      secret_file = "shared.ini"
+    }
+  }
+}
+`, absolute),
+			want: []string{"is also the secret file declared at"},
+		},
+		"every instance": {
+			config: `user "team" {
+  for_each = toset(["a", "b", "c"])
+  access_keys {
+    key {
+      secret_file = "team.ini"
+    }
+  }
+}
+`,
+			want: []string{"Every instance of this block names"},
+		},
+	}
+	for name, tt := range tests {
+		t.Run(name, func(t *testing.T) {
+			writeFile(t, filepath.Join(dir, "main.hcl"), []byte(tt.config))
+			_, diags := Load(".", LoadOptions{})
+			var got []string
+			for _, d := range diags {
+				if d.Summary == "Secret file named twice" {
+					got = append(got, d.Detail)
+				}
+			}
+			if len(got) != len(tt.want) {
+				t.Fatalf("%d Secret file named twice errors, want %d: %v", len(got), len(tt.want), diags)
+			}
+			for i, want := range tt.want {
+				if !strings.Contains(got[i], want) {
+					t.Errorf("error %q lacks %q", got[i], want)
+				}
 			}
 		})
 	}
