@@ -219,7 +219,7 @@ func (e *env) lostProfileCall(ctx context.Context, user, dest string, err error)
 	case creds != nil && creds.LoginProfile != nil:
 		return nil
 	}
-	return err
+	return fmt.Errorf("%w; the login profile does not exist, so the password file %s is removed", err, dest)
 }
 
 // Credentials of a deleted user, found at apply time.

@@ -164,6 +164,33 @@ func (p *planner) checkTrustPrincipals() {
 	}
 }
 
+// checkSelfTrust reports a role that the plan creates, or creates again,
+// whose trust policy names the role itself. IAM checks that every principal
+// exists when it creates the role, so CreateRole would fail.
+func (p *planner) checkSelfTrust() {
+	for _, r := range p.roles {
+		if r.decl == nil || r.decl.AssumeRolePolicy == nil {
+			continue
+		}
+		c := p.changes[r.addr]
+		if c == nil || (c.Action != Create && c.Action != Replace) {
+			continue
+		}
+		arn := r.decl.ARN(p.partition, p.accountID)
+		if !namesPrincipal(r.decl.AssumeRolePolicy, arn) {
+			continue
+		}
+		p.diags = append(p.diags, &hcl.Diagnostic{
+			Severity: hcl.DiagError,
+			Summary:  "Role trusts itself",
+			Detail: fmt.Sprintf("The trust policy of role %q names the role's own ARN, %s. IAM rejects a principal "+
+				"that does not exist yet, so it cannot create the role with this trust policy. Create the role "+
+				"without that principal first, and add it in a later apply.", r.decl.Name, arn),
+			Subject: rangePtr(attrRange(r.decl.Ranges, "assume_role_policy", r.decl.DeclRange)),
+		})
+	}
+}
+
 // principalIDs returns the unique ids among the principals of a policy
 // document, sorted and without duplicates.
 func principalIDs(d *policydoc.Document) []string {

@@ -73,6 +73,7 @@ func Make(desired *spec.Config, live *provider.State, opts Options) (*Plan, hcl.
 	p.findDependents()
 	p.limitToTargets()
 	p.reportChangeDiags()
+	p.checkSelfTrust()
 	p.checkPreventDestroy()
 
 	// Warn of changes that may take rights away from the caller itself.

@@ -3,6 +3,7 @@ package planner
 import (
 	"encoding/json"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 
@@ -202,7 +203,12 @@ func (p *planner) checkTargetsKnown() {
 			continue
 		}
 		detail := fmt.Sprintf("No entity in the configuration or the account has the address %q, or contains it.", t)
-		if s := suggest(t, known); s != "" {
+		// A name that is not an identifier, such as one with a dot, is
+		// written in brackets: user["jane.doe"].
+		typ, name, _ := strings.Cut(t, ".")
+		if quoted := fmt.Sprintf("%s[%q]", typ, name); strings.Contains(name, ".") && slices.Contains(known, quoted) {
+			detail += fmt.Sprintf(" Did you mean %s?", quoted)
+		} else if s := suggest(t, known); s != "" {
 			detail += fmt.Sprintf(" Did you mean %q?", s)
 		}
 		p.diags = append(p.diags, &hcl.Diagnostic{

@@ -223,13 +223,9 @@ func (l *loader) decodeAssumeRole(block *hcl.Block, ctx *hcl.EvalContext) *Assum
 		}
 		role.RoleARN = arn
 	}
-	role.SessionName = l.patterned(r, "session_name", "session name", sessionNamePattern, 2, 64,
-		"A session name is 2 to 64 letters, digits and the characters +=,.@_-.")
-	role.ExternalID = l.patterned(r, "external_id", "external id", externalIDPattern, 2, 1224,
-		"An external id is 2 to 1224 letters, digits and the characters +=,.@:/_-.")
-	role.MFASerial = l.patterned(r, "mfa_serial", "MFA serial number", mfaSerialPattern, 9, 256,
-		"An MFA serial number is the ARN of a virtual device, such as arn:aws:iam::123456789012:mfa/alice, "+
-			"or the serial number of a hardware device.")
+	role.SessionName = l.patterned(r, "session_name", stsSessionName)
+	role.ExternalID = l.patterned(r, "external_id", stsExternalID)
+	role.MFASerial = l.patterned(r, "mfa_serial", stsMFASerial)
 	role.Duration = l.sessionDuration(r)
 	role.Policy = l.sessionPolicy(r)
 	if arns, ok := r.stringList("policy_arns"); ok {
@@ -250,16 +246,61 @@ func (l *loader) decodeAssumeRole(block *hcl.Block, ctx *hcl.EvalContext) *Assum
 // patterned reads a string attribute of min to max characters that must
 // match pattern. The what argument names the value in messages, and rule
 // describes the values allowed.
-func (l *loader) patterned(r *attrReader, name, what string, pattern *regexp.Regexp, min, max int, rule string) string {
+func (l *loader) patterned(r *attrReader, name string, rule stsValue) string {
 	value, ok := r.str(name)
 	if !ok {
 		return ""
 	}
-	if n := utf8.RuneCountInString(value); n < min || n > max || !pattern.MatchString(value) {
-		r.invalid(name, fmt.Sprintf("%q is not a valid %s. %s", value, what, rule))
+	if err := rule.check(value); err != nil {
+		r.invalid(name, err.Error())
 	}
 	return value
 }
+
+// stsValue is the form STS requires of a value of its calls.
+type stsValue struct {
+	what     string
+	pattern  *regexp.Regexp
+	min, max int
+	rule     string
+}
+
+// The values that a provider block and the command line both give STS.
+var (
+	stsSessionName = stsValue{"session name", sessionNamePattern, 2, 64,
+		"A session name is 2 to 64 letters, digits and the characters +=,.@_-."}
+	stsExternalID = stsValue{"external id", externalIDPattern, 2, 1224,
+		"An external id is 2 to 1224 letters, digits and the characters +=,.@:/_-."}
+	stsMFASerial = stsValue{"MFA serial number", mfaSerialPattern, 9, 256,
+		"An MFA serial number is the ARN of a virtual device, such as arn:aws:iam::123456789012:mfa/alice, " +
+			"or the serial number of a hardware device."}
+	stsFederatedName = stsValue{"federated user name", sessionNamePattern, 2, 32,
+		"A federated user name is 2 to 32 letters, digits and the characters +=,.@_-."}
+)
+
+// check returns an error when value does not have the form.
+func (v stsValue) check(value string) error {
+	if n := utf8.RuneCountInString(value); n < v.min || n > v.max || !v.pattern.MatchString(value) {
+		return fmt.Errorf("%q is not a valid %s. %s", value, v.what, v.rule)
+	}
+	return nil
+}
+
+// CheckSessionName returns an error when s is not a role session name that
+// STS accepts.
+func CheckSessionName(s string) error { return stsSessionName.check(s) }
+
+// CheckExternalID returns an error when s is not an external id that STS
+// accepts.
+func CheckExternalID(s string) error { return stsExternalID.check(s) }
+
+// CheckMFASerial returns an error when s is not an MFA serial number that
+// STS accepts.
+func CheckMFASerial(s string) error { return stsMFASerial.check(s) }
+
+// CheckFederatedName returns an error when s is not a federated user name
+// that GetFederationToken accepts.
+func CheckFederatedName(s string) error { return stsFederatedName.check(s) }
 
 // sessionDuration reads duration, written as Go and Terraform write
 // durations, such as "1h" or "45m".

@@ -177,3 +177,40 @@ func TestBadInputShownWhenAccountUnreachable(t *testing.T) {
 		t.Errorf("plan of a valid configuration printed:\n%s", out)
 	}
 }
+
+// TestRolesIAMCannotCreate plans roles whose trust policies name roles that
+// do not exist yet when IAM would create them: a role that trusts itself,
+// and two roles that trust each other. Plan must fail, not apply.
+func TestRolesIAMCannotCreate(t *testing.T) {
+	role := func(label, trusted string) string {
+		return fmt.Sprintf(`role %q {
+  assume_role_policy = jsonencode({
+    Version   = "2012-10-17"
+    Statement = [{ Effect = "Allow", Principal = { AWS = %s }, Action = "sts:AssumeRole" }]
+  })
+}
+`, label, trusted)
+	}
+	tests := map[string]struct {
+		config  string
+		summary string
+	}{
+		"trusts itself":    {config: role("a", "role.a.arn"), summary: "Error: Role trusts itself"},
+		"trust each other": {config: role("a", "role.b.arn") + role("b", "role.a.arn"), summary: "Error: Plan cannot be applied"},
+	}
+	for name, tt := range tests {
+		t.Run(name, func(t *testing.T) {
+			h := newHarness(t, "")
+			dir := writeConfig(t, config(tt.config))
+			for _, args := range [][]string{{"plan", dir}, {"apply", "--auto-approve", dir}} {
+				r := h.mustRun(exitError, args...)
+				if !strings.Contains(r.stderr, tt.summary) {
+					t.Errorf("%s: output lacks %q:\n%s", args[0], tt.summary, r.stderr)
+				}
+			}
+			if n := h.srv.WriteCalls(); n != 0 {
+				t.Errorf("%d write calls reached the account, want none", n)
+			}
+		})
+	}
+}

@@ -125,6 +125,9 @@ func (c *sessionTokenCommand) Run(ctx context.Context) error {
 	if err := c.check(); err != nil {
 		return err
 	}
+	if err := checkMFAFlags(c.mfaSerial, c.mfaCode); err != nil {
+		return err
+	}
 	return c.issue(ctx, func(conn *connection) (*awsprovider.TemporaryCredentials, error) {
 		code, err := c.mfaCodeFor(c.mfaSerial, c.mfaCode)
 		if err != nil {
@@ -178,6 +181,15 @@ func (c *assumeRoleCommand) Run(ctx context.Context, roleARN string) error {
 	}
 	if !spec.IsRoleARN(roleARN) {
 		return fmt.Errorf("invalid role ARN %q: a role ARN has the form arn:aws:iam::123456789012:role/NAME", roleARN)
+	}
+	if err := checkSTSFlags(map[string]stsFlag{
+		"--session-name": {c.sessionName, spec.CheckSessionName},
+		"--external-id":  {c.externalID, spec.CheckExternalID},
+	}); err != nil {
+		return err
+	}
+	if err := checkMFAFlags(c.mfaSerial, c.mfaCode); err != nil {
+		return err
 	}
 	tags, err := parseTags(c.tags)
 	if err != nil {
@@ -235,6 +247,9 @@ func (c *federationTokenCommand) Run(ctx context.Context, name string) error {
 	if err := c.check(); err != nil {
 		return err
 	}
+	if err := spec.CheckFederatedName(name); err != nil {
+		return fmt.Errorf("invalid NAME: %w", err)
+	}
 	tags, err := parseTags(c.tags)
 	if err != nil {
 		return err
@@ -266,6 +281,14 @@ func (o *credsOptions) issue(ctx context.Context, get func(*connection) (*awspro
 		account = id.Account
 	}
 	return writeCredentials(o.std.out, o.format, creds, account)
+}
+
+// checkMFAFlags checks the form of --mfa-serial and --mfa-code.
+func checkMFAFlags(serial, code string) error {
+	if code != "" && !sixDigits.MatchString(code) {
+		return fmt.Errorf("invalid --mfa-code: an MFA code is six digits")
+	}
+	return checkSTSFlags(map[string]stsFlag{"--mfa-serial": {serial, spec.CheckMFASerial}})
 }
 
 // mfaCodeFor returns the MFA code for a device: the flag's value, or one

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"log/slog"
+	"net"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -208,6 +209,45 @@ func TestCredsAssumeRoleOptions(t *testing.T) {
 			r := h.mustRun(tc.code, append([]string{"creds", "assume-role"}, tc.args...)...)
 			if !strings.Contains(r.stderr, tc.stderr) {
 				t.Errorf("stderr = %q, want it to contain %q", r.stderr, tc.stderr)
+			}
+		})
+	}
+}
+
+// TestCredsFlagsCheckedOffline gives the creds commands and plan values of
+// a form that STS rejects. With the endpoint on a closed port, only a
+// check made before connecting can report them.
+func TestCredsFlagsCheckedOffline(t *testing.T) {
+	newHarness(t, "")
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("AWS_ENDPOINT_URL", "http://"+ln.Addr().String())
+	ln.Close()
+	const role = "arn:aws:iam::123456789012:role/deploy"
+	dir := writeConfig(t, config("user \"a\" {}\n"))
+
+	tests := map[string]struct {
+		args []string
+		want string
+	}{
+		"session name with a space": {args: []string{"creds", "assume-role", role, "--session-name", "bad name"}, want: "invalid --session-name"},
+		"one-character external id": {args: []string{"creds", "assume-role", role, "--external-id", "a"}, want: "invalid --external-id"},
+		"short MFA code":            {args: []string{"creds", "session-token", "--mfa-serial", "arn:aws:iam::123456789012:mfa/a", "--mfa-code", "12"}, want: "invalid --mfa-code"},
+		"MFA serial with a space":   {args: []string{"creds", "session-token", "--mfa-serial", "not a serial"}, want: "invalid --mfa-serial"},
+		"federated name with !":     {args: []string{"creds", "federation-token", "bad name!"}, want: "invalid NAME"},
+		"plan with a bad role ARN":  {args: []string{"plan", "--assume-role", "notanarn", dir}, want: "invalid --assume-role"},
+		"plan with a bad session":   {args: []string{"plan", "--session-name", "x", dir}, want: "invalid --session-name"},
+	}
+	for name, tt := range tests {
+		t.Run(name, func(t *testing.T) {
+			var stdout, stderr bytes.Buffer
+			if code := Run(context.Background(), tt.args, strings.NewReader(""), &stdout, &stderr); code != exitError {
+				t.Errorf("exit code %d, want 1\n%s", code, stderr.String())
+			}
+			if !strings.Contains(stderr.String(), tt.want) || strings.Contains(stderr.String(), "connection") {
+				t.Errorf("stderr = %q, want %q and no connection error", stderr.String(), tt.want)
 			}
 		})
 	}

@@ -387,3 +387,18 @@ user "a" {
 		t.Errorf("user a after apply = %+v, want the tag team = blue", u)
 	}
 }
+
+// TestTargetWithDottedName targets an undeclared user whose name has a dot
+// by its name alone. Its address has brackets, which the error suggests.
+func TestTargetWithDottedName(t *testing.T) {
+	h := newHarness(t, "")
+	if err := h.client().CreateUser(context.Background(), provider.CreateUserInput{Name: "old.two", Path: "/"}); err != nil {
+		t.Fatal(err)
+	}
+	dir := writeConfig(t, config("user \"a\" {}\n"))
+	r := h.mustRun(exitError, "plan", "--target", "user.old.two", dir)
+	if want := `Did you mean user["old.two"]?`; !strings.Contains(strings.Join(strings.Fields(r.stderr), " "), want) {
+		t.Errorf("plan output lacks %q:\n%s", want, r.stderr)
+	}
+	h.mustRun(exitChanges, "plan", "--detailed-exitcode", "--target", `user["old.two"]`, dir)
+}

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"fmt"
+	"maps"
 	"os"
 	"regexp"
 	"slices"
@@ -77,6 +78,30 @@ func (r *reachOptions) check() error {
 	for _, arn := range r.assumeRoles {
 		if !spec.IsRoleARN(arn) {
 			return fmt.Errorf("invalid --assume-role %q: a role ARN has the form arn:aws:iam::123456789012:role/NAME", arn)
+		}
+	}
+	return checkSTSFlags(map[string]stsFlag{
+		"--session-name": {r.sessionName, spec.CheckSessionName},
+		"--external-id":  {r.externalID, spec.CheckExternalID},
+		"--mfa-serial":   {r.mfaSerial, spec.CheckMFASerial},
+	})
+}
+
+// stsFlag is a flag's value and the check of its form.
+type stsFlag struct {
+	value string
+	check func(string) error
+}
+
+// checkSTSFlags checks the flags that were given, in name order.
+func checkSTSFlags(flags map[string]stsFlag) error {
+	for _, name := range slices.Sorted(maps.Keys(flags)) {
+		f := flags[name]
+		if f.value == "" {
+			continue
+		}
+		if err := f.check(f.value); err != nil {
+			return fmt.Errorf("invalid %s: %w", name, err)
 		}
 	}
 	return nil

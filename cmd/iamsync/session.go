@@ -7,6 +7,7 @@ import (
 
 	"github.com/hashicorp/hcl/v2"
 
+	"github.com/iamsync/iamsync/executor"
 	"github.com/iamsync/iamsync/planner"
 	"github.com/iamsync/iamsync/provider"
 	"github.com/iamsync/iamsync/spec"
@@ -105,9 +106,21 @@ func openSession(ctx context.Context, dir string, conn *connectionOptions, confi
 		plan.Warnings = append(planner.WarningsOf(s.diags), plan.Warnings...)
 	}
 	s.diags = append(s.diags, diags...)
-	if !diags.HasErrors() {
-		s.plan = plan
+	if diags.HasErrors() {
+		return s, nil
 	}
+
+	// A plan that apply could not order, such as roles whose trust policies
+	// name each other before either exists, fails here rather than at apply.
+	if _, err := executor.Compile(plan); err != nil {
+		s.diags = append(s.diags, &hcl.Diagnostic{
+			Severity: hcl.DiagError,
+			Summary:  "Plan cannot be applied",
+			Detail:   fmt.Sprintf("Apply could not order the plan's calls: %v. Split the change into two applies.", err),
+		})
+		return s, nil
+	}
+	s.plan = plan
 	return s, nil
 }
 
