@@ -55,8 +55,10 @@ asking: it refuses when the account has changed since the plan was made, when
 the plan is for another account, or when the file is from an unknown version.
 
 Apply refuses a plan that may take IAM rights away from the identity it runs
-as (deleting its user, role or keys, or the policies that give it IAM rights)
-unless given --allow-self-lockout.`,
+as (deleting its user, role or keys, or the policies that give it IAM rights),
+or, for a saved plan, from the identity that made the plan, unless given
+--allow-self-lockout. It also refuses a plan that deletes or replaces more
+than --max-deletes entities.`,
 		Args: cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return c.Run(cmd.Context(), configDir(args))
@@ -218,7 +220,11 @@ func (c *applyCommand) runSaved(ctx context.Context, path string) error {
 	if prep != nil && prep.Config != nil && prep.Config.Parser != nil {
 		files = prep.Config.Parser.Files()
 	}
-	if werr := writeDiagnostics(c.std.errOut, diags, files, useColor(c.std.errOut, c.global)); werr != nil {
+	shown := diags
+	if c.allowSelfLockout {
+		shown = planner.LockoutAllowed(diags)
+	}
+	if werr := writeDiagnostics(c.std.errOut, shown, files, useColor(c.std.errOut, c.global)); werr != nil {
 		return werr
 	}
 	if diags.HasErrors() {
