@@ -61,6 +61,31 @@ func (p *planner) checkPreventDestroy() {
 			Subject: rangePtr(lc.PreventDestroyRange),
 		})
 	}
+
+	// A protected declaration whose name the account does not have may be
+	// the entity under a new name, while the plan deletes it under its old
+	// one as undeclared. The plan cannot tell, so it stops.
+	deleted := map[Type][]string{}
+	for _, c := range p.sortedChanges() {
+		if c.Parent == nil && c.Action == Delete && c.Reason == ReasonNotDeclared {
+			deleted[c.Type] = append(deleted[c.Type], c.Address)
+		}
+	}
+	for _, c := range p.sortedChanges() {
+		lc, ok := protected[c.Address]
+		if !ok || !lc.PreventDestroy || c.Action != Create || len(deleted[c.Type]) == 0 {
+			continue
+		}
+		p.diags = append(p.diags, &hcl.Diagnostic{
+			Severity: hcl.DiagError,
+			Summary:  "Protected entity may be renamed",
+			Detail: fmt.Sprintf("%s sets lifecycle.prevent_destroy, but the account has no %s of its name, and this plan "+
+				"deletes %s. If one of them is this entity under its old name, the plan would delete it: keep the old "+
+				"name, or rename a user or group with previous_names. Otherwise, create %s in a plan of its own.",
+				c.Address, typeNoun(c.Type), strings.Join(deleted[c.Type], ", "), c.Address),
+			Subject: rangePtr(lc.PreventDestroyRange),
+		})
+	}
 }
 
 // sortedChanges returns the changes planned so far, sorted by address.

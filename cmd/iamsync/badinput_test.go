@@ -214,3 +214,19 @@ func TestRolesIAMCannotCreate(t *testing.T) {
 		})
 	}
 }
+
+// TestProtectedEntityRenamed renames a protected user without
+// previous_names: the plan would delete the user under its old name, so it
+// must stop.
+func TestProtectedEntityRenamed(t *testing.T) {
+	h := newHarness(t, "")
+	h.mustRun(exitOK, "apply", "--auto-approve", writeConfig(t, config("user \"operators\" {\n  name = \"ops\"\n  lifecycle {\n    prevent_destroy = true\n  }\n}\n")))
+	renamed := writeConfig(t, config("user \"operators\" {\n  name = \"ops-team\"\n  lifecycle {\n    prevent_destroy = true\n  }\n}\n"))
+	r := h.mustRun(exitError, "apply", "--auto-approve", renamed)
+	if !strings.Contains(r.stderr, "Error: Protected entity may be renamed") {
+		t.Errorf("apply output lacks the error:\n%s", r.stderr)
+	}
+	if h.readState().User("ops") == nil {
+		t.Error("the protected user ops was deleted")
+	}
+}
