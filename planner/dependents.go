@@ -37,7 +37,7 @@ func (p *planner) findDependents() {
 // widens the entity's rights.
 func (p *planner) warnUnmanagedLoss(c *Change, pp *policyPair) {
 	for _, use := range p.policyUses[fold(pp.live.ARN)] {
-		if p.manages(use.ownerType, use.owner) {
+		if p.manages(use.ownerType, use.owner) || !p.lostInReplace(c, use) {
 			continue
 		}
 		what, effect := "attachment of", "it loses the rights the policy gives"
@@ -53,6 +53,23 @@ func (p *planner) warnUnmanagedLoss(c *Change, pp *policyPair) {
 			Subject: c.DeclRange,
 		})
 	}
+}
+
+// lostInReplace reports whether the replacement c leaves use removed: a
+// policy that keeps its ARN is attached again, or set as the boundary
+// again, even on an entity iamsync does not manage.
+func (p *planner) lostInReplace(c *Change, use policyUse) bool {
+	kind := DependentAttachment
+	if use.boundary {
+		kind = DependentBoundary
+	}
+	addr := p.liveOwnerAddress(use)
+	for _, d := range c.Dependents {
+		if d.Address == addr && d.Kind == kind {
+			return d.Effect == EffectRemoved
+		}
+	}
+	return true
 }
 
 // manages reports whether the user, group or role of that live name is one
