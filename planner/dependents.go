@@ -40,16 +40,16 @@ func (p *planner) warnUnmanagedLoss(c *Change, pp *policyPair) {
 		if p.manages(use.ownerType, use.owner) || !p.lostInReplace(c, use) {
 			continue
 		}
-		what, effect := "attachment of", "it loses the rights the policy gives"
+		removed, effect := "attachment of", "it loses the rights the policy gives"
 		if use.boundary {
-			what, effect = "permissions boundary of", "its rights are no longer limited by the policy"
+			removed, effect = "permissions boundary of", "its rights are no longer limited by the policy"
 		}
 		p.diagFor(c.Address, &hcl.Diagnostic{
 			Severity: hcl.DiagWarning,
 			Summary:  "Replacement changes an unmanaged entity",
 			Detail: fmt.Sprintf("%s replaces policy %s, so apply removes the %s %s %s, which iamsync does not manage "+
 				"(it is outside the scope or excluded), and does not restore it: %s. Restore it by hand after apply, "+
-				"or bring %s into the scope.", c.Address, pp.live.Name, what, typeNoun(use.ownerType), use.owner, effect, use.owner),
+				"or bring %s into the scope.", c.Address, pp.live.Name, removed, typeNoun(use.ownerType), use.owner, effect, use.owner),
 			Subject: c.DeclRange,
 		})
 	}

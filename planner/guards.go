@@ -118,12 +118,12 @@ func (e *DeleteLimitError) Error() string {
 	for i, c := range e.Changes {
 		listed[i] = fmt.Sprintf("%s (%s)", c.Address, c.Action)
 	}
-	what := "entities"
+	noun := "entities"
 	if len(e.Changes) == 1 {
-		what = "entity"
+		noun = "entity"
 	}
 	return fmt.Sprintf("the plan deletes or replaces %d %s, more than the limit of %d: %s",
-		len(e.Changes), what, e.Limit, strings.Join(listed, ", "))
+		len(e.Changes), noun, e.Limit, strings.Join(listed, ", "))
 }
 
 // CheckMaxDeletes returns a *DeleteLimitError when the plan deletes or

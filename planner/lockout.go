@@ -19,9 +19,9 @@ type LockoutRisk struct {
 	Change *Change
 	// Reason is a sentence fragment such as "deletes the user iamsync runs as".
 	Reason string
-	// Range is where the configuration declares what the change is about,
-	// when the change itself has no DeclRange: the user, group or role
-	// that a policy is detached from, for example.
+	// Range is the declaration of the entity the change is about, such as
+	// the user a policy is detached from, used when the change has no
+	// DeclRange.
 	Range *hcl.Range
 }
 

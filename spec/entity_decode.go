@@ -395,13 +395,13 @@ func (d *entityDecoder) claimSecretFile(path string, rng hcl.Range) {
 	if path == "" || path == "-" {
 		return
 	}
-	shown := path
+	display := path
 	if !filepath.IsAbs(path) {
-		shown = filepath.Join(d.l.cfg.Dir, path)
+		display = filepath.Join(d.l.cfg.Dir, path)
 	}
 	// Two spellings of one file, such as a relative and an absolute path,
 	// or a path through a symbolic link, name one file.
-	key := shown
+	key := display
 	if abs, err := filepath.Abs(key); err == nil {
 		key = abs
 	}
@@ -423,11 +423,11 @@ func (d *entityDecoder) claimSecretFile(path string, rng hcl.Range) {
 		d.l.secretFileRepeats[rng] = true
 		d.report(errorAt(rng, "Secret file named twice", fmt.Sprintf(
 			"Every instance of this block names %s as its secret file, but a file holds the secret of one "+
-				"access key or login profile. Put the instance's key in the name, such as \"${each.key}.ini\".", shown)))
+				"access key or login profile. Put the instance's key in the name, such as \"${each.key}.ini\".", display)))
 	case ok:
 		d.report(errorAt(rng, "Secret file named twice", fmt.Sprintf(
 			"%s is also the secret file declared at %s. A file holds the secret of one access key or login "+
-				"profile: name another file.", shown, first)))
+				"profile: name another file.", display, first)))
 	default:
 		d.l.secretFiles[key] = rng
 	}

@@ -220,15 +220,15 @@ func (c *applyCommand) runSaved(ctx context.Context, path string) error {
 	if prep != nil && prep.Config != nil && prep.Config.Parser != nil {
 		files = prep.Config.Parser.Files()
 	}
-	shown := diags
+	printed := diags
 	if c.allowSelfLockout {
-		shown = planner.LockoutAllowed(diags)
+		printed = planner.LockoutAllowed(diags)
 	}
-	if werr := writeDiagnostics(c.std.errOut, shown, files, useColor(c.std.errOut, c.global)); werr != nil {
+	if werr := writeDiagnostics(c.std.errOut, printed, files, useColor(c.std.errOut, c.global)); werr != nil {
 		return werr
 	}
 	if diags.HasErrors() {
-		// The diagnostics printed say what err would say again.
+		// err repeats the printed diagnostics, so it is not printed.
 		return errReported
 	}
 	if err != nil {
@@ -304,13 +304,13 @@ func lockoutRisks(plan *planner.Plan, state *provider.State, plannedBy string) (
 }
 
 // writeRisks lists lockout risks, one change a line. The reasons speak of
-// "the identity iamsync runs as"; a non-empty who replaces "iamsync runs
-// as" when the risks are those of another identity.
-func writeRisks(b *strings.Builder, risks []planner.LockoutRisk, who string) {
+// "the identity iamsync runs as"; a non-empty identity replaces "iamsync
+// runs as" when the risks are those of another identity.
+func writeRisks(b *strings.Builder, risks []planner.LockoutRisk, identity string) {
 	for _, r := range risks {
 		reason := r.Reason
-		if who != "" {
-			reason = strings.ReplaceAll(reason, "iamsync runs as", who)
+		if identity != "" {
+			reason = strings.ReplaceAll(reason, "iamsync runs as", identity)
 		}
 		fmt.Fprintf(b, "\n  %s %s", r.Change.Address, reason)
 	}
