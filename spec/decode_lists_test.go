@@ -22,7 +22,7 @@ func readerFor(t *testing.T, src string, value cty.Value) (*attrReader, *loader)
 		t.Fatal(diags)
 	}
 	l := &loader{}
-	ctx := &hcl.EvalContext{Variables: map[string]cty.Value{"v": value}, Functions: functions(fileFunctions{})}
+	ctx := &hcl.EvalContext{Variables: map[string]cty.Value{"v": value}, Functions: functions(fileFunctions{}, nil)}
 	return l.newReader(attrs, ctx), l
 }
 

@@ -43,7 +43,10 @@ func (l *loader) decodeDocument(r *attrReader, name string, kind policydoc.Kind)
 			name, n, maxDocumentLength)))
 		return nil
 	}
-	doc, err := policydoc.Parse(text)
+	doc, err := l.encoded[text], error(nil)
+	if doc == nil {
+		doc, err = policydoc.Parse(text)
+	}
 	if err != nil {
 		subject := attr.Expr.Range()
 		message := err.Error()

@@ -58,7 +58,7 @@ func TestFileConfinement(t *testing.T) {
 
 func TestFileFunctions(t *testing.T) {
 	dir, _ := fileFixture(t)
-	funcs := functions(fileFunctions{dir: dir})
+	funcs := functions(fileFunctions{dir: dir}, nil)
 	tests := map[string]struct {
 		fn   string
 		args []cty.Value
@@ -96,7 +96,7 @@ func TestFileFunctions(t *testing.T) {
 
 func TestTemplateFileErrors(t *testing.T) {
 	dir, _ := fileFixture(t)
-	funcs := functions(fileFunctions{dir: dir})
+	funcs := functions(fileFunctions{dir: dir}, nil)
 	_, err := funcs["templatefile"].Call([]cty.Value{cty.StringVal("hello.tpl"), cty.EmptyObjectVal})
 	if err == nil {
 		t.Fatal("templatefile with a missing variable succeeded")

@@ -15,8 +15,9 @@ import (
 
 // functions returns the functions that expressions may call: Terraform's
 // names for the cty standard library, try and can, a few encoding functions
-// that no library provides, and the file functions.
-func functions(files fileFunctions) map[string]function.Function {
+// that no library provides, and the file functions. jsonencode keeps the
+// parsed form of the documents it writes in docs, unless docs is nil.
+func functions(files fileFunctions, docs encodedDocuments) map[string]function.Function {
 	funcs := map[string]function.Function{
 		// Numbers.
 		"abs":      stdlib.AbsoluteFunc,
@@ -80,7 +81,7 @@ func functions(files fileFunctions) map[string]function.Function {
 		"base64encode": base64EncodeFunc,
 		"csvdecode":    stdlib.CSVDecodeFunc,
 		"jsondecode":   jsonDecodeFunc,
-		"jsonencode":   stdlib.JSONEncodeFunc,
+		"jsonencode":   jsonEncodeFunc(docs),
 		"urlencode":    urlEncodeFunc,
 
 		// Dates. There is no timestamp function: a configuration evaluates

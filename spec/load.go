@@ -104,6 +104,10 @@ type loader struct {
 	// of a for_each block, already reported for naming one file.
 	secretFiles       map[string]hcl.Range
 	secretFileRepeats map[hcl.Range]bool
+
+	// encoded holds the documents that jsonencode wrote, until the
+	// entities that use them are decoded.
+	encoded encodedDocuments
 }
 
 func newLoader(dir string, opts LoadOptions) *loader {
@@ -125,7 +129,8 @@ func newLoader(dir string, opts LoadOptions) *loader {
 	l.declarations = newDeclarations()
 	l.groupMembersRange = map[*Group]hcl.Range{}
 	l.files = fileFunctions{dir: dir, allowOutside: opts.AllowFilesOutside, displayDir: opts.DisplayDir, log: &readLog{}}
-	l.funcs = functions(l.files)
+	l.encoded = encodedDocuments{}
+	l.funcs = functions(l.files, l.encoded)
 	shownDir := dir
 	if opts.DisplayDir != "" {
 		shownDir = opts.DisplayDir
@@ -177,6 +182,7 @@ func (l *loader) load() {
 		releaseSyntax(l.opts.Parser)
 	}
 	l.decodeEntities(ctx)
+	clear(l.encoded)
 	l.resolveMemberships()
 	l.checkUniqueNames()
 	l.checkIgnoredSettings()
