@@ -78,6 +78,19 @@ func FuzzCanonical(f *testing.F) {
 	})
 }
 
+// FuzzParseFast checks that the fast path of Parse accepts exactly the texts
+// that the token parser accepts, with the same tree, and that Parse returns
+// the token parser's error, message and offset for every other text.
+func FuzzParseFast(f *testing.F) {
+	for _, seed := range fuzzSeeds(f) {
+		f.Add(seed)
+	}
+	for _, text := range parserCases {
+		f.Add(text)
+	}
+	f.Fuzz(checkParsersAgree)
+}
+
 func must(b []byte, err error) []byte {
 	if err != nil {
 		panic(err)

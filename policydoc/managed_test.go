@@ -86,6 +86,17 @@ func largestManagedPolicy(b *testing.B) string {
 	return largest
 }
 
+func BenchmarkParse(b *testing.B) {
+	text := largestManagedPolicy(b)
+	b.SetBytes(int64(len(text)))
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := Parse(text); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
 func BenchmarkParseCanonical(b *testing.B) {
 	text := largestManagedPolicy(b)
 	b.SetBytes(int64(len(text)))
