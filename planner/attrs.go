@@ -160,17 +160,25 @@ func isEmpty(v any) bool {
 // compared with declared. Most documents in an account that iamsync manages
 // are the very text it sent. For those, the declared document is used in
 // place of the live one, so the live text is not parsed again.
-func (p *planner) liveDocAgainst(text string, declared *policydoc.Document, where string) *policydoc.Document {
+func (p *planner) liveDocAgainst(text string, declared *policydoc.Document, where func() string) *policydoc.Document {
 	if declared != nil && text == declared.String() {
 		return declared
 	}
 	return p.liveDoc(text, where)
 }
 
+// trustPolicyOf returns, for liveDoc, a function that names the trust policy
+// of a role in messages.
+func trustPolicyOf(role string) func() string {
+	return func() string { return "the trust policy of role " + role }
+}
+
 // liveDoc parses a policy document read from the account. A document that
 // does not parse is reported as a warning and compared as missing, so the
-// plan writes the declared one over it.
-func (p *planner) liveDoc(text, where string) *policydoc.Document {
+// plan writes the declared one over it. where names the document in that
+// warning. It is a function, so that the name is formatted only for a
+// document that does not parse.
+func (p *planner) liveDoc(text string, where func() string) *policydoc.Document {
 	if text == "" {
 		return nil
 	}
@@ -184,7 +192,7 @@ func (p *planner) liveDoc(text, where string) *policydoc.Document {
 			Severity: hcl.DiagWarning,
 			Summary:  "Unreadable policy document in the account",
 			Detail: fmt.Sprintf("The account's policy document of %s is not valid JSON (%v). The plan treats it as "+
-				"different from the declared document.", where, err),
+				"different from the declared document.", where(), err),
 		})
 		return nil
 	}

@@ -58,10 +58,10 @@ func (p *planner) checkPolicyRefs(attachments []*spec.Attachment, boundary strin
 // declared nor live, or that is live but deleted by this plan. AWS-managed
 // ARNs are not checked: the state lists only those the account uses.
 func (p *planner) checkPolicyRef(arn string, rng hcl.Range) {
-	if provider.IsAWSManagedPolicyARN(arn) {
+	if d := p.policyByDecl[fold(arn)]; d != nil && d.fate != fateGone {
 		return
 	}
-	if d := p.policyByDecl[fold(arn)]; d != nil && d.fate != fateGone {
+	if provider.IsAWSManagedPolicyARN(arn) {
 		return
 	}
 	pp := p.policyByLive[fold(arn)]
@@ -147,7 +147,7 @@ func (p *planner) checkTrustPrincipals() {
 			continue
 		}
 		declared := principalIDs(r.decl.AssumeRolePolicy)
-		for _, id := range principalIDs(p.liveDocAgainst(r.live.AssumeRolePolicy, r.decl.AssumeRolePolicy, "the trust policy of role "+r.live.Name)) {
+		for _, id := range principalIDs(p.liveDocAgainst(r.live.AssumeRolePolicy, r.decl.AssumeRolePolicy, trustPolicyOf(r.live.Name))) {
 			if contains(declared, id) {
 				continue
 			}

@@ -17,14 +17,20 @@ import (
 // attachments and boundaries of a policy, instance profiles of a role,
 // and other roles' trust policies that name the role's ARN.
 func (p *planner) findDependents() {
-	owned := p.ownedChangeIndex()
 	for _, r := range p.roles {
 		if c := p.changes[r.addr]; c != nil && c.Action == Replace && r.live != nil {
 			c.Dependents = append(p.profileDependents(r), p.trustDependents(r)...)
 		}
 	}
+
+	// The index of owned changes is built only when a policy is replaced,
+	// which few plans do.
+	var owned map[string]*Change
 	for _, pp := range p.policies {
 		if c := p.changes[pp.addr]; c != nil && c.Action == Replace && pp.live != nil {
+			if owned == nil {
+				owned = p.ownedChangeIndex()
+			}
 			c.Dependents = p.policyDependents(pp, owned)
 			p.warnUnmanagedLoss(c, pp)
 		}
@@ -126,7 +132,7 @@ func (p *planner) trustDependents(r *rolePair) []Dependent {
 		if other == r || other.live == nil || other.live.AssumeRolePolicy == "" {
 			continue
 		}
-		doc := p.liveDoc(other.live.AssumeRolePolicy, "the trust policy of role "+other.live.Name)
+		doc := p.liveDoc(other.live.AssumeRolePolicy, trustPolicyOf(other.live.Name))
 		if !namesPrincipal(doc, r.live.ARN) {
 			continue
 		}

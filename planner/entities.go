@@ -4,8 +4,6 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/hashicorp/hcl/v2"
-
 	"github.com/iamsync/iamsync/provider"
 	"github.com/iamsync/iamsync/spec"
 )
@@ -19,26 +17,32 @@ const defaultMaxSessionDuration = 3600
 const attrPruneVersion = "prune_version"
 
 // entityChange returns the change that carries an entity to its fate, or nil
-// when the entity needs none.
-func entityChange(typ Type, e *entity, fields []field, declRange *hcl.Range) *Change {
-	c := &Change{Address: e.addr, Type: typ, DeclRange: declRange}
+// when the entity needs none. The caller sets the change's DeclRange, so that
+// the many entities that need no change do not allocate a range. It keeps no
+// reference to fields, so the caller's slice can stay on the stack.
+func entityChange(typ Type, e *entity, fields []field) *Change {
+	var action Action
+	var reason Reason
+	var detail string
 	switch e.fate {
 	case fateCreate:
-		c.Action = Create
+		action = Create
 	case fateKeep:
 		if !anyDiffers(fields) {
 			return nil
 		}
-		c.Action = Update
+		action = Update
 	case fateReplace:
-		c.Action, c.Reason = Replace, ReasonCannotUpdate
+		action, reason = Replace, ReasonCannotUpdate
 	case fateDelete:
-		c.Action, c.Reason, c.Detail = Delete, e.reason, e.detail
+		action, reason, detail = Delete, e.reason, e.detail
 	default:
 		return nil
 	}
-	c.Attrs = selectAttrs(fields, c.Action)
-	return c
+	return &Change{
+		Address: e.addr, Type: typ, Action: action, Reason: reason, Detail: detail,
+		Attrs: selectAttrs(fields, action),
+	}
 }
 
 // nameField compares names case-insensitively, as IAM does.
@@ -50,9 +54,8 @@ func (p *planner) planUsers() {
 	for _, u := range p.users {
 		var decl spec.User
 		var live provider.User
-		var declRange *hcl.Range
 		if u.decl != nil {
-			decl, declRange = *u.decl, rangePtr(u.decl.DeclRange)
+			decl = *u.decl
 		}
 		if u.live != nil {
 			live = *u.live
@@ -63,9 +66,12 @@ func (p *planner) planUsers() {
 			tagsField(live.Tags, decl.Tags, true),
 		}
 
-		c := entityChange(TypeUser, &u.entity, fields, declRange)
+		c := entityChange(TypeUser, &u.entity, fields)
 		if c == nil {
 			continue
+		}
+		if u.decl != nil {
+			c.DeclRange = rangePtr(u.decl.DeclRange)
 		}
 		c.Name = u.name()
 		if u.renamed && c.Action == Update {
@@ -79,9 +85,8 @@ func (p *planner) planGroups() {
 	for _, g := range p.groups {
 		var decl spec.Group
 		var live provider.Group
-		var declRange *hcl.Range
 		if g.decl != nil {
-			decl, declRange = *g.decl, rangePtr(g.decl.DeclRange)
+			decl = *g.decl
 		}
 		if g.live != nil {
 			live = *g.live
@@ -91,9 +96,12 @@ func (p *planner) planGroups() {
 			valueField("path", live.Path, decl.Path),
 		}
 
-		c := entityChange(TypeGroup, &g.entity, fields, declRange)
+		c := entityChange(TypeGroup, &g.entity, fields)
 		if c == nil {
 			continue
+		}
+		if g.decl != nil {
+			c.DeclRange = rangePtr(g.decl.DeclRange)
 		}
 		c.Name = g.name()
 		if g.renamed && c.Action == Update {
@@ -108,22 +116,22 @@ func (p *planner) planRoles() {
 		if r.fate == fateIgnore {
 			continue
 		}
-		var declRange *hcl.Range
-		if r.decl != nil {
-			declRange = rangePtr(r.decl.DeclRange)
-		}
-		c := entityChange(TypeRole, &r.entity, p.roleFields(r), declRange)
+		c := p.roleChange(r)
 		if c == nil {
 			continue
+		}
+		if r.decl != nil {
+			c.DeclRange = rangePtr(r.decl.DeclRange)
 		}
 		c.Name = r.name()
 		p.add(c)
 	}
 }
 
-// roleFields compares a role's attributes. The description and the maximum
-// session duration are compared only when the reader filled them in.
-func (p *planner) roleFields(r *rolePair) []field {
+// roleChange compares a role's attributes and returns the change that carries
+// the role to its fate, or nil. The description and the maximum session
+// duration are compared only when the reader filled them in.
+func (p *planner) roleChange(r *rolePair) *Change {
 	var decl spec.Role
 	var live provider.Role
 	if r.decl != nil {
@@ -149,14 +157,15 @@ func (p *planner) roleFields(r *rolePair) []field {
 		duration.after = nil
 	}
 
-	return []field{
+	fields := []field{
 		nameField(live.Name, decl.Name),
 		path,
 		description,
 		duration,
-		docField("assume_role_policy", p.liveDocAgainst(live.AssumeRolePolicy, decl.AssumeRolePolicy, "the trust policy of role "+live.Name), decl.AssumeRolePolicy),
+		docField("assume_role_policy", p.liveDocAgainst(live.AssumeRolePolicy, decl.AssumeRolePolicy, trustPolicyOf(live.Name)), decl.AssumeRolePolicy),
 		tagsField(live.Tags, decl.Tags, true),
 	}
+	return entityChange(TypeRole, &r.entity, fields)
 }
 
 func (p *planner) planPolicies() {
@@ -164,13 +173,12 @@ func (p *planner) planPolicies() {
 		if pp.fate == fateIgnore {
 			continue
 		}
-		var declRange *hcl.Range
-		if pp.decl != nil {
-			declRange = rangePtr(pp.decl.DeclRange)
-		}
-		c := entityChange(TypePolicy, &pp.entity, p.policyFields(pp), declRange)
+		c := p.policyChange(pp)
 		if c == nil {
 			continue
+		}
+		if pp.decl != nil {
+			c.DeclRange = rangePtr(pp.decl.DeclRange)
 		}
 		c.Name = pp.name()
 
@@ -192,10 +200,10 @@ func (p *planner) planPolicies() {
 	}
 }
 
-// policyFields compares a customer-managed policy's attributes. The
-// document is compared with the default version's only when the reader read
-// the versions.
-func (p *planner) policyFields(pp *policyPair) []field {
+// policyChange compares a customer-managed policy's attributes and returns
+// the change that carries the policy to its fate, or nil. The document is
+// compared with the default version's only when the reader read the versions.
+func (p *planner) policyChange(pp *policyPair) *Change {
 	var decl spec.Policy
 	var live provider.ManagedPolicy
 	if pp.decl != nil {
@@ -213,7 +221,7 @@ func (p *planner) policyFields(pp *policyPair) []field {
 	document := docField("document", nil, decl.Document)
 	if pp.live != nil {
 		if v := pp.live.DefaultVersion(); v != nil {
-			document = docField("document", p.liveDocAgainst(v.Document, decl.Document, "the policy "+live.ARN), decl.Document)
+			document = docField("document", p.liveDocAgainst(v.Document, decl.Document, func() string { return "the policy " + live.ARN }), decl.Document)
 		} else {
 			// NOTE: without the version list the document cannot be
 			// compared, so a changed document goes unnoticed until the
@@ -222,7 +230,7 @@ func (p *planner) policyFields(pp *policyPair) []field {
 		}
 	}
 
-	return []field{
+	fields := []field{
 		nameField(live.Name, decl.Name),
 		path,
 		description,
@@ -230,6 +238,7 @@ func (p *planner) policyFields(pp *policyPair) []field {
 		tagsField(live.Tags, decl.Tags, false),
 		{name: "arn", before: live.ARN, after: pp.arn, same: strings.EqualFold(live.ARN, pp.arn)},
 	}
+	return entityChange(TypePolicy, &pp.entity, fields)
 }
 
 // pruneVersion returns the version to delete before a new one is created,
@@ -282,18 +291,13 @@ func versionLess(a, b string) bool {
 
 func (p *planner) planInstanceProfiles() {
 	for _, ip := range p.profiles {
-		var declRange *hcl.Range
-		if ip.decl != nil {
-			declRange = rangePtr(ip.decl.DeclRange)
-		}
-		c := entityChange(TypeInstanceProfile, &ip.entity, p.profileFields(ip), declRange)
+		c := p.profileChange(ip)
 
 		// A profile that keeps a role being replaced or deleted lets go of
 		// it first, also when the profile changes nothing else.
 		if rc := p.profileRoleChange(ip); rc != nil {
 			switch {
 			case c == nil:
-				rc.DeclRange = declRange
 				c = rc
 			case c.Action == Update && c.Attr("role") == nil:
 				c.Reason, c.Cause = rc.Reason, rc.Cause
@@ -303,12 +307,17 @@ func (p *planner) planInstanceProfiles() {
 		if c == nil {
 			continue
 		}
+		if ip.decl != nil {
+			c.DeclRange = rangePtr(ip.decl.DeclRange)
+		}
 		c.Name = ip.name()
 		p.add(c)
 	}
 }
 
-func (p *planner) profileFields(ip *profilePair) []field {
+// profileChange compares an instance profile's attributes and returns the
+// change that carries the profile to its fate, or nil.
+func (p *planner) profileChange(ip *profilePair) *Change {
 	var decl spec.InstanceProfile
 	var live provider.InstanceProfile
 	if ip.decl != nil {
@@ -320,12 +329,13 @@ func (p *planner) profileFields(ip *profilePair) []field {
 	path := valueField("path", live.Path, decl.Path)
 	path.forces = true
 	liveRole := ip.liveRole()
-	return []field{
+	fields := []field{
 		nameField(live.Name, decl.Name),
 		path,
 		{name: "role", before: nilIfEmpty(liveRole), after: nilIfEmpty(decl.Role), same: strings.EqualFold(liveRole, decl.Role)},
 		tagsField(live.Tags, decl.Tags, false),
 	}
+	return entityChange(TypeInstanceProfile, &ip.entity, fields)
 }
 
 // profileRoleChange returns the change that a profile needs because the role

@@ -14,10 +14,9 @@ import (
 // it, whether the account has it or not, so the declaration only misleads
 // readers of the configuration from then on.
 func (p *planner) warnExpiredDeclarations() {
+	// Each declaration is checked for expiry before its warning text is
+	// formatted, because most declarations have no expiry.
 	warn := func(what string, at *time.Time, rng hcl.Range) {
-		if !p.expired(at) {
-			return
-		}
 		p.diags = append(p.diags, &hcl.Diagnostic{
 			Severity: hcl.DiagWarning,
 			Summary:  "Expired access is still declared",
@@ -26,25 +25,33 @@ func (p *planner) warnExpiredDeclarations() {
 			Subject: rng.Ptr(),
 		})
 	}
-	owned := func(owner string, inline []*spec.InlinePolicy, attachments []*spec.Attachment) {
+	owned := func(owner spec.Address, inline []*spec.InlinePolicy, attachments []*spec.Attachment) {
 		for _, ip := range inline {
-			warn(fmt.Sprintf("The inline policy %q of %s", ip.Name, owner), ip.ExpiresAt, ip.DeclRange)
+			if p.expired(ip.ExpiresAt) {
+				warn(fmt.Sprintf("The inline policy %q of %s", ip.Name, owner), ip.ExpiresAt, ip.DeclRange)
+			}
 		}
 		for _, a := range attachments {
-			warn(fmt.Sprintf("The attachment of %s to %s", a.PolicyARN, owner), a.ExpiresAt, a.Range)
+			if p.expired(a.ExpiresAt) {
+				warn(fmt.Sprintf("The attachment of %s to %s", a.PolicyARN, owner), a.ExpiresAt, a.Range)
+			}
 		}
 	}
 	for _, u := range p.cfg.Users {
-		warn(u.Address.String(), u.ExpiresAt, u.DeclRange)
-		owned(u.Address.String(), u.InlinePolicies, u.Attachments)
+		if p.expired(u.ExpiresAt) {
+			warn(u.Address.String(), u.ExpiresAt, u.DeclRange)
+		}
+		owned(u.Address, u.InlinePolicies, u.Attachments)
 	}
 	for _, g := range p.cfg.Groups {
-		owned(g.Address.String(), g.InlinePolicies, g.Attachments)
+		owned(g.Address, g.InlinePolicies, g.Attachments)
 	}
 	for _, r := range p.cfg.Roles {
-		owned(r.Address.String(), r.InlinePolicies, r.Attachments)
+		owned(r.Address, r.InlinePolicies, r.Attachments)
 	}
 	for _, m := range p.cfg.Memberships {
-		warn(fmt.Sprintf("The membership of user %s in group %s", m.User, m.Group), m.ExpiresAt, m.Range)
+		if p.expired(m.ExpiresAt) {
+			warn(fmt.Sprintf("The membership of user %s in group %s", m.User, m.Group), m.ExpiresAt, m.Range)
+		}
 	}
 }

@@ -12,36 +12,46 @@ import (
 // checkPreventDestroy reports each change that deletes or replaces an
 // entity whose declaration sets lifecycle { prevent_destroy = true }.
 func (p *planner) checkPreventDestroy() {
+	// Only protected declarations matter, and most configurations have few.
 	protected := map[string]spec.Lifecycle{}
+	protect := func(addr string, lc spec.Lifecycle) {
+		if lc.PreventDestroy {
+			protected[addr] = lc
+		}
+	}
 	for _, u := range p.users {
 		if u.decl != nil {
-			protected[u.addr] = u.decl.Lifecycle
+			protect(u.addr, u.decl.Lifecycle)
 		}
 	}
 	for _, g := range p.groups {
 		if g.decl != nil {
-			protected[g.addr] = g.decl.Lifecycle
+			protect(g.addr, g.decl.Lifecycle)
 		}
 	}
 	for _, r := range p.roles {
 		if r.decl != nil {
-			protected[r.addr] = r.decl.Lifecycle
+			protect(r.addr, r.decl.Lifecycle)
 		}
 	}
 	for _, pp := range p.policies {
 		if pp.decl != nil {
-			protected[pp.addr] = pp.decl.Lifecycle
+			protect(pp.addr, pp.decl.Lifecycle)
 		}
 	}
 	for _, ip := range p.profiles {
 		if ip.decl != nil {
-			protected[ip.addr] = ip.decl.Lifecycle
+			protect(ip.addr, ip.decl.Lifecycle)
 		}
 	}
+	if len(protected) == 0 {
+		return
+	}
 
-	for _, c := range p.sortedChanges() {
+	changes := p.sortedChanges()
+	for _, c := range changes {
 		lc, ok := protected[c.Address]
-		if !ok || !lc.PreventDestroy || (c.Action != Delete && c.Action != Replace) {
+		if !ok || (c.Action != Delete && c.Action != Replace) {
 			continue
 		}
 		verb := "deletes"
@@ -66,14 +76,14 @@ func (p *planner) checkPreventDestroy() {
 	// the entity under a new name, while the plan deletes it under its old
 	// one as undeclared. The plan cannot tell, so it stops.
 	deleted := map[Type][]string{}
-	for _, c := range p.sortedChanges() {
+	for _, c := range changes {
 		if c.Parent == nil && c.Action == Delete && c.Reason == ReasonNotDeclared {
 			deleted[c.Type] = append(deleted[c.Type], c.Address)
 		}
 	}
-	for _, c := range p.sortedChanges() {
+	for _, c := range changes {
 		lc, ok := protected[c.Address]
-		if !ok || !lc.PreventDestroy || c.Action != Create || len(deleted[c.Type]) == 0 {
+		if !ok || c.Action != Create || len(deleted[c.Type]) == 0 {
 			continue
 		}
 		p.diags = append(p.diags, &hcl.Diagnostic{

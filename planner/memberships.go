@@ -1,8 +1,10 @@
 package planner
 
 import (
+	"cmp"
 	"fmt"
-	"sort"
+	"slices"
+	"strings"
 
 	"github.com/hashicorp/hcl/v2"
 
@@ -20,17 +22,30 @@ type membership struct {
 }
 
 func (m *membership) address() string {
-	addr := liveAddress(TypeGroup, m.group)
+	var addr string
 	if m.groupPair != nil {
 		addr = m.groupPair.addr
+	} else {
+		addr = liveAddress(TypeGroup, m.group)
 	}
 	return fmt.Sprintf("%s.%s[%q]", addr, TypeMembership, m.user)
 }
 
+// membershipKey identifies a membership by the folded names of its group
+// and its user.
+type membershipKey struct {
+	group, user string
+}
+
+// compareMembershipKeys orders memberships by group, then by user.
+func compareMembershipKeys(a, b membershipKey) int {
+	return cmp.Or(strings.Compare(a.group, b.group), strings.Compare(a.user, b.user))
+}
+
 // planMemberships compares declared group memberships with the live ones.
 func (p *planner) planMemberships() {
-	all := map[string]*membership{}
-	key := func(group, user string) string { return fold(group) + "\x00" + fold(user) }
+	all := make(map[membershipKey]*membership, len(p.cfg.Memberships))
+	key := func(group, user string) membershipKey { return membershipKey{group: fold(group), user: fold(user)} }
 
 	// Declared memberships, under the names the entities keep.
 	for _, d := range p.cfg.Memberships {
@@ -58,15 +73,22 @@ func (p *planner) planMemberships() {
 		}
 	}
 
-	keys := make([]string, 0, len(all))
-	for k := range all {
-		keys = append(keys, k)
+	// Add the changes in key order, so that the plan does not depend on the
+	// order of the map. Most memberships need no change, so only the
+	// changes are sorted.
+	type keyedChange struct {
+		key    membershipKey
+		change *Change
 	}
-	sort.Strings(keys)
-	for _, k := range keys {
-		if c := p.membershipChange(all[k]); c != nil {
-			p.add(c)
+	var changes []keyedChange
+	for k, m := range all {
+		if c := p.membershipChange(m); c != nil {
+			changes = append(changes, keyedChange{key: k, change: c})
 		}
+	}
+	slices.SortFunc(changes, func(a, b keyedChange) int { return compareMembershipKeys(a.key, b.key) })
+	for _, kc := range changes {
+		p.add(kc.change)
 	}
 }
 
@@ -102,26 +124,35 @@ func (p *planner) declaredMembership(d *spec.Membership) *membership {
 // membershipChange returns the change of one membership, or nil.
 func (p *planner) membershipChange(m *membership) *Change {
 	up, gp := m.userPair, m.groupPair
-	c := &Change{Address: m.address(), Type: TypeMembership, Name: m.user, Parent: &Ref{Type: TypeGroup, Name: m.group}}
-	if m.decl != nil {
-		c.DeclRange = rangePtr(m.decl.Range)
-	}
 	expired := m.decl != nil && p.expired(m.decl.ExpiresAt)
 	declared := m.decl != nil && !expired
 
+	// Decide the action first: most memberships need no change, and so no
+	// address.
+	var action Action
+	var reason Reason
+	var detail, cause string
 	switch {
 	case m.live && up.fate == fateDelete:
-		c.Action, c.Reason, c.Detail, c.Cause = Delete, up.reason, up.detail, up.addr
+		action, reason, detail, cause = Delete, up.reason, up.detail, up.addr
 	case m.live && gp != nil && gp.fate == fateDelete:
-		c.Action, c.Reason, c.Detail, c.Cause = Delete, gp.reason, gp.detail, gp.addr
+		action, reason, detail, cause = Delete, gp.reason, gp.detail, gp.addr
 	case m.live && expired:
-		c.Action, c.Reason, c.Detail = Delete, ReasonExpired, formatTime(*m.decl.ExpiresAt)
+		action, reason, detail = Delete, ReasonExpired, formatTime(*m.decl.ExpiresAt)
 	case m.live && !declared && p.removesUndeclaredMember(gp, up):
-		c.Action, c.Reason = Delete, ReasonNotDeclared
+		action, reason = Delete, ReasonNotDeclared
 	case !m.live && declared && gp != nil && up.exists() && gp.exists() && (up.managed() || gp.managed()):
-		c.Action = Create
+		action = Create
 	default:
 		return nil
+	}
+
+	c := &Change{
+		Address: m.address(), Type: TypeMembership, Action: action, Name: m.user,
+		Parent: &Ref{Type: TypeGroup, Name: m.group}, Reason: reason, Detail: detail, Cause: cause,
+	}
+	if m.decl != nil {
+		c.DeclRange = rangePtr(m.decl.Range)
 	}
 	return c
 }

@@ -93,7 +93,7 @@ func (p *planner) deleteOwned(o *owner) {
 	for _, l := range o.liveInline {
 		c := p.ownedChange(o, TypeInlinePolicy, l.Name, Delete)
 		c.Reason, c.Detail, c.Cause = o.e.reason, o.e.detail, o.e.addr
-		c.Attrs = []Attr{{Name: "document", Before: p.liveDoc(l.Document, o.describe("inline policy "+l.Name))}}
+		c.Attrs = []Attr{{Name: "document", Before: p.liveDoc(l.Document, o.describeInline(l.Name))}}
 		p.add(c)
 	}
 	for _, arn := range o.liveAttached {
@@ -198,7 +198,7 @@ func (p *planner) planInline(o *owner) {
 		}
 		c := p.ownedChange(o, TypeInlinePolicy, l.Name, Delete)
 		c.Reason = ReasonNotDeclared
-		c.Attrs = []Attr{{Name: "document", Before: p.liveDoc(l.Document, o.describe("inline policy "+l.Name))}}
+		c.Attrs = []Attr{{Name: "document", Before: p.liveDoc(l.Document, o.describeInline(l.Name))}}
 		p.add(c)
 	}
 }
@@ -212,7 +212,7 @@ func (p *planner) inlineChange(o *owner, d *spec.InlinePolicy, live *provider.In
 		}
 		c := p.ownedChange(o, TypeInlinePolicy, live.Name, Delete)
 		c.Reason, c.Detail = ReasonExpired, formatTime(*d.ExpiresAt)
-		c.Attrs = []Attr{{Name: "document", Before: p.liveDoc(live.Document, o.describe("inline policy "+live.Name))}}
+		c.Attrs = []Attr{{Name: "document", Before: p.liveDoc(live.Document, o.describeInline(live.Name))}}
 		c.DeclRange = rangePtr(d.DeclRange)
 		return c
 	}
@@ -224,7 +224,7 @@ func (p *planner) inlineChange(o *owner, d *spec.InlinePolicy, live *provider.In
 		return c
 	}
 
-	doc := docField("document", p.liveDocAgainst(live.Document, d.Document, o.describe("inline policy "+live.Name)), d.Document)
+	doc := docField("document", p.liveDocAgainst(live.Document, d.Document, o.describeInline(live.Name)), d.Document)
 	var c *Change
 	switch {
 	case o.e.fate == fateReplace:
@@ -365,9 +365,10 @@ func (p *planner) ownedChange(o *owner, kind Type, name string, action Action) *
 	return &Change{Address: addr, Type: kind, Action: action, Name: name, Parent: o.ref()}
 }
 
-// describe names something the owner holds, for messages.
-func (o *owner) describe(what string) string {
-	return fmt.Sprintf("%s of %s %s", what, typeNoun(o.typ), o.name)
+// describeInline returns, for liveDoc, a function that names the owner's
+// inline policy of that name in messages.
+func (o *owner) describeInline(name string) func() string {
+	return func() string { return fmt.Sprintf("inline policy %s of %s %s", name, typeNoun(o.typ), o.name) }
 }
 
 // attrRange returns where an attribute was set, or def.

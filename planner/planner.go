@@ -143,21 +143,38 @@ func newPlanner(desired *spec.Config, live *provider.State, opts Options) *plann
 		partition:    firstNonEmpty(live.Partition, desired.Partition, "aws"),
 		accountID:    firstNonEmpty(live.AccountID, desired.AccountID),
 		quotas:       spec.QuotasFromSummary(live.Summary),
-		userByLive:   map[string]*userPair{},
-		userByDecl:   map[string]*userPair{},
-		groupByLive:  map[string]*groupPair{},
-		groupByDecl:  map[string]*groupPair{},
-		roleByLive:   map[string]*rolePair{},
-		roleByDecl:   map[string]*rolePair{},
-		policyByLive: map[string]*policyPair{},
-		policyByDecl: map[string]*policyPair{},
-		policyUses:   map[string][]policyUse{},
-		liveDocs:     map[string]*policydoc.Document{},
+		userByLive:   make(map[string]*userPair, len(live.Users)),
+		userByDecl:   make(map[string]*userPair, len(desired.Users)),
+		groupByLive:  make(map[string]*groupPair, len(live.Groups)),
+		groupByDecl:  make(map[string]*groupPair, len(desired.Groups)),
+		roleByLive:   make(map[string]*rolePair, len(live.Roles)),
+		roleByDecl:   make(map[string]*rolePair, len(desired.Roles)),
+		policyByLive: make(map[string]*policyPair, len(live.Policies)),
+		policyByDecl: make(map[string]*policyPair, len(desired.Policies)),
+		policyUses:   make(map[string][]policyUse, len(live.Policies)),
+		liveDocs:     make(map[string]*policydoc.Document, liveDocumentCount(live)),
 		changes:      map[string]*Change{},
 	}
 	p.indexPolicyUses()
 	p.targets = p.parseTargets(opts.Targets)
 	return p
+}
+
+// liveDocumentCount returns the maximum number of live documents that
+// liveDoc may cache for the state: inline policies, trust policies and the
+// default versions of managed policies.
+func liveDocumentCount(live *provider.State) int {
+	n := len(live.Roles) + len(live.Policies)
+	for _, u := range live.Users {
+		n += len(u.InlinePolicies)
+	}
+	for _, g := range live.Groups {
+		n += len(g.InlinePolicies)
+	}
+	for _, r := range live.Roles {
+		n += len(r.InlinePolicies)
+	}
+	return n
 }
 
 // sortedState returns a shallow copy of the state with its lists sorted by
@@ -250,8 +267,9 @@ func (p *planner) expired(at *time.Time) bool {
 func pairNames(declared []string, previous [][]string, live []string) (match []int, renamed []bool, claimed []bool) {
 	index := make(map[string]int, len(live))
 	for i, name := range live {
-		if _, dup := index[fold(name)]; !dup {
-			index[fold(name)] = i
+		key := fold(name)
+		if _, dup := index[key]; !dup {
+			index[key] = i
 		}
 	}
 	match = make([]int, len(declared))

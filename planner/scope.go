@@ -83,7 +83,8 @@ type policyUse struct {
 // as a permissions boundary in the account.
 func (p *planner) indexPolicyUses() {
 	add := func(arn string, use policyUse) {
-		p.policyUses[fold(arn)] = append(p.policyUses[fold(arn)], use)
+		key := fold(arn)
+		p.policyUses[key] = append(p.policyUses[key], use)
 	}
 	for _, u := range p.live.Users {
 		for _, arn := range u.AttachedPolicies {
