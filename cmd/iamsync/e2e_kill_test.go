@@ -289,3 +289,20 @@ func TestApplyInterruptedReportsAndResumes(t *testing.T) {
 	h.mustRun(exitOK, "plan", "--detailed-exitcode", changed.dir)
 	changed.checkAccount(t, h)
 }
+
+// TestInterruptedPlanSaysSo checks that a plan stopped by an interrupt says
+// so in iamsync's words rather than with the SDK's "context canceled".
+func TestInterruptedPlanSaysSo(t *testing.T) {
+	newHarness(t, "")
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	var stdout, stderr bytes.Buffer
+	code := Run(ctx, []string{"plan", orgDir}, strings.NewReader(""), &stdout, &stderr)
+	if code != exitError {
+		t.Errorf("exit code %d, want %d", code, exitError)
+	}
+	want := "Error: interrupted: iamsync plan stopped before it finished.\n"
+	if stderr.String() != want {
+		t.Errorf("stderr = %q, want %q", stderr.String(), want)
+	}
+}

@@ -67,7 +67,7 @@ func Run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	root.SetOut(stdout)
 	root.SetErr(stderr)
 
-	err := root.ExecuteContext(ctx)
+	cmd, err := root.ExecuteContextC(ctx)
 	if err == nil {
 		return exitOK
 	}
@@ -77,6 +77,12 @@ func Run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 			writeError(stderr, coded.err)
 		}
 		return coded.code
+	}
+	if ctx.Err() != nil && errors.Is(err, context.Canceled) {
+		// The error only says where the interrupt found the command, in
+		// the SDK's words; apply reports its own calls before this.
+		fmt.Fprintf(stderr, "Error: interrupted: %s stopped before it finished.\n", cmd.CommandPath())
+		return exitError
 	}
 	writeError(stderr, err)
 	return exitError
