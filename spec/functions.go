@@ -63,7 +63,7 @@ func functions(files fileFunctions, docs encodedDocuments) map[string]function.F
 		"flatten":         stdlib.FlattenFunc,
 		"keys":            stdlib.KeysFunc,
 		"length":          stdlib.LengthFunc,
-		"lookup":          stdlib.LookupFunc,
+		"lookup":          lookupFunc,
 		"merge":           stdlib.MergeFunc,
 		"range":           stdlib.RangeFunc,
 		"reverse":         stdlib.ReverseListFunc,
@@ -128,6 +128,68 @@ var replaceFunc = function.New(&function.Spec{
 			return stdlib.RegexReplace(args[0], pattern, args[2])
 		}
 		return stdlib.Replace(args[0], args[1], args[2])
+	},
+})
+
+// lookupFunc is Terraform's lookup. cty's function needs a default that is
+// not null; Terraform's also takes a null default, the usual way to read an
+// optional key, and no default at all, which makes a missing key an error.
+// Those two cases are handled here, and the rest by cty.
+var lookupFunc = function.New(&function.Spec{
+	Description: stdlib.LookupFunc.Description(),
+	Params: []function.Parameter{
+		{Name: "inputMap", Type: cty.DynamicPseudoType},
+		{Name: "key", Type: cty.String},
+	},
+	VarParam: &function.Parameter{
+		Name:             "default",
+		Type:             cty.DynamicPseudoType,
+		AllowNull:        true,
+		AllowDynamicType: true,
+		AllowUnknown:     true,
+	},
+	Type: func(args []cty.Value) (cty.Type, error) {
+		if len(args) > 3 {
+			return cty.NilType, fmt.Errorf("lookup takes at most three arguments")
+		}
+		if len(args) == 3 && !args[2].IsNull() {
+			return stdlib.LookupFunc.ReturnTypeForValues(args)
+		}
+		ty := args[0].Type()
+		switch {
+		case ty.IsMapType():
+			return ty.ElementType(), nil
+		case ty.IsObjectType():
+			if !args[1].IsKnown() {
+				return cty.DynamicPseudoType, nil
+			}
+			if key := args[1].AsString(); ty.HasAttribute(key) {
+				return ty.AttributeType(key), nil
+			}
+			if len(args) == 3 {
+				return args[2].Type(), nil
+			}
+			return cty.NilType, function.NewArgErrorf(1, "the given object has no attribute %q", args[1].AsString())
+		default:
+			return cty.NilType, function.NewArgErrorf(0, "lookup needs a map or an object as its first argument")
+		}
+	},
+	Impl: func(args []cty.Value, retType cty.Type) (cty.Value, error) {
+		if len(args) == 3 && !args[2].IsNull() {
+			return stdlib.LookupFunc.Call(args)
+		}
+		coll, key := args[0], args[1].AsString()
+		if coll.Type().IsObjectType() {
+			if coll.Type().HasAttribute(key) {
+				return coll.GetAttr(key), nil
+			}
+		} else if coll.HasIndex(args[1]).True() {
+			return coll.Index(args[1]), nil
+		}
+		if len(args) == 3 {
+			return cty.NullVal(retType), nil
+		}
+		return cty.NilVal, function.NewArgErrorf(1, "the map has no key %q", key)
 	},
 })
 
