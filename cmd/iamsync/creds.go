@@ -44,9 +44,12 @@ type credsOptions struct {
 	// --duration STS accepts for it.
 	call        string
 	maxDuration time.Duration
+	// flags tells a --duration of 0 given on the command line from none.
+	flags *pflag.FlagSet
 }
 
 func (o *credsOptions) addFlags(fs *pflag.FlagSet) {
+	o.flags = fs
 	o.account.addFlags(fs, false)
 	fs.StringVar(&o.format, "format", credsFormatEnv, "output format: env (shell exports), json, or credential-process (for an AWS CLI profile's credential_process)")
 	fs.DurationVar(&o.duration, "duration", 0, "how long the credentials last, such as 1h or 90m (default: STS's default for the call)")
@@ -60,7 +63,8 @@ func (o *credsOptions) check() error {
 	if o.duration < 0 || o.duration%time.Second != 0 {
 		return fmt.Errorf("invalid --duration %s: give a positive duration in whole seconds, such as 1h", o.duration)
 	}
-	if o.duration != 0 && (o.duration < minCredsDuration || o.duration > o.maxDuration) {
+	given := o.duration != 0 || (o.flags != nil && o.flags.Changed("duration"))
+	if given && (o.duration < minCredsDuration || o.duration > o.maxDuration) {
 		return fmt.Errorf("invalid --duration %s: %s accepts from %s to %s", o.duration, o.call, shortDuration(minCredsDuration), shortDuration(o.maxDuration))
 	}
 	return nil

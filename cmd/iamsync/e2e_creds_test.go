@@ -203,6 +203,7 @@ func TestCredsAssumeRoleOptions(t *testing.T) {
 		"not a role ARN":         {args: []string{"notanarn"}, code: exitError, stderr: `invalid role ARN "notanarn"`},
 		"duration below STS's":   {args: []string{gatewayRole, "--duration", "5m"}, code: exitError, stderr: "invalid --duration 5m0s: AssumeRole accepts from 15m to 12h"},
 		"duration beyond STS's":  {args: []string{gatewayRole, "--duration", "13h"}, code: exitError, stderr: "invalid --duration 13h0m0s: AssumeRole accepts from 15m to 12h"},
+		"duration of zero":       {args: []string{gatewayRole, "--duration", "0"}, code: exitError, stderr: "invalid --duration 0s: AssumeRole accepts from 15m to 12h"},
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
