@@ -451,10 +451,13 @@ func (d *entityDecoder) secretDestinationProblem(path string, rng hcl.Range) *hc
 			"The folder of %s does not exist, so apply could not write the secret of the credential it creates there. "+
 				"Create the folder, or name a file in an existing one.", path))
 	}
-	if info, err := os.Stat(path); err == nil && (info.IsDir() || info.Size() > 0) {
+	// Only an empty regular file, left by a stopped apply, may be written
+	// again; a link, a device such as /dev/null or a file with content may
+	// not, as apply decides.
+	if info, err := os.Lstat(path); err == nil && (!info.Mode().IsRegular() || info.Size() > 0) {
 		return errorAt(rng, "Secret file already exists", fmt.Sprintf(
-			"%s already exists, and apply never overwrites a secret. Move it away, or name another file "+
-				"for the secret of the credential that apply creates.", path))
+			"%s already exists, and apply never overwrites a secret or writes one through a link or into a device. "+
+				"Move it away, or name another file for the secret of the credential that apply creates.", path))
 	}
 	return nil
 }

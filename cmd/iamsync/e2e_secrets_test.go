@@ -289,6 +289,24 @@ user "later" {
 		}
 	})
 
+	// A device such as /dev/null is refused by apply, so plan refuses it.
+	t.Run("device", func(t *testing.T) {
+		dir := writeConfig(t, map[string]string{
+			"main.hcl": `user "web" {
+  login_profile {
+    password_file = "/dev/null"
+  }
+}
+`,
+		})
+		r := h.mustRun(exitError, "plan", dir)
+		for _, want := range []string{"Error: Secret file already exists", "/dev/null already exists"} {
+			if !strings.Contains(r.stderr, want) {
+				t.Errorf("plan output lacks %q:\n%s", want, r.stderr)
+			}
+		}
+	})
+
 	// A saved plan applied where the folder is missing, as in an apply job
 	// without the checkout, fails with the error once and changes nothing.
 	t.Run("saved plan", func(t *testing.T) {
