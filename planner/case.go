@@ -15,13 +15,19 @@ func (p *planner) warnCaseOnlyNames() {
 		if declared == live {
 			return
 		}
+		// IAM renames only users and groups in place; the other types
+		// take a new spelling by being replaced.
+		fix := "Declare the live spelling, or rename in two steps with previous_names through another name."
+		if typ != TypeUser && typ != TypeGroup {
+			fix = fmt.Sprintf("Declare the live spelling. IAM cannot rename a %s: to change the spelling, delete the %s "+
+				"in one apply and create it under the new spelling in another.", typ, typ)
+		}
 		p.diags = append(p.diags, &hcl.Diagnostic{
 			Severity: hcl.DiagWarning,
 			Summary:  "Name differs only in case",
 			Detail: fmt.Sprintf("The %s is declared as %q, and the account spells it %q. IAM names ignore case, so "+
-				"iamsync changes nothing, but the ARNs that references build from the declared name differ from IAM's. "+
-				"Declare the live spelling, or rename in two steps with previous_names through another name.",
-				typ, declared, live),
+				"iamsync changes nothing, but the ARNs that references build from the declared name differ from IAM's. %s",
+				typ, declared, live, fix),
 			Subject: rng.Ptr(),
 		})
 	}
