@@ -127,6 +127,9 @@ func (p *planner) planAccessKeys(u *userPair) {
 	// claims that key next, so that each file keeps holding a key that
 	// exists.
 	claimedByFile := make(map[*spec.AccessKey]bool)
+	// lostSecret holds, by live key, the empty secret file of the
+	// declaration that would have kept it.
+	lostSecret := make(map[int]string)
 	for _, k := range declared.Keys {
 		if k.ID != "" || k.SecretFileKeyID == "" {
 			continue
@@ -147,9 +150,14 @@ func (p *planner) planAccessKeys(u *userPair) {
 		if k.ID != "" || claimedByFile[k] {
 			continue
 		}
-		if i := indexOfUnclaimed(live, claimed, keyStatus(k)); i >= 0 && !k.SecretFileEmpty {
-			claimed[i] = true
-			continue
+		if i := indexOfUnclaimed(live, claimed, keyStatus(k)); i >= 0 {
+			if !k.SecretFileEmpty {
+				claimed[i] = true
+				continue
+			}
+			if _, ok := lostSecret[i]; !ok {
+				lostSecret[i] = k.SecretFile
+			}
 		}
 		c := p.credentialChange(u, TypeAccessKey, fmt.Sprintf("%s.%s[%d]", u.addr, TypeAccessKey, index), "", Create)
 		c.Attrs = []Attr{{Name: "status", After: keyStatus(k)}}
@@ -171,6 +179,9 @@ func (p *planner) planAccessKeys(u *userPair) {
 		}
 		c := p.credentialChange(u, TypeAccessKey, keyAddress(u, k.ID), k.ID, Delete)
 		c.Reason = ReasonNotDeclared
+		if file, ok := lostSecret[i]; ok {
+			c.Reason, c.Detail = ReasonSecretFileEmpty, file
+		}
 		c.Attrs = []Attr{{Name: "status", Before: k.Status}}
 		p.add(c)
 	}

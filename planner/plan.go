@@ -65,6 +65,10 @@ const (
 	// configuration does not manage, such as an attachment on a user outside
 	// the scope, because IAM refuses to delete a policy or role still in use.
 	ReasonReferenceDeleted Reason = "reference-deleted"
+	// ReasonSecretFileEmpty: an access key is deleted because the secret
+	// file of the declaration that would keep it is empty, so its secret is
+	// lost; a new key is created in its place.
+	ReasonSecretFileEmpty Reason = "secret-file-empty"
 )
 
 // Ref names the owner of a sub-resource by IAM name.

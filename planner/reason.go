@@ -55,6 +55,8 @@ func (c *Change) ReasonText() string {
 		return fmt.Sprintf("it is renamed from %q", c.OldName)
 	case ReasonReferenceDeleted:
 		return subject + " will be deleted"
+	case ReasonSecretFileEmpty:
+		return "its secret file " + c.Detail + " is empty, so its secret is lost"
 	}
 	panic(fmt.Sprintf("planner: unknown reason %q", c.Reason))
 }

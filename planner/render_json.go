@@ -13,7 +13,7 @@ import (
 // writes. Its minor number grows when fields are added, its major number when
 // a field changes meaning or goes away. docs/plan-json.md describes it, and
 // docs/plan.schema.json is its JSON Schema.
-const JSONFormatVersion = "1.3"
+const JSONFormatVersion = "1.4"
 
 // jsonPlan is the JSON form of a plan.
 type jsonPlan struct {
