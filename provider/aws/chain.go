@@ -83,6 +83,13 @@ func (e *AssumeRoleError) Error() string { return "assume role " + e.RoleARN + "
 
 func (e *AssumeRoleError) Unwrap() error { return e.Err }
 
+// RetryableError tells the SDK's retryer not to retry a call that failed
+// because the role could not be assumed: the STS client that assumes it has
+// made all its attempts already, and retrying each of them for every
+// attempt of the call would make a wrong endpoint take half a minute to
+// report.
+func (e *AssumeRoleError) RetryableError() bool { return false }
+
 // roleCredentials retrieves a role's credentials and names the role when
 // that fails, because the SDK reports the failure as one of the call that
 // needed the credentials.

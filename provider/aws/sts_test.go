@@ -4,9 +4,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -212,5 +215,44 @@ func TestCredentialReportTimesOut(t *testing.T) {
 	_, err := tg.p.CredentialReport(context.Background(), awsprovider.ReportOptions{FirstDelay: time.Millisecond, Timeout: 50 * time.Millisecond})
 	if !errors.Is(err, awsprovider.ErrReportTimeout) {
 		t.Errorf("CredentialReport = %v, want ErrReportTimeout", err)
+	}
+}
+
+// TestFailedAssumeRoleIsNotRetriedAgain checks that a role the chain
+// cannot assume costs the STS client's attempts once, not once for every
+// attempt of the call that needed the role's credentials.
+func TestFailedAssumeRoleIsNotRetriedAgain(t *testing.T) {
+	var mu sync.Mutex
+	requests := map[string]int{}
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if err := r.ParseForm(); err != nil {
+			t.Error(err)
+		}
+		mu.Lock()
+		requests[r.Form.Get("Action")]++
+		mu.Unlock()
+		w.WriteHeader(http.StatusServiceUnavailable)
+		fmt.Fprint(w, `<ErrorResponse><Error><Type>Receiver</Type><Code>ServiceUnavailable</Code><Message>down</Message></Error></ErrorResponse>`)
+	}))
+	defer srv.Close()
+
+	p, err := awsprovider.New(t.Context(), awsprovider.Options{
+		Region: "us-east-1", EndpointURL: srv.URL,
+		AccessKeyID: "AKIAIOSFODNN7EXAMPLE", SecretAccessKey: "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
+		AssumeRole:  []awsprovider.RoleLink{{RoleARN: "arn:aws:iam::123456789012:role/deploy"}},
+		MaxAttempts: 3, MaxBackoff: time.Millisecond,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = p.CallerIdentity(t.Context())
+	var assume *awsprovider.AssumeRoleError
+	if !errors.As(err, &assume) {
+		t.Fatalf("CallerIdentity error = %v, want an AssumeRoleError", err)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if want := map[string]int{"AssumeRole": 3}; !maps.Equal(requests, want) {
+		t.Errorf("requests by action = %v, want %v", requests, want)
 	}
 }
