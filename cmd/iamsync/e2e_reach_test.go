@@ -304,11 +304,22 @@ func TestProviderBlockErrorsStopBeforeConnecting(t *testing.T) {
 provider {
   allowed_account_ids = [account.id]
 }
+
+user "a" {
+  name = "not a name!"
+}
 `})
 	h.srv.ResetCalls()
 	r := h.mustRun(exitError, "plan", dir)
 	if !strings.Contains(r.stderr, "Error: Invalid reference in provider block") || !strings.Contains(r.stderr, "main.hcl line 3") {
 		t.Errorf("plan printed:\n%s", r.stderr)
+	}
+	// The errors elsewhere show in the same run, each once.
+	if n := strings.Count(r.stderr, "Error: Invalid user name"); n != 1 {
+		t.Errorf("plan printed the user's error %d times, want once:\n%s", n, r.stderr)
+	}
+	if n := strings.Count(r.stderr, "Error: Invalid reference in provider block"); n != 1 {
+		t.Errorf("plan printed the provider block's error %d times, want once:\n%s", n, r.stderr)
 	}
 	if calls := h.srv.Calls(); len(calls) > 0 {
 		t.Errorf("calls = %v, want none", slicesOf(calls))
