@@ -86,6 +86,8 @@ func heredocSourceOffset(src []byte, bodyStart int, value string, offset int) (i
 	lineIndex := strings.Count(value[:offset], "\n")
 	valueLineStart := strings.LastIndex(value[:offset], "\n") + 1
 	valueLine, _, _ := strings.Cut(value[valueLineStart:], "\n")
+	// A file with CRLF line ends keeps the CR in the heredoc's value.
+	valueLine = strings.TrimSuffix(valueLine, "\r")
 
 	lineStart := bodyStart
 	for range lineIndex {

@@ -200,6 +200,19 @@ func generatedBadInputs() map[string]badInput {
 			files: hcl("\ufeffuser \"a\" {\n  name = \"a b\"\n}\n"),
 			want:  []string{"main.hcl:2:10: Invalid user name"},
 		},
+		"document in a heredoc of a file with CRLF line ends": {
+			files: hcl(strings.ReplaceAll(`policy "p" {
+  document = <<JSON
+{
+  "Version": "2012-10-17",
+  "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*",
+    "Bogus": 1}]
+}
+JSON
+}
+`, "\n", "\r\n")),
+			want: []string{"main.hcl:6:14: Unknown statement element"},
+		},
 		"byte order mark in a document": {
 			files: withDocument([]byte("\ufeff" + allow)),
 			want:  []string{"doc.json:1:1: Invalid policy document"},
