@@ -96,7 +96,9 @@ func (e *entityDecl) evaluate(l *loader) {
 	objects := make(map[string]cty.Value, len(elements))
 	for _, key := range keys(elements) {
 		each := cty.ObjectVal(map[string]cty.Value{"key": cty.StringVal(key), "value": elements[key]})
+		from := len(l.diags)
 		inst := l.evaluateInstance(e, ctx, key, each)
+		l.tagInstance(from, inst)
 		e.instances = append(e.instances, inst)
 		objects[key] = cty.DynamicVal
 		if !inst.failed {
@@ -195,6 +197,7 @@ func (l *loader) decodeEntities(ctx *hcl.EvalContext) {
 			if inst.failed {
 				continue
 			}
+			from := len(l.diags)
 			instCtx := inst.context(ctx)
 			content := shared
 			if content == nil {
@@ -206,6 +209,7 @@ func (l *loader) decodeEntities(ctx *hcl.EvalContext) {
 				content, diags = body.Content(schema.body)
 				l.diags = append(l.diags, diags...)
 				if content == nil {
+					l.tagInstance(from, inst)
 					continue
 				}
 				if !dynamic {
@@ -232,6 +236,7 @@ func (l *loader) decodeEntities(ctx *hcl.EvalContext) {
 			default:
 				panic(fmt.Sprintf("spec: no decoder for block type %q", e.typ))
 			}
+			l.tagInstance(from, inst)
 		}
 		e.releaseDeclaration()
 	}

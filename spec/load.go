@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 
@@ -79,7 +80,7 @@ type LoadOptions struct {
 func Load(dir string, opts LoadOptions) (*Config, hcl.Diagnostics) {
 	l := newLoader(dir, opts)
 	l.load()
-	return l.cfg, dedupe(l.diags)
+	return l.cfg, l.dedupe()
 }
 
 // loader holds the state of one Load.
@@ -108,6 +109,10 @@ type loader struct {
 	// encoded holds the documents that jsonencode wrote, until the
 	// entities that use them are decoded.
 	encoded encodedDocuments
+
+	// instanceOf names the instance of a for_each block that each
+	// diagnostic raised while decoding it is about.
+	instanceOf map[*hcl.Diagnostic]Address
 }
 
 func newLoader(dir string, opts LoadOptions) *loader {
@@ -339,25 +344,84 @@ func addressLess(a, b Address) bool {
 // are decoded once per instance, which repeats the diagnostics about their
 // text.
 func dedupe(diags hcl.Diagnostics) hcl.Diagnostics {
+	return dedupeInstances(diags, nil)
+}
+
+// dedupe returns the loader's diagnostics without repeats, each naming
+// the instances of a for_each block it was raised for.
+func (l *loader) dedupe() hcl.Diagnostics {
+	return dedupeInstances(l.diags, l.instanceOf)
+}
+
+// maxNamedInstances bounds how many instances one diagnostic names; an
+// error in the block itself is raised for every instance.
+const maxNamedInstances = 5
+
+// dedupeInstances drops diagnostics that repeat an earlier one. The
+// instances of a for_each block share their source, so an error in one
+// entry of a data file repeats the diagnostic of every other bad entry; the
+// diagnostic that stays names the instances, from instanceOf, that raised
+// it.
+func dedupeInstances(diags hcl.Diagnostics, instanceOf map[*hcl.Diagnostic]Address) hcl.Diagnostics {
 	type key struct {
 		severity        hcl.DiagnosticSeverity
 		summary, detail string
 		subject         hcl.Range
 	}
-	seen := make(map[key]bool, len(diags))
+	first := make(map[key]int, len(diags))
+	instances := map[int][]string{}
 	out := diags[:0:0]
 	for _, d := range diags {
 		k := key{severity: d.Severity, summary: d.Summary, detail: d.Detail}
 		if d.Subject != nil {
 			k.subject = *d.Subject
 		}
-		if seen[k] {
-			continue
+		i, seen := first[k]
+		if !seen {
+			i = len(out)
+			first[k] = i
+			out = append(out, d)
 		}
-		seen[k] = true
-		out = append(out, d)
+		if addr, ok := instanceOf[d]; ok {
+			instances[i] = append(instances[i], addr.String())
+		}
+	}
+	for i, addrs := range instances {
+		named := *out[i]
+		named.Detail = strings.TrimSpace(named.Detail + " " + instancesClause(addrs))
+		out[i] = &named
 	}
 	return out
+}
+
+// instancesClause names the instances a diagnostic is about, such as
+// `In user.dev["ana"] and user.dev["bo"].`
+func instancesClause(addrs []string) string {
+	addrs = slices.Compact(addrs)
+	if len(addrs) > maxNamedInstances {
+		more := len(addrs) - maxNamedInstances + 1
+		return fmt.Sprintf("In %s and %d more.", strings.Join(addrs[:maxNamedInstances-1], ", "), more)
+	}
+	if len(addrs) == 1 {
+		return "In " + addrs[0] + "."
+	}
+	return fmt.Sprintf("In %s and %s.", strings.Join(addrs[:len(addrs)-1], ", "), addrs[len(addrs)-1])
+}
+
+// tagInstance records that the diagnostics raised since from are about
+// inst, when inst is an instance of a for_each block.
+func (l *loader) tagInstance(from int, inst *instance) {
+	if !inst.decl.hasForEach || from >= len(l.diags) {
+		return
+	}
+	if l.instanceOf == nil {
+		l.instanceOf = map[*hcl.Diagnostic]Address{}
+	}
+	for _, d := range l.diags[from:] {
+		if _, ok := l.instanceOf[d]; !ok {
+			l.instanceOf[d] = inst.address()
+		}
+	}
 }
 
 // checkIgnoredSettings warns of account and password_policy blocks that a

@@ -306,3 +306,54 @@ role "app" {
 		t.Errorf("ReadFiles mismatch (-want +got):\n%s", diff)
 	}
 }
+
+// TestForEachErrorsNameTheirInstances checks that an error raised for
+// several entries of a for_each value is reported once, naming each entry's
+// instance, and that an error of one entry names that entry alone.
+func TestForEachErrorsNameTheirInstances(t *testing.T) {
+	dir := t.TempDir()
+	writeFile(t, filepath.Join(dir, "main.hcl"), []byte(`
+locals {
+  users = {
+    ana = { team = "a?" }
+    bo  = { team = "ok" }
+    cy  = { team = "c?" }
+  }
+  roles = { one = "", two = "" }
+}
+
+user "dev" {
+  for_each = local.users
+  name     = each.key
+  tags     = { team = each.value.team }
+}
+
+role "svc" {
+  for_each           = local.roles
+  name               = "${each.key}!"
+  assume_role_policy = jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Allow", Action = "sts:AssumeRole", Principal = { Service = "ec2.amazonaws.com" } }] })
+}
+`))
+	_, diags := Load(dir, LoadOptions{})
+	var tagErrors, nameErrors []string
+	for _, d := range diags {
+		switch d.Summary {
+		case "Invalid tag value":
+			tagErrors = append(tagErrors, d.Detail)
+		case "Invalid role name":
+			nameErrors = append(nameErrors, d.Detail)
+		}
+	}
+	if len(tagErrors) != 1 || !strings.HasSuffix(tagErrors[0], `In user.dev["ana"] and user.dev["cy"].`) {
+		t.Errorf("tag errors = %q, want one that ends naming both bad users", tagErrors)
+	}
+	// The names differ, so each role has an error of its own.
+	if len(nameErrors) != 2 {
+		t.Fatalf("name errors = %q, want one for each role", nameErrors)
+	}
+	for i, key := range []string{"one", "two"} {
+		if want := `In role.svc["` + key + `"].`; !strings.HasSuffix(nameErrors[i], want) {
+			t.Errorf("name error %d = %q, want it to end with %q", i, nameErrors[i], want)
+		}
+	}
+}
