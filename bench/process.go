@@ -5,7 +5,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"os"
 	"os/exec"
 	"strconv"
@@ -59,7 +58,9 @@ type sandboxProcess struct {
 func startSandbox(ctx context.Context, exe string, args ...string) (*sandboxProcess, error) {
 	cmd := exec.CommandContext(ctx, exe, append([]string{"sandbox", "serve", "--addr", "127.0.0.1:0"}, args...)...)
 	cmd.Env = childEnv()
-	cmd.Stderr = io.Discard
+	// The start of the error output explains a sandbox that fails to start.
+	errOut := &headBuffer{max: 4096}
+	cmd.Stderr = errOut
 	cmd.Cancel = func() error { return cmd.Process.Signal(os.Interrupt) }
 	cmd.WaitDelay = 5 * time.Second
 	stdout, err := cmd.StdoutPipe()
@@ -96,6 +97,9 @@ func startSandbox(ctx context.Context, exe string, args ...string) (*sandboxProc
 		endpoint, found := strings.CutPrefix(line, "IAM sandbox listening on ")
 		if !ok || !found {
 			s.stop()
+			if msg := strings.TrimSpace(errOut.String()); msg != "" {
+				return nil, fmt.Errorf("start sandbox: %s", msg)
+			}
 			return nil, fmt.Errorf("start sandbox: unexpected first line %q", line)
 		}
 		s.endpoint = endpoint
@@ -207,4 +211,27 @@ func runChild(ctx context.Context, exe string, args ...string) ([]byte, childUsa
 		usage.maxRSSKB = ru.Maxrss // kilobytes on Linux
 	}
 	return []byte(stdout.String()), usage, nil
+}
+
+// headBuffer keeps the first max bytes written to it and drops the rest.
+// It is safe for concurrent use.
+type headBuffer struct {
+	mu  sync.Mutex
+	buf []byte
+	max int
+}
+
+func (b *headBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if room := b.max - len(b.buf); room > 0 {
+		b.buf = append(b.buf, p[:min(room, len(p))]...)
+	}
+	return len(p), nil
+}
+
+func (b *headBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return string(b.buf)
 }

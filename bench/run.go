@@ -94,6 +94,14 @@ func Run(ctx context.Context, opts Options) (*Report, error) {
 			return nil, err
 		}
 	}
+	for _, n := range opts.ApplyParallelism {
+		if n < 1 {
+			return nil, fmt.Errorf("apply parallelism %d: it must be at least 1", n)
+		}
+	}
+	if opts.Latency < 0 {
+		return nil, fmt.Errorf("latency %s: it must not be negative", opts.Latency)
+	}
 	dir, cleanup, err := workDir(opts.Dir)
 	if err != nil {
 		return nil, err

@@ -6,6 +6,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"strings"
 	"syscall"
 	"testing"
 
@@ -64,6 +65,25 @@ func TestBenchSmallest(t *testing.T) {
 	}
 	if report.Apply == nil || len(report.Apply.Runs) != 1 || report.Apply.Runs[0].Calls != bench.ApplyCalls {
 		t.Errorf("apply %+v, want one run of %d calls", report.Apply, bench.ApplyCalls)
+	}
+}
+
+// TestBenchRefusesBadFlags checks the flags that would make the benchmark
+// divide by zero or measure nothing, before it starts a sandbox.
+func TestBenchRefusesBadFlags(t *testing.T) {
+	for _, args := range [][]string{
+		{"--apply-parallelism", "0"},
+		{"--apply-parallelism", "4,-2"},
+		{"--baseline-parallelism", "0"},
+		{"--baseline-parallelism", "-5"},
+		{"--latency", "-1s"},
+		{"--latency", "0s"},
+		{"--sizes", "10"},
+	} {
+		r := runOffline(t, append([]string{"bench", "--sizes", "100"}, args...)...)
+		if r.code != exitError || !strings.HasPrefix(r.stderr, "Error: ") || strings.Contains(r.stderr, "bench: plan of") {
+			t.Errorf("bench %s: exit code %d, stderr %q; want an input error", strings.Join(args, " "), r.code, r.stderr)
+		}
 	}
 }
 
