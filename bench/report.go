@@ -7,7 +7,7 @@ import (
 
 // ReportVersion is the version of the JSON form of Report. It changes when
 // a field changes meaning or is removed.
-const ReportVersion = 1
+const ReportVersion = 2
 
 // Report contains the measurements of one run. Durations are time.Duration
 // values, which the JSON form writes as nanoseconds.

@@ -10,10 +10,10 @@ const MaxRoles = 1000
 // Shape is the make-up of a synthetic account: how many entities of each
 // type it has. Entities counts them all.
 type Shape struct {
-	Users    int
-	Groups   int
-	Roles    int
-	Policies int
+	Users    int `json:"users"`
+	Groups   int `json:"groups"`
+	Roles    int `json:"roles"`
+	Policies int `json:"policies"`
 }
 
 // Entities returns the number of users, groups, roles and customer-managed

@@ -43,7 +43,7 @@ time, as Terraform's refresh does, and compares the two. Last, it applies a
 small account to an empty sandbox that adds latency to every call, at several
 parallelisms, and reports how busy the apply kept its calls.
 
-Nothing reaches AWS. The default sizes take a few minutes; see
+Nothing reaches AWS. The default run takes about a minute; see
 docs/benchmarks.md for recorded results.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error { return c.Run(cmd) },

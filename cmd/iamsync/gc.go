@@ -16,12 +16,12 @@ import (
 // to every command, the sandbox server included.
 //
 // CPU time and peak memory of plans of iamsync bench's accounts on a 2-core
-// AMD EPYC, medians of 8 runs (6 at 1,000 entities) taken in turn:
+// AMD EPYC, means of 8 runs taken in turn, and the highest peak:
 //
 //	                          10,000, blocks    10,000, data      1,000, blocks
-//	GOGC=100 (Go's default)   4.65 s, 202 MiB   2.78 s, 146 MiB   0.43 s, 46 MiB
-//	GOGC=400, limit 180 MiB   4.32 s, 190 MiB   2.40 s, 187 MiB   0.34 s, 70 MiB
-//	GOGC off, limit 180 MiB   4.12 s, 192 MiB   2.38 s, 191 MiB   0.36 s, 120 MiB
+//	GOGC=100 (Go's default)   2.89 s, 216 MiB   1.64 s, 155 MiB   0.35 s, 49 MiB
+//	GOGC=400, limit 180 MiB   2.61 s, 193 MiB   1.36 s, 192 MiB   0.28 s, 72 MiB
+//	GOGC off, limit 180 MiB   2.49 s, 193 MiB   1.32 s, 192 MiB   0.25 s, 116 MiB
 //
 // The middle one is used: it keeps the largest plans under 200 MiB and
 // most of the saving in CPU time, without holding a small plan's garbage
