@@ -72,6 +72,7 @@ func Make(desired *spec.Config, live *provider.State, opts Options) (*Plan, hcl.
 	// lifecycle blocks.
 	p.findDependents()
 	p.limitToTargets()
+	p.checkAccountQuotas()
 	p.reportChangeDiags()
 	p.checkSelfTrust()
 	p.checkPreventDestroy()

@@ -458,3 +458,38 @@ role "deployer" {
 		t.Errorf("the trust policy of deployer does not name %s:\n%s", state.Role("web").ARN, trust)
 	}
 }
+
+// TestPlanStopsAtAccountQuota checks that a plan that would take the
+// account past its quota of groups fails before apply, naming the first
+// group IAM would refuse, and that deleting one makes room.
+func TestPlanStopsAtAccountQuota(t *testing.T) {
+	h := newHarness(t, "", func(o *sandbox.Options) { o.Quotas = map[string]int32{"GroupsQuota": 2} })
+	two := writeConfig(t, map[string]string{"main.hcl": `
+group "a" {}
+group "b" {}
+`})
+	h.mustRun(exitOK, "apply", "--auto-approve", two)
+
+	three := writeConfig(t, map[string]string{"main.hcl": `
+group "a" {}
+group "b" {}
+group "c" {}
+`})
+	h.srv.ResetCalls()
+	r := h.mustRun(exitError, "plan", three)
+	for _, want := range []string{"Error: Account quota exceeded", "main.hcl line 4", "GroupsQuota is 2", "creation of group.c"} {
+		if !strings.Contains(r.stderr, want) {
+			t.Errorf("plan output lacks %q:\n%s", want, r.stderr)
+		}
+	}
+	h.mustRun(exitError, "apply", "--auto-approve", three)
+	if n := h.srv.WriteCalls(); n != 0 {
+		t.Errorf("%d write calls reached the account, want none", n)
+	}
+
+	swap := writeConfig(t, map[string]string{"main.hcl": `
+group "a" {}
+group "c" {}
+`})
+	h.mustRun(exitOK, "apply", "--auto-approve", swap)
+}
