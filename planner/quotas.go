@@ -61,6 +61,16 @@ func (p *planner) checkAccountQuotas() {
 		}
 		after := int(live) + len(created) - deleted
 		if after <= quota {
+			if int(live)+len(created) > quota {
+				p.diags = append(p.diags, &hcl.Diagnostic{
+					Severity: hcl.DiagWarning,
+					Summary:  "Account quota may be reached during apply",
+					Detail: fmt.Sprintf("The plan ends with %d of the type %s, within the account's %s of %d, but it "+
+						"creates %d while it deletes %d, and apply may run a creation before the deletion that makes "+
+						"room for it. IAM then refuses the creation with LimitExceeded; apply again to finish, once "+
+						"the deletions have run.", after, q.typ, q.quota, quota, len(created), deleted),
+				})
+			}
 			continue
 		}
 		sort.Slice(created, func(i, j int) bool { return created[i].Address < created[j].Address })

@@ -487,9 +487,21 @@ group "c" {}
 		t.Errorf("%d write calls reached the account, want none", n)
 	}
 
+	// A swap at the quota may reach it before the deletion has run; the
+	// plan warns, and a second apply finishes what the first could not.
 	swap := writeConfig(t, map[string]string{"main.hcl": `
 group "a" {}
 group "c" {}
 `})
-	h.mustRun(exitOK, "apply", "--auto-approve", swap)
+	r = h.mustRun(exitOK, "plan", swap)
+	if !strings.Contains(r.stderr, "Warning: Account quota may be reached during apply") {
+		t.Errorf("plan of a swap at the quota does not warn:\n%s", r.stderr)
+	}
+	if first := h.run("apply", "--auto-approve", swap); first.code != exitOK {
+		if !strings.Contains(first.stdout+first.stderr, "LimitExceeded") {
+			t.Fatalf("apply failed for another reason than the quota:\n%s%s", first.stdout, first.stderr)
+		}
+		h.mustRun(exitOK, "apply", "--auto-approve", swap)
+	}
+	h.mustRun(exitOK, "plan", "--detailed-exitcode", swap)
 }
