@@ -45,7 +45,7 @@ func (o *connectionOptions) addFlags(fs *pflag.FlagSet) {
 // addBaseFlags adds the flags that choose the account and the SDK's
 // configuration, without the assume-role chain and account restrictions.
 func (o *connectionOptions) addBaseFlags(fs *pflag.FlagSet) {
-	fs.StringVar(&o.sandboxState, "sandbox", "", "start an IAM sandbox in-process with this state file and act on it instead of AWS")
+	fs.StringVar(&o.sandboxState, "sandbox", "", "start an IAM sandbox in-process with this state file and act on it instead of AWS; the file is written within a second of a change and when the command ends")
 	fs.StringVar(&o.sandboxCatalogue, "sandbox-catalogue", "", "AWS-managed policy catalogue for the in-process sandbox (JSON); without it any well-formed AWS-managed ARN is accepted")
 	fs.StringVar(&o.endpointURL, "endpoint-url", "", "send IAM and STS requests to this URL (AWS_ENDPOINT_URL and AWS_ENDPOINT_URL_IAM work too)")
 	fs.StringVar(&o.profile, "profile", "", "AWS shared configuration profile (default: AWS_PROFILE or the default profile)")
@@ -87,7 +87,12 @@ func (o *connectionOptions) connect(ctx context.Context) (*connection, error) {
 
 	// Start the sandbox and point the SDK client at it with its credentials.
 	if o.sandboxState != "" {
-		srv, err := sandbox.New(sandbox.Options{StatePath: o.sandboxState, CataloguePath: o.sandboxCatalogue, Logger: slog.Default()})
+		// The file is read by the next command, after this one closes the
+		// sandbox, so a burst of changes can share one write.
+		srv, err := sandbox.New(sandbox.Options{
+			StatePath: o.sandboxState, CataloguePath: o.sandboxCatalogue, Logger: slog.Default(),
+			SaveInterval: inProcessSaveInterval,
+		})
 		if errors.Is(err, sandbox.ErrStateInUse) {
 			return nil, &hintError{err: err, hint: "to act on that sandbox, pass --endpoint-url with the endpoint it printed instead of --sandbox"}
 		}
@@ -167,3 +172,9 @@ func needsShellQuote(r rune) bool {
 	}
 	return !strings.ContainsRune("-_./:,=@%+", r)
 }
+
+// inProcessSaveInterval is how long the changes to an in-process sandbox may
+// wait before its state file is written. Writing encodes the whole account,
+// so an apply of thousands of changes would otherwise spend most of its
+// time there.
+const inProcessSaveInterval = time.Second

@@ -39,7 +39,8 @@ func newSandboxServeCommand(std *streams) *cobra.Command {
 		Long: `Serve starts the IAM sandbox, prints its endpoint and the access key pair it
 accepts, and serves until interrupted (Ctrl-C). Point a client at it with
 AWS_ENDPOINT_URL and those credentials. The state file is written after every
-change; a state file that does not exist yet is an empty account, and a
+change, or with --save-interval at most that long after a change and when the
+sandbox stops; a state file that does not exist yet is an empty account, and a
 GetAccountAuthorizationDetails dump loads as it is.
 
 The fault flags make the sandbox fail as IAM does under load, to test how a
@@ -50,6 +51,7 @@ client copes: --throttle-rate 0.3 --error-rate 0.05 --drop-rate 0.01
 	}
 	defaults := sandbox.DefaultOptions()
 	cmd.Flags().StringVar(&c.options.StatePath, "state", "", "the account's state file (JSON); empty keeps the account in memory")
+	cmd.Flags().DurationVar(&c.options.SaveInterval, "save-interval", 0, "let changes wait up to this long, such as 1s, so that a burst of them writes the state file once; 0 writes it after every change")
 	cmd.Flags().StringVar(&c.addr, "addr", "127.0.0.1:4599", "address to listen on; keep it on loopback unless you mean to share the sandbox")
 	cmd.Flags().StringVar(&c.options.CataloguePath, "catalogue", "", "AWS-managed policy catalogue (JSON); with it, unknown AWS-managed ARNs are NoSuchEntity")
 	cmd.Flags().StringVar(&c.options.AccountID, "account-id", defaults.AccountID, "the sandbox's account id")

@@ -102,6 +102,10 @@ func (s *Server) handle(r *http.Request, req *request) (any, error) {
 	if err != nil || !act.writes {
 		return result, err
 	}
+	if s.opts.SaveInterval > 0 && s.opts.StatePath != "" {
+		s.saveLater()
+		return result, nil
+	}
 	if err := s.saveAccount(); err != nil {
 		// NOTE: the change stays in memory, so a retry of the request may
 		// find it made, as after a ServiceFailure of IAM that was applied.

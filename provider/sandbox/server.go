@@ -34,6 +34,14 @@ type Options struct {
 	// New until Close.
 	StatePath string
 
+	// SaveInterval, when above zero, lets changes wait up to that long
+	// before the state file is written, so that a burst of changes costs
+	// one write: the whole account is encoded on each, which takes a third
+	// of a second at 10,000 entities. Close writes what is still waiting.
+	// Zero writes the file before each change is answered, so that another
+	// process may read or copy it at any time.
+	SaveInterval time.Duration
+
 	// CataloguePath is an optional catalogue of AWS-managed policies. With
 	// it, AWS-managed ARNs that it does not list are NoSuchEntity; without
 	// it, any well-formed AWS-managed ARN is accepted.
@@ -98,6 +106,10 @@ type Server struct {
 	// state is the lock on the state file, nil when there is no state file
 	// or Close released it.
 	state *stateLock
+	// unsaved is set by a change that waits for the state file to be
+	// written, with Options.SaveInterval; saveTimer writes it.
+	unsaved   bool
+	saveTimer *time.Timer
 
 	httpServer *http.Server
 	listener   net.Listener
@@ -209,6 +221,15 @@ func (s *Server) Close() error {
 	err := s.stopServing()
 
 	s.mu.Lock()
+	if s.saveTimer != nil {
+		s.saveTimer.Stop()
+	}
+	if s.unsaved {
+		if saveErr := s.saveAccount(); saveErr != nil && err == nil {
+			err = saveErr
+		}
+		s.unsaved = false
+	}
 	releaseErr := s.state.release()
 	s.state = nil
 	s.mu.Unlock()

@@ -340,6 +340,32 @@ func (s *Server) saveAccount() error {
 	return nil
 }
 
+// saveLater has the state file written within Options.SaveInterval. The
+// caller holds s.mu. A change made while a write is pending joins it.
+func (s *Server) saveLater() {
+	if s.unsaved {
+		return
+	}
+	s.unsaved = true
+	s.saveTimer = time.AfterFunc(s.opts.SaveInterval, s.savePending)
+}
+
+// savePending writes the changes that wait for the state file. A failed
+// write is tried again after another interval; no request fails for it.
+func (s *Server) savePending() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if !s.unsaved || s.state == nil {
+		return
+	}
+	if err := s.saveAccount(); err != nil {
+		s.log.Error("sandbox state not saved", logKeyPath, s.opts.StatePath, logKeyError, err)
+		s.saveTimer = time.AfterFunc(s.opts.SaveInterval, s.savePending)
+		return
+	}
+	s.unsaved = false
+}
+
 // encodeState renders the state file as indented JSON. HTML escaping is
 // off, so that documents keep characters such as & as they are.
 func encodeState(f *stateFile) ([]byte, error) {

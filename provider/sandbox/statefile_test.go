@@ -2,12 +2,15 @@ package sandbox
 
 import (
 	"encoding/json"
+	"errors"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"reflect"
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
@@ -244,5 +247,38 @@ func TestParseFlexTime(t *testing.T) {
 	}
 	if _, err := parseFlexTime("yesterday"); err == nil {
 		t.Errorf("parseFlexTime(yesterday) = no error")
+	}
+}
+
+// TestStateFileSaveInterval checks that with a save interval, a change
+// reaches the state file after the interval, not with its answer, and that
+// Close writes a change still waiting.
+func TestStateFileSaveInterval(t *testing.T) {
+	userInFile := func(path, name string) bool {
+		data, err := os.ReadFile(path)
+		if err != nil && !errors.Is(err, fs.ErrNotExist) {
+			t.Fatal(err)
+		}
+		return strings.Contains(string(data), `"UserName": "`+name+`"`)
+	}
+	path := filepath.Join(t.TempDir(), "state.json")
+	f := newFixture(t, Options{StatePath: path, SaveInterval: 200 * time.Millisecond})
+
+	must(f.iam.CreateUser(t.Context(), &iam.CreateUserInput{UserName: aws.String("first")}))(t)
+	if userInFile(path, "first") {
+		t.Error("the change is in the file as soon as it is answered")
+	}
+	deadline := time.Now().Add(5 * time.Second)
+	for !userInFile(path, "first") {
+		if time.Now().After(deadline) {
+			t.Fatal("the change is not in the file 5 s after the interval began")
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+
+	must(f.iam.CreateUser(t.Context(), &iam.CreateUserInput{UserName: aws.String("second")}))(t)
+	f.close(t)
+	if !userInFile(path, "second") {
+		t.Error("Close left a waiting change out of the file")
 	}
 }
