@@ -1,6 +1,7 @@
 package spec
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -53,5 +54,26 @@ func TestQuotedSourceOffset(t *testing.T) {
 				t.Errorf("quotedSourceOffset(%q, %d) = %d, want %d", tc.raw, tc.offset, got, tc.want)
 			}
 		})
+	}
+}
+
+func TestEnclosingString(t *testing.T) {
+	text := `{"a":"x\"y","b":["東京"],"c":1}`
+	for _, tc := range []struct {
+		offset int
+		want   string
+		ok     bool
+	}{
+		{offset: strings.Index(text, "x"), want: `x"y`, ok: true},
+		{offset: strings.Index(text, "y"), want: `x"y`, ok: true},
+		{offset: strings.Index(text, "東"), want: "東京", ok: true},
+		{offset: strings.Index(text, "1"), ok: false},
+		{offset: strings.Index(text, ":"), ok: false},
+		{offset: len(text), ok: false},
+	} {
+		got, ok := enclosingString(text, tc.offset)
+		if got != tc.want || ok != tc.ok {
+			t.Errorf("enclosingString at %d = %q, %v; want %q, %v", tc.offset, got, ok, tc.want, tc.ok)
+		}
 	}
 }

@@ -1,6 +1,7 @@
 package spec
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
@@ -55,6 +56,9 @@ func (l *loader) decodeDocument(r *attrReader, name string, kind policydoc.Kind)
 			// The position is in the document's text, which is not the
 			// file's when the document is a heredoc or built by a function.
 			message = fmt.Sprintf("%s, at line %d, column %d of the document", syntax.Msg, syntax.Line, syntax.Column)
+			if call, ok := attr.Expr.(*hclsyntax.FunctionCallExpr); ok && call.Name == "jsonencode" {
+				message = jsonencodeSyntaxMessage(syntax, text)
+			}
 			if rng, ok := l.documentRange(attr.Expr, r.ctx, text, syntax.Offset, syntax.Offset+1); ok {
 				subject = rng
 			}
@@ -166,4 +170,63 @@ func (l *loader) fileRange(pathExpr hcl.Expression, ctx *hcl.EvalContext, text s
 		l.parser.AddFile(filename, file)
 	}
 	return hcl.Range{Filename: filename, Start: posAt(file.Bytes, start), End: posAt(file.Bytes, end)}, true
+}
+
+// jsonencodeSyntaxMessage describes a syntax error in the text that
+// jsonencode wrote, which is one line the user never sees: it names the
+// string that holds the error instead of a column. A character IAM does not
+// accept cannot be escaped inside jsonencode, which writes every character
+// as it is, so the advice is to write the document as JSON text.
+func jsonencodeSyntaxMessage(syntax *policydoc.SyntaxError, text string) string {
+	msg, _, _ := strings.Cut(syntax.Msg, " (write other characters as \\u escapes)")
+	if s, ok := enclosingString(text, syntax.Offset); ok {
+		msg = fmt.Sprintf("%s, in the string %q", msg, s)
+	}
+	if strings.HasPrefix(syntax.Msg, "character ") {
+		msg += ". jsonencode writes every character as it is, so write the document as JSON text, " +
+			"in a heredoc or a file, with the character as a \\u escape, or leave the character out"
+	}
+	return msg
+}
+
+// enclosingString returns the value of the JSON string of text that holds
+// the byte at offset.
+func enclosingString(text string, offset int) (string, bool) {
+	if offset < 0 || offset >= len(text) {
+		return "", false
+	}
+	// Find the opening quote: the last quote before offset that is not
+	// escaped, where inString alternates over the quotes from the start.
+	start, inString := -1, false
+	for i := 0; i < offset; i++ {
+		switch text[i] {
+		case '\\':
+			if inString {
+				i++
+			}
+		case '"':
+			inString = !inString
+			if inString {
+				start = i
+			}
+		}
+	}
+	if !inString {
+		return "", false
+	}
+	end := start + 1
+	for end < len(text) && text[end] != '"' {
+		if text[end] == '\\' {
+			end++
+		}
+		end++
+	}
+	if end >= len(text) {
+		return "", false
+	}
+	var s string
+	if err := json.Unmarshal([]byte(text[start:end+1]), &s); err != nil {
+		return "", false
+	}
+	return s, true
 }
