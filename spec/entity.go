@@ -216,10 +216,10 @@ func (l *loader) decodeEntities(ctx *hcl.EvalContext) {
 					shared = content
 				}
 			}
+			// Dynamic blocks make only nested blocks, so the attributes, and
+			// their ranges, are those of the block in every instance.
 			r := l.newSharedReader(content.Attributes, instCtx, sharedRanges)
-			if !dynamic {
-				sharedRanges = r.ranges
-			}
+			sharedRanges = r.ranges
 			d := &entityDecoder{l: l, inst: inst, content: content, r: r}
 			d.checkIdentity()
 			switch e.typ {
