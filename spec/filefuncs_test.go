@@ -76,7 +76,7 @@ func TestFileFunctions(t *testing.T) {
 		"templatefile": {"templatefile", []cty.Value{cty.StringVal("hello.tpl"),
 			cty.ObjectVal(map[string]cty.Value{"name": cty.StringVal("iam")})}, cty.StringVal("hello IAM")},
 		"base64 round trip": {"base64decode", []cty.Value{cty.StringVal("aWFtc3luYw==")}, cty.StringVal("iamsync")},
-		"urlencode":         {"urlencode", []cty.Value{cty.StringVal("a b&c")}, cty.StringVal("a%20b%26c")},
+		"urlencode":         {"urlencode", []cty.Value{cty.StringVal("a b&c")}, cty.StringVal("a+b%26c")},
 		"replace literal":   {"replace", []cty.Value{cty.StringVal("a.b.c"), cty.StringVal("."), cty.StringVal("-")}, cty.StringVal("a-b-c")},
 		"replace regex": {"replace", []cty.Value{cty.StringVal("svc-12-x"), cty.StringVal("/[0-9]+/"), cty.StringVal("N")},
 			cty.StringVal("svc-N-x")},

@@ -9,6 +9,7 @@ import (
 
 	"github.com/hashicorp/hcl/v2/ext/tryfunc"
 	"github.com/zclconf/go-cty/cty"
+	"github.com/zclconf/go-cty/cty/convert"
 	"github.com/zclconf/go-cty/cty/function"
 	"github.com/zclconf/go-cty/cty/function/stdlib"
 )
@@ -53,7 +54,7 @@ func functions(files fileFunctions, docs encodedDocuments) map[string]function.F
 
 		// Collections.
 		"chunklist":       stdlib.ChunklistFunc,
-		"coalesce":        stdlib.CoalesceFunc,
+		"coalesce":        coalesceFunc,
 		"coalescelist":    stdlib.CoalesceListFunc,
 		"compact":         stdlib.CompactFunc,
 		"concat":          stdlib.ConcatFunc,
@@ -62,7 +63,7 @@ func functions(files fileFunctions, docs encodedDocuments) map[string]function.F
 		"element":         stdlib.ElementFunc,
 		"flatten":         stdlib.FlattenFunc,
 		"keys":            stdlib.KeysFunc,
-		"length":          stdlib.LengthFunc,
+		"length":          lengthFunc,
 		"lookup":          lookupFunc,
 		"merge":           stdlib.MergeFunc,
 		"range":           stdlib.RangeFunc,
@@ -216,13 +217,71 @@ var base64DecodeFunc = function.New(&function.Spec{
 	},
 })
 
-// urlEncodeFunc encodes a string for a URL query, with %20 for spaces as
-// Terraform's urlencode writes them.
+// urlEncodeFunc encodes a string for a URL query as Terraform's urlencode
+// does, with Go's url.QueryEscape: a space becomes "+".
 var urlEncodeFunc = function.New(&function.Spec{
 	Params: []function.Parameter{{Name: "str", Type: cty.String}},
 	Type:   function.StaticReturnType(cty.String),
 	Impl: func(args []cty.Value, _ cty.Type) (cty.Value, error) {
-		escaped := url.QueryEscape(args[0].AsString())
-		return cty.StringVal(strings.ReplaceAll(escaped, "+", "%20")), nil
+		return cty.StringVal(url.QueryEscape(args[0].AsString())), nil
+	},
+})
+
+// coalesceFunc is Terraform's coalesce: the first argument that is neither
+// null nor, when the arguments unify to strings, the empty string. cty's
+// function skips only nulls.
+var coalesceFunc = function.New(&function.Spec{
+	Description: stdlib.CoalesceFunc.Description(),
+	VarParam: &function.Parameter{
+		Name:             "vals",
+		Type:             cty.DynamicPseudoType,
+		AllowUnknown:     true,
+		AllowDynamicType: true,
+		AllowNull:        true,
+	},
+	Type: func(args []cty.Value) (cty.Type, error) {
+		return stdlib.CoalesceFunc.ReturnTypeForValues(args)
+	},
+	Impl: func(args []cty.Value, retType cty.Type) (cty.Value, error) {
+		for _, arg := range args {
+			val, err := convert.Convert(arg, retType)
+			if err != nil {
+				return cty.NilVal, err
+			}
+			if !val.IsKnown() {
+				return cty.UnknownVal(retType), nil
+			}
+			if val.IsNull() || (retType == cty.String && val.AsString() == "") {
+				continue
+			}
+			return val, nil
+		}
+		return cty.NilVal, fmt.Errorf("no non-null, non-empty-string arguments")
+	},
+})
+
+// lengthFunc is Terraform's length, which also counts the characters of a
+// string and the attributes of an object; cty's counts only collections
+// and tuples.
+var lengthFunc = function.New(&function.Spec{
+	Description: stdlib.LengthFunc.Description(),
+	Params: []function.Parameter{{
+		Name:             "value",
+		Type:             cty.DynamicPseudoType,
+		AllowDynamicType: true,
+	}},
+	Type: function.StaticReturnType(cty.Number),
+	Impl: func(args []cty.Value, _ cty.Type) (cty.Value, error) {
+		val := args[0]
+		switch ty := val.Type(); {
+		case ty == cty.String:
+			return stdlib.Strlen(val)
+		case ty.IsObjectType():
+			return cty.NumberIntVal(int64(len(ty.AttributeTypes()))), nil
+		case ty.IsTupleType() || ty.IsCollectionType():
+			return stdlib.Length(val)
+		default:
+			return cty.NilVal, fmt.Errorf("argument must be a string, a collection type, or a structural type")
+		}
 	},
 })
