@@ -11,6 +11,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/aws/ratelimit"
 	"github.com/aws/aws-sdk-go-v2/aws/retry"
+	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
 	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
@@ -29,6 +30,10 @@ const DefaultRegion = "us-east-1"
 const (
 	DefaultMaxAttempts = 8
 	DefaultMaxBackoff  = 20 * time.Second
+	// DefaultResponseTimeout bounds the wait for the headers of a response,
+	// so that an endpoint that takes the connection and never answers
+	// fails the attempt instead of holding the command for ever.
+	DefaultResponseTimeout = 30 * time.Second
 )
 
 // HTTPClient sends the SDK's HTTP requests. *http.Client satisfies it.
@@ -65,6 +70,9 @@ type Options struct {
 
 	// HTTPClient replaces the SDK's HTTP client.
 	HTTPClient HTTPClient
+	// ResponseTimeout bounds the wait for a response's headers when
+	// HTTPClient is nil. Zero means DefaultResponseTimeout.
+	ResponseTimeout time.Duration
 	// Logger receives debug records such as retries. Nil discards them.
 	Logger *slog.Logger
 
@@ -162,6 +170,15 @@ func loadOptions(opts Options) []func(*config.LoadOptions) error {
 	}
 	if opts.HTTPClient != nil {
 		load = append(load, config.WithHTTPClient(opts.HTTPClient))
+	} else {
+		timeout := opts.ResponseTimeout
+		if timeout <= 0 {
+			timeout = DefaultResponseTimeout
+		}
+		client := awshttp.NewBuildableClient().WithTransportOptions(func(t *http.Transport) {
+			t.ResponseHeaderTimeout = timeout
+		})
+		load = append(load, config.WithHTTPClient(client))
 	}
 	logger := opts.Logger
 	if logger == nil {

@@ -256,3 +256,40 @@ func TestFailedAssumeRoleIsNotRetriedAgain(t *testing.T) {
 		t.Errorf("requests by action = %v, want %v", requests, want)
 	}
 }
+
+// TestSilentEndpointTimesOut checks that an endpoint that takes the
+// connection and never answers fails the call after the response timeout
+// of each attempt, instead of holding it for ever.
+func TestSilentEndpointTimesOut(t *testing.T) {
+	stop := make(chan struct{})
+	silent := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		select {
+		case <-r.Context().Done():
+		case <-stop:
+		}
+	}))
+	defer silent.Close()
+	defer close(stop)
+
+	p, err := awsprovider.New(t.Context(), awsprovider.Options{
+		Region: "us-east-1", EndpointURL: silent.URL,
+		AccessKeyID: "AKIAIOSFODNN7EXAMPLE", SecretAccessKey: "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
+		MaxAttempts: 2, MaxBackoff: time.Millisecond, ResponseTimeout: 100 * time.Millisecond,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() {
+		_, err := p.CallerIdentity(t.Context())
+		done <- err
+	}()
+	select {
+	case err := <-done:
+		if err == nil {
+			t.Error("CallerIdentity succeeded against an endpoint that never answers")
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("CallerIdentity still waits 10 s after two attempts of 100 ms")
+	}
+}
