@@ -7,6 +7,10 @@ import "fmt"
 // GetAccountAuthorizationDetails leaves out of roles, takes one page.
 const MaxRoles = 1000
 
+// MaxEntities is the largest account the benchmark generates: ten times the
+// largest it records, and about 2 GB of memory to generate and plan.
+const MaxEntities = 100000
+
 // Shape is the make-up of a synthetic account: how many entities of each
 // type it has. Entities counts them all.
 type Shape struct {
@@ -29,8 +33,8 @@ func (s Shape) String() string {
 // customer-managed policies. n must be at least 20, so that every type has
 // at least one entity.
 func ShapeFor(n int) (Shape, error) {
-	if n < 20 {
-		return Shape{}, fmt.Errorf("invalid account size %d: it must be at least 20", n)
+	if n < 20 || n > MaxEntities {
+		return Shape{}, fmt.Errorf("invalid account size %d: it must be from 20 to %d", n, MaxEntities)
 	}
 	s := Shape{Users: n / 2, Groups: n / 20, Roles: min(n/10, MaxRoles)}
 	s.Policies = n - s.Users - s.Groups - s.Roles

@@ -75,13 +75,16 @@ func (p *planner) checkAccountQuotas() {
 		}
 		sort.Slice(created, func(i, j int) bool { return created[i].Address < created[j].Address })
 		first := created[len(created)-(after-quota)]
+		advice := "Declare fewer, or ask AWS to raise the quota."
+		if len(p.targets) > 0 {
+			advice = "The plan is limited by --target: target the deletions that make room too, or plan without targets."
+		}
 		p.diags = append(p.diags, &hcl.Diagnostic{
 			Severity: hcl.DiagError,
 			Summary:  "Account quota exceeded",
 			Detail: fmt.Sprintf("The plan creates %d and deletes %d of the type %s in an account that has %d, which would make %d, "+
-				"and the account's %s is %d: IAM would refuse the creation of %s and of the ones after it. "+
-				"Declare fewer, or ask AWS to raise the quota.",
-				len(created), deleted, q.typ, live, after, q.quota, quota, first.Address),
+				"and the account's %s is %d: IAM would refuse the creation of %s and of the ones after it. %s",
+				len(created), deleted, q.typ, live, after, q.quota, quota, first.Address, advice),
 			Subject: first.DeclRange,
 		})
 	}

@@ -78,15 +78,15 @@ func (c *benchCommand) Run(cmd *cobra.Command) error {
 		Dir:                 c.dir,
 		Hook:                benchProgress{w: c.std.errOut},
 	}
-	if c.baselineParallel < 1 {
+	if c.baselineParallel < 1 && !c.noBaseline {
 		return fmt.Errorf("invalid --baseline-parallelism %d: give at least 1, or --no-baseline to leave the baseline out", c.baselineParallel)
 	}
 	for _, n := range c.applyParallelism {
-		if n < 1 {
+		if n < 1 && !c.noApply {
 			return fmt.Errorf("invalid --apply-parallelism %d: each parallelism must be at least 1; --no-apply leaves the apply benchmark out", n)
 		}
 	}
-	if c.latency <= 0 {
+	if c.latency <= 0 && !c.noApply {
 		return fmt.Errorf("invalid --latency %s: give a duration above 0, such as 20ms", c.latency)
 	}
 	if c.noBaseline {

@@ -79,6 +79,7 @@ func TestBenchRefusesBadFlags(t *testing.T) {
 		{"--latency", "-1s"},
 		{"--latency", "0s"},
 		{"--sizes", "10"},
+		{"--sizes", "100001"},
 	} {
 		r := runOffline(t, append([]string{"bench", "--sizes", "100"}, args...)...)
 		if r.code != exitError || !strings.HasPrefix(r.stderr, "Error: ") || strings.Contains(r.stderr, "bench: plan of") {

@@ -63,6 +63,9 @@ client copes: --throttle-rate 0.3 --error-rate 0.05 --drop-rate 0.01
 
 // Run serves the sandbox until the command's context ends.
 func (c *sandboxServeCommand) Run(cmd *cobra.Command) error {
+	if c.options.SaveInterval < 0 {
+		return fmt.Errorf("invalid --save-interval %s: give 0, or a duration such as 1s", c.options.SaveInterval)
+	}
 	c.options.Logger = slog.Default()
 	srv, err := sandbox.New(c.options)
 	if errors.Is(err, sandbox.ErrStateInUse) {
