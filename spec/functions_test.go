@@ -14,7 +14,11 @@ import (
 func TestFunctionsAsTerraform(t *testing.T) {
 	ctx := &hcl.EvalContext{
 		Functions: functions(fileFunctions{}, nil),
-		Variables: map[string]cty.Value{"unset": cty.NullVal(cty.String)},
+		Variables: map[string]cty.Value{
+			"unset": cty.NullVal(cty.String),
+			"m":     cty.MapVal(map[string]cty.Value{"a": cty.StringVal("x")}),
+			"o":     cty.ObjectVal(map[string]cty.Value{"a": cty.StringVal("x"), "n": cty.NumberIntVal(1)}),
+		},
 	}
 	for _, tc := range []struct {
 		expr    string
@@ -32,6 +36,19 @@ func TestFunctionsAsTerraform(t *testing.T) {
 		{expr: `length(tomap({a = "1"}))`, want: cty.NumberIntVal(1)},
 		{expr: `length(true)`, wantErr: "must be a string, a collection type, or a structural type"},
 		{expr: `urlencode("Hello World!")`, want: cty.StringVal("Hello+World%21")},
+		{expr: `lookup(m, "a", "d")`, want: cty.StringVal("x")},
+		{expr: `lookup(m, "b", "d")`, want: cty.StringVal("d")},
+		{expr: `lookup(m, "a", null)`, want: cty.StringVal("x")},
+		{expr: `lookup(m, "b", null)`, want: cty.NullVal(cty.String)},
+		{expr: `lookup(m, "a")`, want: cty.StringVal("x")},
+		{expr: `lookup(m, "b")`, wantErr: `the map has no key "b"`},
+		{expr: `lookup(o, "n", null)`, want: cty.NumberIntVal(1)},
+		{expr: `lookup(o, "z", null)`, want: cty.NullVal(cty.DynamicPseudoType)},
+		{expr: `lookup(o, "z", 5)`, want: cty.NumberIntVal(5)},
+		{expr: `lookup(o, "z")`, wantErr: `the given object has no attribute "z"`},
+		{expr: `lookup(o, "a", null) == null`, want: cty.False},
+		{expr: `lookup("text", "a", null)`, wantErr: "lookup needs a map or an object"},
+		{expr: `lookup(m, "a", "d", "e")`, wantErr: "at most three arguments"},
 	} {
 		t.Run(tc.expr, func(t *testing.T) {
 			expr, diags := hclsyntax.ParseExpression([]byte(tc.expr), "case.hcl", hcl.InitialPos)
