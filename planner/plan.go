@@ -67,7 +67,7 @@ const (
 	ReasonReferenceDeleted Reason = "reference-deleted"
 	// ReasonSecretFileEmpty: an access key is deleted because the secret
 	// file of the declaration that would keep it is empty, so its secret is
-	// lost; a new key is created in its place.
+	// lost. A new key is created in its place.
 	ReasonSecretFileEmpty Reason = "secret-file-empty"
 )
 

@@ -173,10 +173,9 @@ func (b *Builder) value(n *node) *node {
 	return n
 }
 
-// appendString writes s quoted. Plain ASCII, the common case, is copied;
-// anything else is escaped by encoding/json, so the text is what
-// json.Marshal writes: HTML characters, control characters, U+2028 and
-// U+2029 escaped, invalid UTF-8 replaced.
+// appendString writes s quoted, as json.Marshal writes it. Plain ASCII is
+// copied, and encoding/json escapes any other string, because it escapes
+// HTML and control characters and U+2028 and U+2029 and replaces invalid UTF-8.
 func (b *Builder) appendString(s string) {
 	for i := 0; i < len(s); i++ {
 		c := s[i]

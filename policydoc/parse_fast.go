@@ -6,11 +6,11 @@ import (
 )
 
 // parseValid parses a policy document text on a fast path and reports
-// whether it could. It declines every text that parseTokens rejects, and
-// leaves such a text to parseTokens: a character IAM does not accept, text
-// that json.Valid rejects, a top level that is not an object, nesting deeper
-// than maxDepth or a key repeated in one object. For a text it accepts, it
-// returns the tree that parseTokens returns, with the same offsets.
+// whether it could. It declines every text that parseTokens rejects, so that
+// parseTokens reports the error. Such a text has a character IAM rejects, is
+// not valid JSON, is not an object, nests deeper than maxDepth or repeats a
+// key in one object. For any other text, parseValid returns the tree that
+// parseTokens returns, with the same offsets.
 //
 // The fast path avoids the token decoder of encoding/json, which boxes every
 // token in an interface and allocates an error value for every scalar inside

@@ -172,11 +172,10 @@ func (l *loader) fileRange(pathExpr hcl.Expression, ctx *hcl.EvalContext, text s
 	return hcl.Range{Filename: filename, Start: posAt(file.Bytes, start), End: posAt(file.Bytes, end)}, true
 }
 
-// jsonencodeSyntaxMessage describes a syntax error in the text that
-// jsonencode wrote, which is one line the user never sees: it names the
-// string that holds the error instead of a column. A character IAM does not
-// accept cannot be escaped inside jsonencode, which writes every character
-// as it is, so the advice is to write the document as JSON text.
+// jsonencodeSyntaxMessage describes a syntax error in the one-line text that
+// jsonencode wrote by naming the string that contains it, because a column in
+// that text means nothing to the user. jsonencode writes every character as
+// it is, so a character IAM rejects can only be escaped in a JSON text.
 func jsonencodeSyntaxMessage(syntax *policydoc.SyntaxError, text string) string {
 	msg, _, _ := strings.Cut(syntax.Msg, " (write other characters as \\u escapes)")
 	if s, ok := enclosingString(text, syntax.Offset); ok {
@@ -189,14 +188,15 @@ func jsonencodeSyntaxMessage(syntax *policydoc.SyntaxError, text string) string 
 	return msg
 }
 
-// enclosingString returns the value of the JSON string of text that holds
-// the byte at offset.
+// enclosingString returns the value of the JSON string of text that
+// contains the byte at offset.
 func enclosingString(text string, offset int) (string, bool) {
 	if offset < 0 || offset >= len(text) {
 		return "", false
 	}
-	// Find the opening quote: the last quote before offset that is not
-	// escaped, where inString alternates over the quotes from the start.
+
+	// The opening quote is the last unescaped quote before offset that
+	// starts a string.
 	start, inString := -1, false
 	for i := 0; i < offset; i++ {
 		switch text[i] {
@@ -214,6 +214,7 @@ func enclosingString(text string, offset int) (string, bool) {
 	if !inString {
 		return "", false
 	}
+
 	end := start + 1
 	for end < len(text) && text[end] != '"' {
 		if text[end] == '\\' {
@@ -224,6 +225,7 @@ func enclosingString(text string, offset int) (string, bool) {
 	if end >= len(text) {
 		return "", false
 	}
+
 	var s string
 	if err := json.Unmarshal([]byte(text[start:end+1]), &s); err != nil {
 		return "", false

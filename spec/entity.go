@@ -133,9 +133,9 @@ func (l *loader) evaluateInstance(e *entityDecl, ctx *hcl.EvalContext, key strin
 
 // evaluateForEach returns the elements of a for_each value by key: a map's
 // or object's elements, or a set of strings's elements keyed by themselves.
-// Only the keys must be known here. The elements are large when they come
-// from a data file, and walking them all costs more than the rest of this;
-// an unknown part of an element stops the attribute that reads it.
+// Only the keys must be known here, because walking elements that come from
+// a data file costs more than the rest of this function. An unknown part of
+// an element fails the attribute that reads it.
 func (l *loader) evaluateForEach(attr *hcl.Attribute, ctx *hcl.EvalContext) (map[string]cty.Value, bool) {
 	val, diags := attr.Expr.Value(ctx)
 	l.diags = append(l.diags, diags...)

@@ -451,9 +451,9 @@ func (d *entityDecoder) secretDestinationProblem(path string, rng hcl.Range) *hc
 			"The folder of %s does not exist, so apply could not write the secret of the credential it creates there. "+
 				"Create the folder, or name a file in an existing one.", path))
 	}
-	// Only an empty regular file, left by a stopped apply, may be written
-	// again; a link, a device such as /dev/null or a file with content may
-	// not, as apply decides.
+	// Apply writes again only an empty regular file, left by a stopped
+	// apply. It rejects a link, a device such as /dev/null and a file with
+	// content, so plan rejects them too.
 	if info, err := os.Lstat(path); err == nil && (!info.Mode().IsRegular() || info.Size() > 0) {
 		return errorAt(rng, "Secret file already exists", fmt.Sprintf(
 			"%s already exists, and apply never overwrites a secret or writes one through a link or into a device. "+

@@ -15,11 +15,10 @@ import (
 // from here instead of parsing the text that jsonencode has just written.
 type encodedDocuments map[string]*policydoc.Document
 
-// jsonEncodeFunc returns cty's jsonencode, with the same results. An object
-// or map that holds only known, unmarked values is written by a
-// policydoc.Builder, which also gives its parsed form; when docs is not nil,
-// the parsed form is kept there. Anything else, and any object that Parse
-// would not take as a policy document, is written by cty's function.
+// jsonEncodeFunc returns cty's jsonencode, with the same results. A
+// policydoc.Builder writes an object or map of known, unmarked values and
+// builds its parsed form, which is kept in docs unless docs is nil. cty's
+// function writes anything else, and any object that Parse would reject.
 func jsonEncodeFunc(docs encodedDocuments) function.Function {
 	return function.New(&function.Spec{
 		Description: stdlib.JSONEncodeFunc.Description(),

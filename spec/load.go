@@ -340,10 +340,10 @@ func addressLess(a, b Address) bool {
 	return a.Key < b.Key
 }
 
-// dedupe drops diagnostics identical to an earlier one. Blocks with for_each
+// Dedupe drops diagnostics identical to an earlier one, keeping the order. Blocks with for_each
 // are decoded once per instance, which repeats the diagnostics about their
 // text.
-func dedupe(diags hcl.Diagnostics) hcl.Diagnostics {
+func Dedupe(diags hcl.Diagnostics) hcl.Diagnostics {
 	return dedupeInstances(diags, nil)
 }
 
@@ -358,10 +358,9 @@ func (l *loader) dedupe() hcl.Diagnostics {
 const maxNamedInstances = 5
 
 // dedupeInstances drops diagnostics that repeat an earlier one. The
-// instances of a for_each block share their source, so an error in one
-// entry of a data file repeats the diagnostic of every other bad entry; the
-// diagnostic that stays names the instances, from instanceOf, that raised
-// it.
+// instances of a for_each block share their source, so bad entries of a data
+// file raise the same diagnostic. The one that is kept names the instances
+// that raised it, from instanceOf.
 func dedupeInstances(diags hcl.Diagnostics, instanceOf map[*hcl.Diagnostic]Address) hcl.Diagnostics {
 	type key struct {
 		severity        hcl.DiagnosticSeverity

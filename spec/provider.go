@@ -108,14 +108,14 @@ func LoadProvider(dir string, opts LoadOptions) (*Config, hcl.Diagnostics) {
 		l.declare(file)
 	}
 	if l.diags.HasErrors() || l.provider == nil {
-		return cfg, dedupe(l.diags)
+		return cfg, Dedupe(l.diags)
 	}
 	l.evaluateVariables()
 	if l.diags.HasErrors() {
-		return cfg, dedupe(l.diags)
+		return cfg, Dedupe(l.diags)
 	}
 	cfg.Provider = l.decodeProvider(l.provider)
-	return cfg, dedupe(l.diags)
+	return cfg, Dedupe(l.diags)
 }
 
 // decodeProvider decodes the provider block in a context of input

@@ -44,7 +44,7 @@ type credsOptions struct {
 	// --duration STS accepts for it.
 	call        string
 	maxDuration time.Duration
-	// flags tells a --duration of 0 given on the command line from none.
+	// flags distinguishes a --duration of 0 on the command line from none.
 	flags *pflag.FlagSet
 }
 
@@ -63,8 +63,8 @@ func (o *credsOptions) check() error {
 	if o.duration < 0 || o.duration%time.Second != 0 {
 		return fmt.Errorf("invalid --duration %s: give a positive duration in whole seconds, such as 1h", o.duration)
 	}
-	given := o.duration != 0 || (o.flags != nil && o.flags.Changed("duration"))
-	if given && (o.duration < minCredsDuration || o.duration > o.maxDuration) {
+	durationSet := o.duration != 0 || (o.flags != nil && o.flags.Changed("duration"))
+	if durationSet && (o.duration < minCredsDuration || o.duration > o.maxDuration) {
 		return fmt.Errorf("invalid --duration %s: %s accepts from %s to %s", o.duration, o.call, shortDuration(minCredsDuration), shortDuration(o.maxDuration))
 	}
 	return nil

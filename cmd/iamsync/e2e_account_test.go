@@ -487,8 +487,8 @@ group "c" {}
 		t.Errorf("%d write calls reached the account, want none", n)
 	}
 
-	// A swap at the quota may reach it before the deletion has run; the
-	// plan warns, and a second apply finishes what the first could not.
+	// A swap at the quota may reach it before the deletion has run. The plan
+	// warns, and a second apply finishes what the first could not.
 	swap := writeConfig(t, map[string]string{"main.hcl": `
 group "a" {}
 group "c" {}

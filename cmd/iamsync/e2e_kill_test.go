@@ -290,9 +290,9 @@ func TestApplyInterruptedReportsAndResumes(t *testing.T) {
 	changed.checkAccount(t, h)
 }
 
-// TestInterruptedPlanSaysSo checks that a plan stopped by an interrupt says
-// so in iamsync's words rather than with the SDK's "context canceled".
-func TestInterruptedPlanSaysSo(t *testing.T) {
+// TestInterruptedPlanMessage checks that a plan stopped by an interrupt
+// reports it in iamsync's words rather than with the SDK's "context canceled".
+func TestInterruptedPlanMessage(t *testing.T) {
 	newHarness(t, "")
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()

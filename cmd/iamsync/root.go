@@ -79,8 +79,8 @@ func Run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return coded.code
 	}
 	if ctx.Err() != nil && errors.Is(err, context.Canceled) {
-		// The error only says where the interrupt found the command, in
-		// the SDK's words; apply reports its own calls before this.
+		// The SDK's error only names the call that the interrupt stopped.
+		// Apply has already reported its own calls by now.
 		fmt.Fprintf(stderr, "Error: interrupted: %s stopped before it finished.\n", cmd.CommandPath())
 		return exitError
 	}

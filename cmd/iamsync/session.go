@@ -47,7 +47,7 @@ func openSession(ctx context.Context, dir string, conn *connectionOptions, confi
 		// Show the rest of the configuration's errors too, as validate
 		// does, so that one run lists everything to fix.
 		_, all := config.load(dir, "", "")
-		return &session{cfg: providerCfg, diags: mergeDiagnostics(diags, all)}, nil
+		return &session{cfg: providerCfg, diags: spec.Dedupe(append(diags, all...))}, nil
 	}
 	if providerCfg != nil {
 		config.parsed = providerCfg.Parser
@@ -142,35 +142,6 @@ func unreachable(dir string, config *configOptions, err error) (*session, error)
 		Detail:   fmt.Sprintf("The configuration has errors that show without the account: fix them first. Reaching the account failed as well: %v.", err),
 	})
 	return &session{cfg: cfg, diags: diags}, nil
-}
-
-// mergeDiagnostics returns first followed by the diagnostics of more that
-// first does not hold already.
-func mergeDiagnostics(first, more hcl.Diagnostics) hcl.Diagnostics {
-	type key struct {
-		severity        hcl.DiagnosticSeverity
-		summary, detail string
-		subject         hcl.Range
-	}
-	keyOf := func(d *hcl.Diagnostic) key {
-		k := key{severity: d.Severity, summary: d.Summary, detail: d.Detail}
-		if d.Subject != nil {
-			k.subject = *d.Subject
-		}
-		return k
-	}
-	seen := make(map[key]bool, len(first))
-	for _, d := range first {
-		seen[keyOf(d)] = true
-	}
-	merged := first
-	for _, d := range more {
-		if !seen[keyOf(d)] {
-			seen[keyOf(d)] = true
-			merged = append(merged, d)
-		}
-	}
-	return merged
 }
 
 // Close releases the connection.

@@ -83,11 +83,10 @@ func (e *AssumeRoleError) Error() string { return "assume role " + e.RoleARN + "
 
 func (e *AssumeRoleError) Unwrap() error { return e.Err }
 
-// RetryableError tells the SDK's retryer not to retry a call that failed
-// because the role could not be assumed: the STS client that assumes it has
-// made all its attempts already, and retrying each of them for every
-// attempt of the call would make a wrong endpoint take half a minute to
-// report.
+// RetryableError marks a failed assumption of the role as not retryable for
+// the call that needed its credentials. The STS client that assumes the role
+// has already made all its attempts, and repeating them for every attempt of
+// the call made a wrong endpoint take half a minute to fail.
 func (e *AssumeRoleError) RetryableError() bool { return false }
 
 // roleCredentials retrieves a role's credentials and names the role when

@@ -31,8 +31,8 @@ const (
 	DefaultMaxAttempts = 8
 	DefaultMaxBackoff  = 20 * time.Second
 	// DefaultResponseTimeout bounds the wait for the headers of a response,
-	// so that an endpoint that takes the connection and never answers
-	// fails the attempt instead of holding the command for ever.
+	// so that an endpoint that accepts the connection but never responds
+	// fails the attempt instead of blocking the command indefinitely.
 	DefaultResponseTimeout = 30 * time.Second
 )
 

@@ -257,9 +257,8 @@ func TestFailedAssumeRoleIsNotRetriedAgain(t *testing.T) {
 	}
 }
 
-// TestSilentEndpointTimesOut checks that an endpoint that takes the
-// connection and never answers fails the call after the response timeout
-// of each attempt, instead of holding it for ever.
+// TestSilentEndpointTimesOut checks that an endpoint that accepts the
+// connection but never responds fails the call once each attempt times out.
 func TestSilentEndpointTimesOut(t *testing.T) {
 	stop := make(chan struct{})
 	silent := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {

@@ -251,8 +251,8 @@ func TestParseFlexTime(t *testing.T) {
 }
 
 // TestStateFileSaveInterval checks that with a save interval, a change
-// reaches the state file after the interval, not with its answer, and that
-// Close writes a change still waiting.
+// reaches the state file after the interval rather than with its response,
+// and that Close writes a pending change.
 func TestStateFileSaveInterval(t *testing.T) {
 	userInFile := func(path, name string) bool {
 		data, err := os.ReadFile(path)
