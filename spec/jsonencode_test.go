@@ -122,9 +122,9 @@ func checkJSONEncodeMatchesCty(t *testing.T, val cty.Value) {
 	got, _ = got.UnmarkDeep()
 	text := got.AsString()
 	parsed, parseErr := policydoc.Parse(text)
-	kept := docs[text]
+	keptDoc := docs[text]
 	switch {
-	case kept == nil:
+	case keptDoc == nil:
 		// Keeping a document is an optimization, but the common cases
 		// must take it.
 		if parseErr == nil && !marked && strings.IndexFunc(text, func(r rune) bool { return r > 0x7f }) < 0 {
@@ -132,8 +132,8 @@ func checkJSONEncodeMatchesCty(t *testing.T, val cty.Value) {
 		}
 	case parseErr != nil:
 		t.Errorf("jsonencode kept a document for %s, which Parse rejects: %v", text, parseErr)
-	case !reflect.DeepEqual(kept, parsed):
-		t.Errorf("jsonencode kept a document for %s that differs from Parse's:\n got %#v\nwant %#v", text, kept, parsed)
+	case !reflect.DeepEqual(keptDoc, parsed):
+		t.Errorf("jsonencode kept a document for %s that differs from Parse's:\n got %#v\nwant %#v", text, keptDoc, parsed)
 	}
 	if len(docs) > 1 {
 		t.Errorf("jsonencode kept %d documents for one value", len(docs))
