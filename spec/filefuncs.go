@@ -31,9 +31,30 @@ type fileFunctions struct {
 }
 
 // readLog is the set of files that a Load read, named as Config.ReadFiles
-// names them.
+// names them, and the texts that file returned.
 type readLog struct {
 	paths map[string]bool
+	texts []readText
+}
+
+// readText is a text that the file function returned, and the name of its
+// file as ranges give it.
+type readText struct {
+	name, text string
+}
+
+// fileOf returns the name of the file whose whole text file returned as
+// text, if any.
+func (r *readLog) fileOf(text string) (string, bool) {
+	if r == nil {
+		return "", false
+	}
+	for _, t := range r.texts {
+		if t.text == text {
+			return t.name, true
+		}
+	}
+	return "", false
 }
 
 // record notes that the file p, as the configuration names it, was read.
@@ -64,6 +85,15 @@ func (f fileFunctions) displayName(path string) string {
 		return path
 	}
 	return filepath.Join(f.displayDir, rel)
+}
+
+// joined returns p, relative to the working directory when the
+// configuration gives it relative to the configuration directory.
+func (f fileFunctions) joined(p string) string {
+	if filepath.IsAbs(p) {
+		return p
+	}
+	return filepath.Join(f.dir, p)
 }
 
 // errOutside is returned for a path outside the configuration directory.
@@ -145,11 +175,16 @@ func (f fileFunctions) fileFunc() function.Function {
 		Params: []function.Parameter{{Name: "path", Type: cty.String}},
 		Type:   function.StaticReturnType(cty.String),
 		Impl: func(args []cty.Value, _ cty.Type) (cty.Value, error) {
-			text, err := f.read(args[0].AsString())
+			p := args[0].AsString()
+			text, err := f.read(p)
 			if err != nil {
 				return cty.UnknownVal(cty.String), err
 			}
-			return cty.StringVal(text), nil
+			val := cty.StringVal(text)
+			if f.log != nil {
+				f.log.texts = append(f.log.texts, readText{name: f.displayName(f.joined(p)), text: val.AsString()})
+			}
+			return val, nil
 		},
 	})
 }
@@ -283,7 +318,7 @@ func (f fileFunctions) templateFunc(funcs map[string]function.Function) function
 			if err != nil {
 				return cty.UnknownVal(cty.String), err
 			}
-			return renderTemplate(text, f.displayName(filepath.Join(f.dir, p)), vars, funcs)
+			return renderTemplate(text, f.displayName(f.joined(p)), vars, funcs)
 		},
 	})
 }

@@ -2,9 +2,13 @@ package spec
 
 import (
 	"encoding/json"
+	"errors"
+	"fmt"
 	"strings"
 	"unicode/utf8"
 
+	"github.com/hashicorp/hcl/v2"
+	"github.com/hashicorp/hcl/v2/hclsyntax"
 	"github.com/zclconf/go-cty/cty"
 	"github.com/zclconf/go-cty/cty/function"
 	"github.com/zclconf/go-cty/cty/function/stdlib"
@@ -36,9 +40,49 @@ var jsonDecodeFunc = function.New(&function.Spec{
 		if val, ok := decodeImplied(text); ok {
 			return val, nil
 		}
-		return stdlib.JSONDecodeFunc.Call(args)
+		val, err := stdlib.JSONDecodeFunc.Call(args)
+		if err != nil {
+			return val, newJSONTextError(text, err)
+		}
+		return val, nil
 	},
 })
+
+// jsonTextError is jsondecode's error for a text that is not JSON. The
+// loader uses the text to tell the file it came from.
+type jsonTextError struct {
+	err  error
+	text string
+	// pos is where the text goes wrong, or the zero Pos when encoding/json
+	// takes the text and cty rejects it for another reason.
+	pos hcl.Pos
+}
+
+// newJSONTextError returns the error for a text that cty rejected with err.
+// For a syntax error, the message is encoding/json's, which names what was
+// expected, and the position is set. Otherwise the message is err's.
+func newJSONTextError(text string, err error) error {
+	var syntax *json.SyntaxError
+	if !errors.As(json.Unmarshal([]byte(text), new(json.RawMessage)), &syntax) {
+		return &jsonTextError{err: err, text: text}
+	}
+	// Offset counts the bytes read, including the one that broke the
+	// syntax. A text that ends too soon goes wrong at its end.
+	offset := int(syntax.Offset)
+	if offset > 0 && offset <= len(text) && !strings.HasPrefix(syntax.Error(), "unexpected end") {
+		offset--
+	}
+	return &jsonTextError{err: syntax, text: text, pos: posAt([]byte(text), offset)}
+}
+
+func (e *jsonTextError) Error() string {
+	if e.pos.Line == 0 {
+		return e.err.Error()
+	}
+	return fmt.Sprintf("%s, at line %d, column %d of the text", e.err, e.pos.Line, e.pos.Column)
+}
+
+func (e *jsonTextError) Unwrap() error { return e.err }
 
 // decodeImplied decodes text as cty's jsondecode would. It returns false
 // for a text that cty rejects, or that it could not tell from one cty
@@ -177,5 +221,39 @@ func (w *jsonWalker) array() (cty.Value, bool) {
 		if w.text[w.pos-1] == ']' {
 			return cty.TupleVal(elems), true
 		}
+	}
+}
+
+// placeJSONErrors points each error of a jsondecode call on a file's text
+// at the line of that file where the JSON goes wrong, instead of at the call.
+func (l *loader) placeJSONErrors() {
+	for _, d := range l.diags {
+		extra, ok := hcl.DiagnosticExtra[hclsyntax.FunctionCallDiagExtra](d)
+		if !ok || d.Subject == nil {
+			continue
+		}
+		var textErr *jsonTextError
+		if !errors.As(extra.FunctionCallError(), &textErr) || textErr.pos.Line == 0 {
+			continue
+		}
+		name, ok := l.files.log.fileOf(textErr.text)
+		if !ok {
+			continue
+		}
+		if l.parser.Files()[name] == nil {
+			l.parser.AddFile(name, &hcl.File{Bytes: []byte(textErr.text)})
+		}
+		call := *d.Subject
+		end := textErr.pos
+		if end.Byte < len(textErr.text) {
+			end = posAt([]byte(textErr.text), end.Byte+1)
+		}
+		d.Summary = "Invalid JSON"
+		d.Detail = fmt.Sprintf("%s is not valid JSON: %s. It is decoded by jsondecode on %s line %d.",
+			name, textErr.err, call.Filename, call.Start.Line)
+		d.Subject = &hcl.Range{Filename: name, Start: textErr.pos, End: end}
+		d.Context = nil
+		d.Expression = nil
+		d.EvalContext = nil
 	}
 }

@@ -80,6 +80,7 @@ type LoadOptions struct {
 func Load(dir string, opts LoadOptions) (*Config, hcl.Diagnostics) {
 	l := newLoader(dir, opts)
 	l.load()
+	l.placeJSONErrors()
 	return l.cfg, l.dedupe()
 }
 
