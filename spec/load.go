@@ -361,7 +361,9 @@ const maxNamedInstances = 5
 // dedupeInstances drops diagnostics that repeat an earlier one. The
 // instances of a for_each block share their source, so bad entries of a data
 // file raise the same diagnostic. The one that is kept names the instances
-// that raised it, from instanceOf.
+// that raised it, from instanceOf. Instances can also fail on one line
+// with a different detail each, such as one naming each bad value. Only
+// maxSimilar of those are kept, and the last one names the other instances.
 func dedupeInstances(diags hcl.Diagnostics, instanceOf map[*hcl.Diagnostic]Address) hcl.Diagnostics {
 	type key struct {
 		severity        hcl.DiagnosticSeverity
@@ -370,28 +372,70 @@ func dedupeInstances(diags hcl.Diagnostics, instanceOf map[*hcl.Diagnostic]Addre
 	}
 	first := make(map[key]int, len(diags))
 	instances := map[int][]string{}
+	// similar counts the diagnostics kept for each key without its detail,
+	// and lastSimilar is the index of the last one kept.
+	similar := map[key]int{}
+	lastSimilar := map[key]int{}
+	folded := map[int][]string{}
 	out := diags[:0:0]
 	for _, d := range diags {
 		k := key{severity: d.Severity, summary: d.Summary, detail: d.Detail}
 		if d.Subject != nil {
 			k.subject = *d.Subject
 		}
+		addr, isInstance := instanceOf[d]
 		i, seen := first[k]
 		if !seen {
+			loose := k
+			loose.detail = ""
+			if isInstance && similar[loose] == maxSimilar {
+				last := lastSimilar[loose]
+				folded[last] = append(folded[last], addr.String())
+				continue
+			}
 			i = len(out)
 			first[k] = i
 			out = append(out, d)
+			if isInstance {
+				similar[loose]++
+				lastSimilar[loose] = i
+			}
 		}
-		if addr, ok := instanceOf[d]; ok {
+		if isInstance {
 			instances[i] = append(instances[i], addr.String())
 		}
 	}
-	for i, addrs := range instances {
+	for i := range out {
+		addrs, more := instances[i], folded[i]
+		if len(addrs) == 0 && len(more) == 0 {
+			continue
+		}
 		named := *out[i]
-		named.Detail = strings.TrimSpace(named.Detail + " " + instancesClause(addrs))
+		if len(addrs) > 0 {
+			named.Detail = strings.TrimSpace(named.Detail + " " + instancesClause(addrs))
+		}
+		if len(more) > 0 {
+			named.Detail += " " + similarClause(more)
+		}
 		out[i] = &named
 	}
 	return out
+}
+
+// maxSimilar bounds how many diagnostics are shown for one line of a
+// for_each block whose instances fail with different details.
+const maxSimilar = 3
+
+// similarClause names the further instances whose diagnostics for the same
+// line were dropped.
+func similarClause(addrs []string) string {
+	addrs = slices.Compact(addrs)
+	noun := "instances"
+	if len(addrs) == 1 {
+		noun = "instance"
+	}
+	return fmt.Sprintf("The same error, with other values, is in %d more %s: %s",
+		len(addrs), noun, strings.TrimPrefix(instancesClause(addrs), "In "))
 }
 
 // instancesClause names the instances a diagnostic is about, such as

@@ -357,3 +357,48 @@ role "svc" {
 		}
 	}
 }
+
+// TestForEachErrorsWithDifferentValuesFold checks that one line of a
+// for_each block failing with a different value in each instance is
+// reported maxSimilar times, the last naming the other instances.
+func TestForEachErrorsWithDifferentValuesFold(t *testing.T) {
+	dir := t.TempDir()
+	writeFile(t, filepath.Join(dir, "main.hcl"), []byte(`
+locals {
+  paths = { a = "x1", b = "x2", c = "x3", d = "x4", e = "x5", f = "/ok/" }
+}
+
+user "dev" {
+  for_each = local.paths
+  name     = each.key
+  path     = each.value
+}
+
+group "ops" {
+  path = "bad"
+}
+`))
+	_, diags := Load(dir, LoadOptions{})
+	var details []string
+	for _, d := range diags {
+		if d.Summary == "Invalid path" {
+			details = append(details, d.Detail)
+		}
+	}
+	// Three for the users, and the group's, which is not an instance.
+	if len(details) != maxSimilar+1 {
+		t.Fatalf("path errors = %q, want %d", details, maxSimilar+1)
+	}
+	for i, key := range []string{"a", "b"} {
+		if want := `In user.dev["` + key + `"].`; !strings.HasSuffix(details[i], want) {
+			t.Errorf("path error %d = %q, want it to end with %q", i, details[i], want)
+		}
+	}
+	want := `In user.dev["c"]. The same error, with other values, is in 2 more instances: user.dev["d"] and user.dev["e"].`
+	if !strings.HasSuffix(details[2], want) {
+		t.Errorf("path error 2 = %q, want it to end with %q", details[2], want)
+	}
+	if !strings.Contains(details[3], `"bad"`) {
+		t.Errorf("path error 3 = %q, want the group's", details[3])
+	}
+}
