@@ -61,6 +61,19 @@ func causeOf(err error) string {
 		return "connection failed: " + send.Err.Error()
 	}
 
+	// A response that the SDK cannot decode comes from a server that does
+	// not speak the AWS Query API, usually at a wrong endpoint URL.
+	var deserialization *smithy.DeserializationError
+	if errors.As(err, &deserialization) {
+		status := ""
+		var resp *smithyhttp.ResponseError
+		if errors.As(err, &resp) {
+			status = fmt.Sprintf("HTTP status %d, ", resp.HTTPStatusCode())
+		}
+		return fmt.Sprintf("the response is not an AWS API response (%sbody not decoded: %v); check that the endpoint URL is that of IAM and STS",
+			status, deserialization.Err)
+	}
+
 	// Anything else reads as the SDK wrote it.
 	var op *smithy.OperationError
 	if errors.As(err, &op) {

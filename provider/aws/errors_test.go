@@ -4,6 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 
@@ -149,3 +152,52 @@ func TestOptionsStringHidesSecrets(t *testing.T) {
 
 // fmtValue prints v with every verb that could show its fields.
 func fmtValue(v any) string { return fmt.Sprintf("%v %+v %#v %s", v, v, v, v) }
+
+// TestWrongEndpointNamed checks that a server that answers with something
+// other than an AWS response gives an error that points at the endpoint
+// URL, rather than the XML decoder's message alone.
+func TestWrongEndpointNamed(t *testing.T) {
+	tests := map[string]struct {
+		status     int
+		body       string
+		wantStatus string
+	}{
+		"HTML error page": {
+			status:     http.StatusNotImplemented,
+			body:       "<!DOCTYPE html><html><head><meta charset=utf-8></head><body>Unsupported method</body></html>",
+			wantStatus: "HTTP status 501",
+		},
+		"JSON success": {
+			status:     http.StatusOK,
+			body:       `{"ok": true}`,
+			wantStatus: "HTTP status 200",
+		},
+	}
+	for name, tt := range tests {
+		t.Run(name, func(t *testing.T) {
+			ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+				w.WriteHeader(tt.status)
+				io.WriteString(w, tt.body)
+			}))
+			t.Cleanup(ts.Close)
+			p, err := awsprovider.New(context.Background(), awsprovider.Options{
+				EndpointURL: ts.URL, AccessKeyID: "AKIDEXAMPLE", SecretAccessKey: "secret", Region: "us-east-1",
+				MaxAttempts: 1,
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+
+			_, err = p.CallerIdentity(context.Background())
+
+			if err == nil {
+				t.Fatal("CallerIdentity succeeded, want an error")
+			}
+			for _, want := range []string{"not an AWS API response", tt.wantStatus, "endpoint URL"} {
+				if !strings.Contains(err.Error(), want) {
+					t.Errorf("error = %q, want it to contain %q", err, want)
+				}
+			}
+		})
+	}
+}
