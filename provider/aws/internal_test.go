@@ -99,17 +99,20 @@ func TestCallErrorText(t *testing.T) {
 
 func TestNewSettings(t *testing.T) {
 	tests := map[string]struct {
-		opts            Options
-		env             map[string]string
-		wantRegion      string
-		wantMaxAttempts int
+		opts             Options
+		env              map[string]string
+		wantRegion       string
+		wantMaxAttempts  int
+		wantMaxThrottled int
 	}{
-		"defaults":           {wantRegion: DefaultRegion, wantMaxAttempts: DefaultMaxAttempts},
-		"region option":      {opts: Options{Region: "eu-west-1"}, wantRegion: "eu-west-1", wantMaxAttempts: DefaultMaxAttempts},
-		"region variable":    {env: map[string]string{"AWS_REGION": "cn-north-1"}, wantRegion: "cn-north-1", wantMaxAttempts: DefaultMaxAttempts},
-		"option over env":    {opts: Options{Region: "us-west-2"}, env: map[string]string{"AWS_REGION": "cn-north-1"}, wantRegion: "us-west-2", wantMaxAttempts: DefaultMaxAttempts},
-		"bounded attempts":   {opts: Options{MaxAttempts: 3}, wantRegion: DefaultRegion, wantMaxAttempts: 3},
-		"retries turned off": {opts: Options{MaxAttempts: 1}, wantRegion: DefaultRegion, wantMaxAttempts: 1},
+		"defaults":           {wantRegion: DefaultRegion, wantMaxAttempts: DefaultMaxAttempts, wantMaxThrottled: DefaultMaxThrottledAttempts},
+		"region option":      {opts: Options{Region: "eu-west-1"}, wantRegion: "eu-west-1", wantMaxAttempts: DefaultMaxAttempts, wantMaxThrottled: DefaultMaxThrottledAttempts},
+		"region variable":    {env: map[string]string{"AWS_REGION": "cn-north-1"}, wantRegion: "cn-north-1", wantMaxAttempts: DefaultMaxAttempts, wantMaxThrottled: DefaultMaxThrottledAttempts},
+		"option over env":    {opts: Options{Region: "us-west-2"}, env: map[string]string{"AWS_REGION": "cn-north-1"}, wantRegion: "us-west-2", wantMaxAttempts: DefaultMaxAttempts, wantMaxThrottled: DefaultMaxThrottledAttempts},
+		"bounded attempts":   {opts: Options{MaxAttempts: 3}, wantRegion: DefaultRegion, wantMaxAttempts: 3, wantMaxThrottled: DefaultMaxThrottledAttempts},
+		"bounded throttling": {opts: Options{MaxAttempts: 3, MaxThrottledAttempts: 5}, wantRegion: DefaultRegion, wantMaxAttempts: 3, wantMaxThrottled: 5},
+		"throttling below":   {opts: Options{MaxAttempts: 10, MaxThrottledAttempts: 4}, wantRegion: DefaultRegion, wantMaxAttempts: 10, wantMaxThrottled: 10},
+		"retries turned off": {opts: Options{MaxAttempts: 1}, wantRegion: DefaultRegion, wantMaxAttempts: 1, wantMaxThrottled: 1},
 	}
 	for name, tt := range tests {
 		t.Run(name, func(t *testing.T) {
@@ -127,8 +130,15 @@ func TestNewSettings(t *testing.T) {
 			if got := p.sts.Options().Region; got != tt.wantRegion {
 				t.Errorf("STS client region = %q, want %q", got, tt.wantRegion)
 			}
-			if got := p.iam.Options().Retryer.MaxAttempts(); got != tt.wantMaxAttempts {
-				t.Errorf("retryer MaxAttempts = %d, want %d", got, tt.wantMaxAttempts)
+			retryer, ok := p.iam.Options().Retryer.(throttleRetryer)
+			if !ok {
+				t.Fatalf("retryer is a %T, want a throttleRetryer", p.iam.Options().Retryer)
+			}
+			if retryer.maxAttempts != tt.wantMaxAttempts {
+				t.Errorf("attempts for other errors = %d, want %d", retryer.maxAttempts, tt.wantMaxAttempts)
+			}
+			if got := retryer.MaxAttempts(); got != tt.wantMaxThrottled {
+				t.Errorf("retryer MaxAttempts = %d, want %d", got, tt.wantMaxThrottled)
 			}
 		})
 	}

@@ -20,7 +20,7 @@ import (
 )
 
 // faultyProvider returns a provider that makes at most three attempts per
-// call against a sandbox with faults, with the sandbox.
+// call, four when throttled, against a sandbox with faults, with the sandbox.
 func faultyProvider(t *testing.T, faults sandbox.Faults) (*awsprovider.Provider, *sandbox.Server) {
 	t.Helper()
 	srv, err := sandbox.New(sandbox.Options{Faults: faults})
@@ -32,7 +32,7 @@ func faultyProvider(t *testing.T, faults sandbox.Faults) (*awsprovider.Provider,
 	keyID, secret := srv.Credentials()
 	p, err := awsprovider.New(context.Background(), awsprovider.Options{
 		EndpointURL: ts.URL, AccessKeyID: keyID, SecretAccessKey: secret, Region: "us-east-1",
-		MaxAttempts: 3, MaxBackoff: time.Millisecond,
+		MaxAttempts: 3, MaxThrottledAttempts: 4, MaxBackoff: time.Millisecond,
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -67,7 +67,7 @@ func TestUncertainAttemptsReported(t *testing.T) {
 				_, err := p.CreateAccessKey(ctx, "u")
 				return err
 			},
-			wantUncertain: 0, wantFaults: 3,
+			wantUncertain: 0, wantFaults: 4,
 		},
 		"dropped access key, not repeated": {
 			faults: sandbox.Faults{DropRate: 1, Actions: []string{"CreateAccessKey"}},

@@ -27,9 +27,12 @@ const DefaultRegion = "us-east-1"
 
 // Retry defaults. IAM throttles with per-API token buckets whose rates are
 // not published, so a call gets more attempts than the SDK's default of 3.
+// A throttled call gets more again, because throttling passes with time,
+// while a refused connection or a failing server usually does not.
 const (
-	DefaultMaxAttempts = 8
-	DefaultMaxBackoff  = 20 * time.Second
+	DefaultMaxAttempts          = 8
+	DefaultMaxThrottledAttempts = 16
+	DefaultMaxBackoff           = 20 * time.Second
 	// DefaultResponseTimeout bounds the wait for the headers of a response,
 	// so that an endpoint that accepts the connection but never responds
 	// fails the attempt instead of blocking the command indefinitely.
@@ -79,6 +82,10 @@ type Options struct {
 	// MaxAttempts bounds the attempts of one API call, the first included.
 	// Zero means DefaultMaxAttempts, and 1 disables retries.
 	MaxAttempts int
+	// MaxThrottledAttempts bounds the attempts of a call whose last attempt
+	// was throttled. Zero means DefaultMaxThrottledAttempts, or 1 when
+	// MaxAttempts is 1. A value below MaxAttempts counts as MaxAttempts.
+	MaxThrottledAttempts int
 	// MaxBackoff bounds the delay between two attempts. Zero means
 	// DefaultMaxBackoff.
 	MaxBackoff time.Duration
@@ -198,8 +205,17 @@ func newRetryer(opts Options) aws.Retryer {
 	if maxBackoff <= 0 {
 		maxBackoff = DefaultMaxBackoff
 	}
-	return retry.NewStandard(func(o *retry.StandardOptions) {
-		o.MaxAttempts = maxAttempts
+	maxThrottled := opts.MaxThrottledAttempts
+	switch {
+	case maxThrottled > 0:
+	case maxAttempts == 1:
+		maxThrottled = 1
+	default:
+		maxThrottled = DefaultMaxThrottledAttempts
+	}
+	maxThrottled = max(maxThrottled, maxAttempts)
+	standard := retry.NewStandard(func(o *retry.StandardOptions) {
+		o.MaxAttempts = maxThrottled
 		o.MaxBackoff = maxBackoff
 		// The client-side retry quota protects long-running services from
 		// retry storms. A command that must finish its plan would instead
@@ -207,6 +223,26 @@ func newRetryer(opts Options) aws.Retryer {
 		// the bounded attempts per call are the only limit.
 		o.RateLimiter = ratelimit.None
 	})
+	return throttleRetryer{RetryerV2: standard, maxAttempts: maxAttempts}
+}
+
+// throttleRetryer is the SDK's standard retryer with the attempts of a
+// throttled call. It stops a call after maxAttempts when the last attempt
+// failed for another reason.
+type throttleRetryer struct {
+	aws.RetryerV2
+	maxAttempts int
+}
+
+// RetryDelay returns the standard retryer's delay, or, past maxAttempts
+// for an error other than throttling, the SDK's error for attempts
+// exhausted. The SDK's retry loop calls it only for a retryable err, with
+// attempts remaining.
+func (r throttleRetryer) RetryDelay(attempt int, err error) (time.Duration, error) {
+	if attempt >= r.maxAttempts && !isThrottle(err) {
+		return 0, &retry.MaxAttemptsError{Attempt: attempt, Err: err}
+	}
+	return r.RetryerV2.RetryDelay(attempt, err)
 }
 
 // Calls returns how many API calls the provider has made, by action name

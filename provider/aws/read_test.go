@@ -199,6 +199,7 @@ func TestThrottlingGivesUp(t *testing.T) {
 		return false
 	}, func(o *awsprovider.Options) {
 		o.MaxAttempts = 3
+		o.MaxThrottledAttempts = 5
 		o.MaxBackoff = time.Millisecond
 	})
 
@@ -206,7 +207,36 @@ func TestThrottlingGivesUp(t *testing.T) {
 	if got := provider.ErrorCode(err); got != provider.CodeThrottling {
 		t.Fatalf("ReadState error %v has code %q, want %q", err, got, provider.CodeThrottling)
 	}
-	if want := "GetAccountSummary: Throttling: Rate exceeded (after 3 attempts)"; !strings.HasSuffix(err.Error(), want) {
+	if want := "GetAccountSummary: Throttling: Rate exceeded (after 5 attempts)"; !strings.HasSuffix(err.Error(), want) {
+		t.Errorf("error text = %q, want suffix %q", err.Error(), want)
+	}
+	if got := ic.requests()["GetAccountSummary"]; got != 5 {
+		t.Errorf("sandbox saw %d GetAccountSummary requests, want 5", got)
+	}
+}
+
+// TestServerErrorsGiveUpBeforeThrottling checks that a call failing with
+// server errors stops after MaxAttempts, although a throttled call gets
+// more attempts.
+func TestServerErrorsGiveUpBeforeThrottling(t *testing.T) {
+	t.Parallel()
+	tg, ic := newInterceptedTarget(t, func(w http.ResponseWriter, action string, form url.Values) bool {
+		if action == "GetAccountSummary" {
+			writeIAMError(w, http.StatusInternalServerError, "ServiceFailure", "Try again.")
+			return true
+		}
+		return false
+	}, func(o *awsprovider.Options) {
+		o.MaxAttempts = 3
+		o.MaxThrottledAttempts = 5
+		o.MaxBackoff = time.Millisecond
+	})
+
+	_, err := tg.p.ReadState(t.Context(), provider.ReadOptions{})
+	if got := provider.ErrorCode(err); got != provider.CodeServiceFailure {
+		t.Fatalf("ReadState error %v has code %q, want %q", err, got, provider.CodeServiceFailure)
+	}
+	if want := "GetAccountSummary: ServiceFailure: Try again. (after 3 attempts)"; !strings.HasSuffix(err.Error(), want) {
 		t.Errorf("error text = %q, want suffix %q", err.Error(), want)
 	}
 	if got := ic.requests()["GetAccountSummary"]; got != 3 {
