@@ -136,6 +136,10 @@ func (b *builder) rename(c *planner.Change, action string,
 			newFact(factExists, c.Type, newName),
 			newFact(factRenamed, c.Type, newName),
 			newFact(factNameFree, c.Type, oldName))
+	} else if c.Type == planner.TypeUser {
+		// A trust policy names a user by an ARN that holds the path, and
+		// IAM rejects the user's new ARN until the user has moved.
+		n.provides = append(n.provides, newFact(factExists, c.Type, oldName))
 	}
 	return n
 }

@@ -212,6 +212,15 @@ func TestOrderRules(t *testing.T) {
 				{"CreateRole deployer", "UpdateAssumeRolePolicy ops"},
 			},
 		},
+		"trust policies after the user they name moves": {
+			changes: []*planner.Change{
+				newChange(U, planner.TypeUser, "user.alice", "alice", change("path", "/people/", "/staff/")),
+				role(U, "ops", trustDoc(`"`+arnOf("user/staff/", "alice")+`"`)),
+			},
+			order: [][2]string{
+				{"UpdateUser alice", "UpdateAssumeRolePolicy ops"},
+			},
+		},
 		"policy version prune before the new version": {
 			changes: []*planner.Change{newChange(U, planner.TypePolicy, "policy.admin", "Admin",
 				change("arn", adminARN, adminARN), change("document", mustDoc(docA), mustDoc(docB)), set("prune_version", "v1"))},
