@@ -1,7 +1,6 @@
 package planner
 
 import (
-	"encoding/json"
 	"fmt"
 	"regexp"
 	"sort"
@@ -197,20 +196,7 @@ func principalIDs(d *policydoc.Document) []string {
 	if d == nil || !mayHaveUniqueID(d.String()) {
 		return nil
 	}
-	var root struct {
-		Statement json.RawMessage
-	}
-	if err := json.Unmarshal([]byte(d.String()), &root); err != nil {
-		return nil
-	}
-	var statements []map[string]any
-	if err := json.Unmarshal(root.Statement, &statements); err != nil {
-		var one map[string]any
-		if json.Unmarshal(root.Statement, &one) != nil {
-			return nil
-		}
-		statements = []map[string]any{one}
-	}
+	statements := statementsOf[map[string]any](d.String())
 
 	seen := map[string]bool{}
 	for _, st := range statements {

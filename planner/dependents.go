@@ -1,7 +1,6 @@
 package planner
 
 import (
-	"encoding/json"
 	"fmt"
 	"sort"
 	"strings"
@@ -159,20 +158,7 @@ func namesPrincipal(d *policydoc.Document, arn string) bool {
 	if d == nil || !strings.Contains(d.String(), arn) {
 		return false
 	}
-	var root struct {
-		Statement json.RawMessage
-	}
-	if err := json.Unmarshal([]byte(d.String()), &root); err != nil {
-		return false
-	}
-	var statements []map[string]any
-	if err := json.Unmarshal(root.Statement, &statements); err != nil {
-		var one map[string]any
-		if json.Unmarshal(root.Statement, &one) != nil {
-			return false
-		}
-		statements = []map[string]any{one}
-	}
+	statements := statementsOf[map[string]any](d.String())
 	found := false
 	for _, st := range statements {
 		for _, key := range []string{"Principal", "NotPrincipal"} {

@@ -406,20 +406,20 @@ type statement struct {
 	NotAction json.RawMessage
 }
 
-// statementsOf decodes the statements of a document, and returns nil for a
-// document that does not decode.
-func statementsOf(doc string) []statement {
+// statementsOf decodes the statements of a document into T, and returns nil
+// for a document that does not decode.
+func statementsOf[T any](doc string) []T {
 	var d struct{ Statement json.RawMessage }
 	if doc == "" || json.Unmarshal([]byte(doc), &d) != nil {
 		return nil
 	}
-	var list []statement
+	var list []T
 	if json.Unmarshal(d.Statement, &list) == nil {
 		return list
 	}
-	var one statement
+	var one T
 	if json.Unmarshal(d.Statement, &one) == nil {
-		return []statement{one}
+		return []T{one}
 	}
 	return nil
 }
@@ -468,7 +468,7 @@ func matchesAction(pattern, name string) bool {
 // with an action such as iam:* or *, or an Allow with NotAction that does
 // not exclude IAM.
 func grantsIAM(doc string) bool {
-	for _, st := range statementsOf(doc) {
+	for _, st := range statementsOf[statement](doc) {
 		if !strings.EqualFold(st.Effect, "Allow") {
 			continue
 		}
@@ -496,7 +496,7 @@ func grantsIAM(doc string) bool {
 // an action such as iam:* or *, or a Deny with NotAction that does not
 // leave IAM out (NotAction "*" denies nothing at all).
 func deniesIAM(doc string) bool {
-	for _, st := range statementsOf(doc) {
+	for _, st := range statementsOf[statement](doc) {
 		if !strings.EqualFold(st.Effect, "Deny") {
 			continue
 		}

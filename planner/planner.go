@@ -65,6 +65,7 @@ func Make(desired *spec.Config, live *provider.State, opts Options) (*Plan, hcl.
 	p.warnCaseOnlyNames()
 	p.warnExpiredDeclarations()
 	p.checkTrustPrincipals()
+	p.checkTrustedPrincipals()
 	p.checkQuotas()
 
 	// Record what each replacement does to what names the entity, limit

@@ -230,3 +230,91 @@ func TestProtectedEntityRenamed(t *testing.T) {
 		t.Error("the protected user ops was deleted")
 	}
 }
+
+// TestTrustedPrincipalsThatWillNotExist plans trust policies that name, by
+// a literal ARN, a user or role that will not exist after the plan. IAM
+// would reject them at apply, or, for a principal that the plan deletes,
+// turn them into a unique id that no later apply can replace. Plan must stop
+// before any write.
+func TestTrustedPrincipalsThatWillNotExist(t *testing.T) {
+	trusting := func(principal string) string {
+		return fmt.Sprintf(`role "chain" {
+  assume_role_policy = jsonencode({
+    Version   = "2012-10-17"
+    Statement = [{ Effect = "Allow", Principal = { AWS = "arn:aws:iam::${account.id}:%s" }, Action = "sts:AssumeRole" }]
+  })
+}
+`, principal)
+	}
+	const live = `user "bruno" {
+  path = "/people/"
+}
+
+role "admin" {
+  assume_role_policy = jsonencode({
+    Version   = "2012-10-17"
+    Statement = [{ Effect = "Allow", Principal = { Service = "ec2.amazonaws.com" }, Action = "sts:AssumeRole" }]
+  })
+}
+`
+	tests := map[string]struct {
+		config string
+		want   string
+	}{
+		"user never declared": {
+			config: live + trusting("user/people/nobody"),
+			want:   `no user "nobody" is declared or exists in the account`,
+		},
+		"user at another path": {
+			config: live + trusting("user/staff/bruno"),
+			want:   `the user "bruno" is declared with the path "/people/"`,
+		},
+		"user renamed": {
+			config: strings.Replace(live, `user "bruno" {`, `user "bruno_dacosta" {
+  name           = "bruno.dacosta"
+  previous_names = ["bruno"]`, 1) + trusting("user/people/bruno"),
+			want: `this plan renames the user "bruno" to "bruno.dacosta"`,
+		},
+		"role deleted": {
+			config: `user "bruno" {
+  path = "/people/"
+}
+` + trusting("role/admin"),
+			want: `this plan deletes the role "admin", which is not declared`,
+		},
+	}
+	for name, tt := range tests {
+		t.Run(name, func(t *testing.T) {
+			h := newHarness(t, "")
+			h.mustRun(exitOK, "apply", "--auto-approve", writeConfig(t, config(live)))
+			before := h.srv.WriteCalls()
+
+			r := h.mustRun(exitError, "plan", writeConfig(t, config(tt.config)))
+
+			// The message wraps at the terminal width.
+			out := strings.Join(strings.Fields(r.stderr), " ")
+			for _, want := range []string{"Error: Trusted principal will not exist", tt.want, "main.hcl line"} {
+				if !strings.Contains(out, want) {
+					t.Errorf("plan output lacks %q:\n%s", want, r.stderr)
+				}
+			}
+			if n := h.srv.WriteCalls() - before; n != 0 {
+				t.Errorf("%d write calls reached the account, want none", n)
+			}
+		})
+	}
+
+	// Principals that are declared, or live and out of the scope, are
+	// accepted.
+	t.Run("principals that remain", func(t *testing.T) {
+		h := newHarness(t, "")
+		h.mustRun(exitOK, "apply", "--auto-approve", writeConfig(t, config(live+"user \"legacy-ops\" {}\n")))
+		named := func(label, principal string) string {
+			return strings.Replace(trusting(principal), `role "chain"`, `role "`+label+`"`, 1)
+		}
+		kept := live + "scope {\n  exclude = [\"legacy-*\"]\n}\n" +
+			named("trusts_user", "user/people/bruno") + named("trusts_role", "role/admin") +
+			named("trusts_unmanaged", "user/legacy-ops")
+		h.mustRun(exitOK, "apply", "--auto-approve", writeConfig(t, config(kept)))
+	})
+}

@@ -1,0 +1,124 @@
+package planner
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/hashicorp/hcl/v2"
+
+	"github.com/iamsync/iamsync/policydoc"
+)
+
+// awsPrincipals returns the values of the AWS element of each statement's
+// Principal, in document order.
+func awsPrincipals(d *policydoc.Document) []string {
+	var found []string
+	for _, st := range statementsOf[map[string]any](d.String()) {
+		principal, _ := st["Principal"].(map[string]any)
+		collectStrings(principal["AWS"], func(s string) { found = append(found, s) })
+	}
+	return found
+}
+
+// principalRef is a user or role of the planned account named by ARN.
+type principalRef struct {
+	kind       string // "user" or "role"
+	path, name string
+}
+
+// accountPrincipal parses arn as a user or role ARN of the planned account
+// and partition. Other accounts, account roots, wildcards and assumed-role
+// sessions are not entities this plan can check.
+func (p *planner) accountPrincipal(arn string) (principalRef, bool) {
+	parts := strings.SplitN(arn, ":", 6)
+	if len(parts) != 6 || parts[0] != "arn" || parts[1] != p.partition || parts[2] != "iam" ||
+		parts[4] != p.accountID || strings.ContainsAny(arn, "*?") {
+		return principalRef{}, false
+	}
+	kind, rest, ok := strings.Cut(parts[5], "/")
+	if !ok || (kind != "user" && kind != "role") {
+		return principalRef{}, false
+	}
+	slash := strings.LastIndex(rest, "/")
+	return principalRef{kind: kind, path: "/" + rest[:slash+1], name: rest[slash+1:]}, rest[slash+1:] != ""
+}
+
+// checkTrustedPrincipals reports each user or role of the account that a
+// declared trust policy names by ARN but that will not exist after the plan.
+// IAM rejects a trust policy that names a missing principal. When the plan
+// deletes the principal, IAM also puts its unique id in place of the ARN,
+// which every later apply would fail to write over.
+func (p *planner) checkTrustedPrincipals() {
+	for _, r := range p.roles {
+		if !r.managed() || r.decl.AssumeRolePolicy == nil {
+			continue
+		}
+		reported := map[string]bool{}
+		for _, arn := range awsPrincipals(r.decl.AssumeRolePolicy) {
+			ref, ok := p.accountPrincipal(arn)
+			if !ok || reported[arn] {
+				continue
+			}
+			problem := p.principalProblem(ref)
+			if problem == "" {
+				continue
+			}
+			reported[arn] = true
+			p.diags = append(p.diags, &hcl.Diagnostic{
+				Severity: hcl.DiagError,
+				Summary:  "Trusted principal will not exist",
+				Detail: fmt.Sprintf("The trust policy of role %q names %s, but %s. IAM rejects a trust policy "+
+					"that names a user or role that does not exist. Refer to the principal as %s.<label>.arn, "+
+					"so that the ARN follows its declaration, or remove it from the trust policy.",
+					r.decl.Name, arn, problem, ref.kind),
+				Subject: rangePtr(attrRange(r.decl.Ranges, "assume_role_policy", r.decl.DeclRange)),
+			})
+		}
+	}
+}
+
+// principalProblem returns why the user or role that ref names will not
+// exist after the plan, or "" when it will. Names are compared
+// case-insensitively, as IAM compares them, and paths exactly.
+func (p *planner) principalProblem(ref principalRef) string {
+	var declared, live *entity
+	var declaredPath, livePath, declaredName string
+	if ref.kind == "user" {
+		if u := p.userByDecl[fold(ref.name)]; u != nil {
+			declared, declaredPath, declaredName = &u.entity, u.decl.Path, u.decl.Name
+		}
+		if u := p.userByLive[fold(ref.name)]; u != nil {
+			live, livePath = &u.entity, u.live.Path
+			if u.renamed && u.fate != fateDelete {
+				return fmt.Sprintf("this plan renames the user %q to %q", u.live.Name, u.decl.Name)
+			}
+			if u.decl != nil {
+				declaredName = u.decl.Name
+			}
+		}
+	} else {
+		if r := p.roleByDecl[fold(ref.name)]; r != nil {
+			declared, declaredPath, declaredName = &r.entity, r.decl.Path, r.decl.Name
+		}
+		if r := p.roleByLive[fold(ref.name)]; r != nil {
+			live, livePath = &r.entity, r.live.Path
+		}
+	}
+
+	switch {
+	case declared != nil && declared.managed():
+		if declaredPath != ref.path {
+			return fmt.Sprintf("the %s %q is declared with the path %q", ref.kind, declaredName, declaredPath)
+		}
+		return ""
+	case live != nil && live.fate == fateIgnore:
+		if livePath != ref.path {
+			return fmt.Sprintf("the %s %q has the path %q in the account", ref.kind, ref.name, livePath)
+		}
+		return ""
+	case live != nil && live.fate == fateDelete:
+		return fmt.Sprintf("this plan deletes the %s %q, which is not declared", ref.kind, ref.name)
+	default:
+		return fmt.Sprintf("no %s %q is declared or exists in the account", ref.kind, ref.name)
+	}
+}
