@@ -16,6 +16,10 @@ const defaultMaxSessionDuration = 3600
 // version deleted before a new one is created.
 const attrPruneVersion = "prune_version"
 
+// attrVersions is the attribute of a policy delete or replacement that
+// lists the versions besides the default, which are deleted first.
+const attrVersions = "versions"
+
 // entityChange returns the change that carries an entity to its fate, or nil
 // when the entity needs none. The caller sets the change's DeclRange, so that
 // the many entities that need no change do not allocate a range. It keeps no
@@ -193,7 +197,7 @@ func (p *planner) planPolicies() {
 			}
 		case Replace, Delete:
 			if versions := nonDefaultVersions(pp.live); len(versions) > 0 {
-				c.Attrs = append(c.Attrs, Attr{Name: "versions", Before: versions})
+				c.Attrs = append(c.Attrs, Attr{Name: attrVersions, Before: versions})
 			}
 		}
 		p.add(c)

@@ -290,6 +290,8 @@ func attrMarkdown(c *Change, a Attr) string {
 		return tagsMarkdown(c, a) + suffix
 	case a.Name == attrPruneVersion:
 		return "deleted first: " + mdCode(formatValue(a.After)) + " (IAM keeps at most five versions)" + suffix
+	case a.Name == attrVersions:
+		return mdCode(formatValue(a.Before)) + " (the versions besides the default, deleted before the policy)" + suffix
 	case symbol == "+":
 		return mdCode(formatValue(a.After)) + suffix
 	case symbol == "-" || symbol == " ":

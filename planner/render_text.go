@@ -245,6 +245,8 @@ func (r *textRenderer) attr(c *Change, a Attr, width int) {
 		r.line(color, lead+" = "+formatValue(a.After)+suffix)
 	case a.Name == attrPruneVersion:
 		r.line(color, lead+" = "+formatValue(a.After)+" # deleted first: IAM keeps at most five versions"+suffix)
+	case a.Name == attrVersions:
+		r.line(color, lead+" = "+formatValue(a.Before)+" # the versions besides the default, deleted before the policy"+suffix)
 	case symbol == "-" || symbol == " ":
 		r.line(color, lead+" = "+formatValue(a.Before)+suffix)
 	default:

@@ -17,6 +17,14 @@ const (
 	Resource                 // a policy attached to a resource, such as an S3 bucket policy
 )
 
+// article returns "an" or "a", whichever goes before the kind's name.
+func (k Kind) article() string {
+	if k == Identity {
+		return "an"
+	}
+	return "a"
+}
+
 func (k Kind) String() string {
 	switch k {
 	case Identity:

@@ -246,7 +246,7 @@ func (v *validator) statementResources(path string, st *node) {
 	case resource != nil && notResource != nil:
 		v.errorf(path, "Both Resource and NotResource", "A statement has either Resource or NotResource, not both. Move the resources into one of them.")
 	case resource == nil && notResource == nil:
-		v.errorf(path, "Missing Resource", `Each statement of a %s policy needs a Resource (or NotResource) element; use "*" for all resources.`, v.kind)
+		v.errorf(path, "Missing Resource", `Each statement of %s %s policy needs a Resource (or NotResource) element; use "*" for all resources.`, v.kind.article(), v.kind)
 	}
 	for _, name := range []string{"Resource", "NotResource"} {
 		if n := st.get(name); n != nil {

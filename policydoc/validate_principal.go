@@ -30,7 +30,7 @@ func (v *validator) statementPrincipals(path string, st *node) {
 		}
 		return
 	case principal == nil && notPrincipal == nil:
-		v.errorf(path, "Missing Principal", "Each statement of a %s policy needs a Principal element naming who it applies to.", v.kind)
+		v.errorf(path, "Missing Principal", "Each statement of %s %s policy needs a Principal element naming who it applies to.", v.kind.article(), v.kind)
 	}
 	for _, name := range []string{"Principal", "NotPrincipal"} {
 		if n := st.get(name); n != nil {
