@@ -3,7 +3,9 @@ package planfile
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"sort"
@@ -107,6 +109,26 @@ func Write(path string, in Input) error {
 	}
 	if err := writeAtomic(path, data); err != nil {
 		return fmt.Errorf("save plan to %s: %w", path, err)
+	}
+	return nil
+}
+
+// CheckPath reports a path that Write cannot save a plan to, because its
+// folder is missing or the path is a folder, so that a command can say so
+// before it reads the account.
+func CheckPath(path string) error {
+	if info, err := os.Stat(path); err == nil && info.IsDir() {
+		return fmt.Errorf("save plan to %s: the path is a folder; name a file in it", path)
+	}
+	dir := filepath.Dir(path)
+	info, err := os.Stat(dir)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return fmt.Errorf("save plan to %s: the folder %s does not exist", path, dir)
+	case err != nil:
+		return fmt.Errorf("save plan to %s: %w", path, err)
+	case !info.IsDir():
+		return fmt.Errorf("save plan to %s: %s is not a folder", path, dir)
 	}
 	return nil
 }

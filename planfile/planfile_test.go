@@ -498,3 +498,35 @@ policy "read" {
 		t.Errorf("Prepare: %v", err)
 	}
 }
+
+func TestCheckPath(t *testing.T) {
+	dir := t.TempDir()
+	file := filepath.Join(dir, "file")
+	if err := os.WriteFile(file, nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	tests := map[string]struct {
+		path    string
+		wantErr string
+	}{
+		"new file in a folder": {path: filepath.Join(dir, "plan.iamsync")},
+		"existing file":        {path: file},
+		"missing folder":       {path: filepath.Join(dir, "missing", "plan.iamsync"), wantErr: "the folder " + filepath.Join(dir, "missing") + " does not exist"},
+		"folder":               {path: dir, wantErr: "the path is a folder"},
+		"file in place of dir": {path: filepath.Join(file, "plan.iamsync"), wantErr: file + " is not a folder"},
+	}
+	for name, tt := range tests {
+		t.Run(name, func(t *testing.T) {
+			err := CheckPath(tt.path)
+			if tt.wantErr == "" {
+				if err != nil {
+					t.Fatalf("CheckPath(%q) = %v, want nil", tt.path, err)
+				}
+				return
+			}
+			if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
+				t.Fatalf("CheckPath(%q) = %v, want an error containing %q", tt.path, err, tt.wantErr)
+			}
+		})
+	}
+}

@@ -398,7 +398,8 @@ func destructiveCount(plan *planner.Plan) int {
 func (c *applyCommand) verify(ctx context.Context, conn *connection, cfg *spec.Config, readOpts provider.ReadOptions, targets []string) error {
 	state, err := conn.provider.ReadState(ctx, readOpts)
 	if err != nil {
-		return fmt.Errorf("read the account after apply: %w", err)
+		return fmt.Errorf("every call of the apply succeeded, but reading the account again to check it failed; "+
+			"run plan to see whether the account matches the configuration: %w", err)
 	}
 	cfg.InspectSecretFiles(cfg.Dir)
 	plan, diags := planner.Make(cfg, state, planner.Options{Now: time.Now().UTC(), Targets: targets})

@@ -53,6 +53,11 @@ Exit codes: 0 when the plan succeeds, 1 on an error (including a plan over
 
 // Run plans the configuration in dir against the account.
 func (c *planCommand) Run(cmd *cobra.Command, dir string) error {
+	if c.out != "" {
+		if err := planfile.CheckPath(c.out); err != nil {
+			return err
+		}
+	}
 	s, err := openSession(cmd.Context(), dir, &c.conn, &c.config, c.plan.options())
 	if err != nil {
 		return err
