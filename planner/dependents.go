@@ -26,37 +26,50 @@ func (p *planner) findDependents() {
 	// which few plans do.
 	var owned map[string]*Change
 	for _, pp := range p.policies {
-		if c := p.changes[pp.addr]; c != nil && c.Action == Replace && pp.live != nil {
+		c := p.changes[pp.addr]
+		switch {
+		case c == nil || pp.live == nil:
+		case c.Action == Replace:
 			if owned == nil {
 				owned = p.ownedChangeIndex()
 			}
 			c.Dependents = p.policyDependents(pp, owned)
 			p.warnUnmanagedLoss(c, pp)
+		case c.Action == Delete:
+			p.warnUnmanagedLoss(c, pp)
 		}
 	}
 }
 
-// warnUnmanagedLoss warns when a replaced policy is taken from a user, group
-// or role that iamsync does not manage, such as one outside the scope: no
-// declaration can give the policy back to it. A lost permissions boundary
-// widens the entity's rights.
+// warnUnmanagedLoss warns when a replaced or deleted policy is taken from a
+// user, group or role that iamsync does not manage, such as one outside the
+// scope: no declaration can give the policy back to it. A lost permissions
+// boundary widens the entity's rights.
 func (p *planner) warnUnmanagedLoss(c *Change, pp *policyPair) {
 	for _, use := range p.policyUses[fold(pp.live.ARN)] {
-		if p.manages(use.ownerType, use.owner) || !p.lostInReplace(c, use) {
+		if p.manages(use.ownerType, use.owner) || (c.Action == Replace && !p.lostInReplace(c, use)) {
 			continue
 		}
 		removed, effect := "attachment of", "it loses the rights the policy gives"
 		if use.boundary {
 			removed, effect = "permissions boundary of", "its rights are no longer limited by the policy"
 		}
-		p.diagFor(c.Address, &hcl.Diagnostic{
+		d := &hcl.Diagnostic{
 			Severity: hcl.DiagWarning,
 			Summary:  "Replacement changes an unmanaged entity",
 			Detail: fmt.Sprintf("%s replaces policy %s, so apply removes the %s %s %s, which iamsync does not manage "+
 				"(it is outside the scope or excluded), and does not restore it: %s. Restore it by hand after apply, "+
 				"or bring %s into the scope.", c.Address, pp.live.Name, removed, typeNoun(use.ownerType), use.owner, effect, use.owner),
 			Subject: c.DeclRange,
-		})
+		}
+		if c.Action == Delete {
+			d.Summary = "Deletion changes an unmanaged entity"
+			d.Detail = fmt.Sprintf("%s deletes policy %s, and IAM deletes only a policy that nothing uses, so apply first "+
+				"removes the %s %s %s, which iamsync does not manage (it is outside the scope or excluded): %s. Declare "+
+				"the policy to keep it, or bring %s into the scope.", c.Address, pp.live.Name, removed, typeNoun(use.ownerType),
+				use.owner, effect, use.owner)
+		}
+		p.diagFor(c.Address, d)
 	}
 }
 
