@@ -22,8 +22,18 @@ type diffLine struct {
 // with a newline. Runs of unchanged lines longer than a few lines are
 // replaced by a line "  ... (N unchanged lines)". Either side may be nil, for
 // a document being created or deleted; two nil documents give "".
+//
+// The order of statements means nothing to IAM, so a's statements are
+// shown in the order of the statements of b they correspond to, and the
+// diff shows what changed within them rather than their moves.
 func Diff(a, b *Document) string {
-	lines := diffLines(prettyLines(a), prettyLines(b))
+	before := ""
+	if a != nil {
+		var text strings.Builder
+		writePretty(&text, alignedRoot(a, b), scopeDocument, 0)
+		before = text.String() + "\n"
+	}
+	lines := diffLines(before, prettyLines(b))
 
 	var out strings.Builder
 	for i := 0; i < len(lines); {
@@ -111,4 +121,73 @@ func plural(n int, noun string) string {
 		return "1 " + noun
 	}
 	return fmt.Sprintf("%d %ss", n, noun)
+}
+
+// alignedRoot returns the root of a with the statements of its Statement
+// list in the order of the statements of b they correspond to. A statement of a
+// corresponds to one of b that means the same, or else to one with the
+// same Sid, or else to the next statement of b that has no counterpart,
+// taken in order. The statements of a left over follow, in their order.
+// The root of a is returned as it is when b is nil or either document has
+// no Statement list.
+func alignedRoot(a, b *Document) *node {
+	if b == nil {
+		return a.root
+	}
+	from, to := a.root.get("Statement"), b.root.get("Statement")
+	if from == nil || to == nil || from.kind != kindArray || to.kind != kindArray {
+		return a.root
+	}
+
+	// match[j] is the statement of a that b's statement j corresponds to.
+	match := make([]int, len(to.elems))
+	used := make([]bool, len(from.elems))
+	for j := range match {
+		match[j] = -1
+	}
+	pair := func(same func(x, y *node) bool) {
+		for j, y := range to.elems {
+			if match[j] >= 0 {
+				continue
+			}
+			for i, x := range from.elems {
+				if !used[i] && same(x, y) {
+					match[j], used[i] = i, true
+					break
+				}
+			}
+		}
+	}
+	pair(func(x, y *node) bool {
+		return string(canonicalStatement(nil, x)) == string(canonicalStatement(nil, y))
+	})
+	pair(func(x, y *node) bool {
+		sid := x.get("Sid")
+		return sid != nil && sid.kind == kindString && sid.text != "" && y.get("Sid") != nil && y.get("Sid").text == sid.text
+	})
+	pair(func(x, y *node) bool { return true })
+
+	statements := make([]*node, 0, len(from.elems))
+	for _, i := range match {
+		if i >= 0 {
+			statements = append(statements, from.elems[i])
+		}
+	}
+	for i, x := range from.elems {
+		if !used[i] {
+			statements = append(statements, x)
+		}
+	}
+
+	root := *a.root
+	root.members = make([]member, len(a.root.members))
+	copy(root.members, a.root.members)
+	for k, m := range root.members {
+		if m.key == "Statement" {
+			list := *from
+			list.elems = statements
+			root.members[k].value = &list
+		}
+	}
+	return &root
 }
