@@ -162,7 +162,7 @@ func (p *planner) planAccessKeys(u *userPair) {
 		c := p.credentialChange(u, TypeAccessKey, fmt.Sprintf("%s.%s[%d]", u.addr, TypeAccessKey, index), "", Create)
 		c.Attrs = []Attr{{Name: "status", After: keyStatus(k)}}
 		if k.SecretFileProblem != nil {
-			p.diagFor(c.Address, k.SecretFileProblem)
+			p.diagFor(c.Address, otherStatusProblem(k, live))
 		}
 		if k.SecretFile != "" {
 			c.Attrs = append(c.Attrs, Attr{Name: "secret_file", After: k.SecretFile})
@@ -185,6 +185,24 @@ func (p *planner) planAccessKeys(u *userPair) {
 		c.Attrs = []Attr{{Name: "status", Before: k.Status}}
 		p.add(c)
 	}
+}
+
+// otherStatusProblem returns the problem with the secret file of an id-less
+// key that the plan creates. When the file holds the secret of a live key
+// of the other status, the reason for the new key comes first, because a
+// status changed outside iamsync is its only cause.
+func otherStatusProblem(k *spec.AccessKey, live []provider.AccessKey) *hcl.Diagnostic {
+	i := indexOfKey(live, k.SecretFileKeyID)
+	if k.SecretFileKeyID == "" || i < 0 || live[i].Status == keyStatus(k) {
+		return k.SecretFileProblem
+	}
+	d := *k.SecretFileProblem
+	d.Detail = fmt.Sprintf("The file holds the secret of key %s, which is %s in the account, while this block "+
+		"declares an %s key. A key of the other status is never reused, because it may have been switched off "+
+		"for a reason, so the plan creates a new key and deletes that one. To make the key %s again, declare it "+
+		"with id = %q; to keep it %s, set status = %q; to replace it, move the file away. ",
+		live[i].ID, live[i].Status, keyStatus(k), keyStatus(k), live[i].ID, live[i].Status, live[i].Status) + d.Detail
+	return &d
 }
 
 // planLoginProfile creates, updates or deletes a user's console password

@@ -334,3 +334,43 @@ user "later" {
 		}
 	})
 }
+
+// TestKeySwitchedOffOutsideExplained deactivates, outside iamsync, a key
+// that an id-less block declares Active by its secret file. The plan
+// creates a new key into that file, which holds the old key's secret, so it
+// fails, and the error must say that the status changed and what to do.
+func TestKeySwitchedOffOutsideExplained(t *testing.T) {
+	h := newHarness(t, "")
+	dir := writeConfig(t, map[string]string{
+		"main.hcl": `user "alice" {
+  access_keys {
+    key {
+      secret_file = "alice.ini"
+    }
+  }
+}
+`,
+	})
+	h.mustRun(exitOK, "apply", "--auto-approve", dir)
+	keys, err := h.client().ListAccessKeys(t.Context(), "alice")
+	if err != nil || len(keys) != 1 {
+		t.Fatalf("ListAccessKeys = %v, %v; want one key", keys, err)
+	}
+	if err := h.client().UpdateAccessKey(t.Context(), "alice", keys[0].ID, "Inactive"); err != nil {
+		t.Fatal(err)
+	}
+
+	r := h.mustRun(exitError, "plan", dir)
+
+	out := strings.Join(strings.Fields(r.stderr), " ")
+	for _, want := range []string{
+		"Error: Secret file already exists",
+		"holds the secret of key " + keys[0].ID + ", which is Inactive in the account",
+		`declare it with id = "` + keys[0].ID + `"`,
+		`set status = "Inactive"`,
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("plan output lacks %q:\n%s", want, r.stderr)
+		}
+	}
+}
