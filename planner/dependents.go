@@ -35,6 +35,7 @@ func (p *planner) findDependents() {
 			}
 			c.Dependents = p.policyDependents(pp, owned)
 			p.warnUnmanagedLoss(c, pp)
+			p.warnLimitLifted(c, pp)
 		case c.Action == Delete:
 			p.warnUnmanagedLoss(c, pp)
 		}
@@ -71,6 +72,49 @@ func (p *planner) warnUnmanagedLoss(c *Change, pp *policyPair) {
 		}
 		p.diagFor(c.Address, d)
 	}
+}
+
+// warnLimitLifted warns when a replaced policy limits what the entities
+// that use it may do: a policy with a Deny statement that is attached, or a
+// permissions boundary. Between the delete of the old policy and the
+// attachment of the new one, those entities are not bound by it.
+func (p *planner) warnLimitLifted(c *Change, pp *policyPair) {
+	attached, bounded := 0, 0
+	for _, use := range p.policyUses[fold(pp.live.ARN)] {
+		if use.boundary {
+			bounded++
+		} else {
+			attached++
+		}
+	}
+	denies := false
+	if v := pp.live.DefaultVersion(); v != nil {
+		for _, st := range statementsOf[statement](v.Document) {
+			denies = denies || st.Effect == "Deny"
+		}
+	}
+	var lifted []string
+	if denies && attached > 0 {
+		lifted = append(lifted, "its Deny statements do not bind the "+
+			countNoun(attached, "user, group or role that attaches it", "users, groups and roles that attach it"))
+	}
+	if bounded > 0 {
+		lifted = append(lifted, "the "+
+			countNoun(bounded, "user or role that has it as its permissions boundary has", "users and roles that have it as their permissions boundary have")+
+			" no boundary")
+	}
+	if len(lifted) == 0 {
+		return
+	}
+	p.diagFor(c.Address, &hcl.Diagnostic{
+		Severity: hcl.DiagWarning,
+		Summary:  "Replacement lifts a limit for a while",
+		Detail: fmt.Sprintf("%s replaces policy %s. IAM deletes a policy only once nothing uses it, so apply "+
+			"takes it away first and gives the new policy back after creating it. In between, %s. Apply the plan "+
+			"when that is acceptable, or keep the policy's description and path, whose change forces the replacement.",
+			c.Address, pp.live.Name, strings.Join(lifted, ", and ")),
+		Subject: c.DeclRange,
+	})
 }
 
 // lostInReplace reports whether the replacement c leaves use removed: a
