@@ -238,3 +238,53 @@ func TestCallerIdentity(t *testing.T) {
 		t.Errorf("bob's identity = %s", aws.ToString(bob.Arn))
 	}
 }
+
+// TestUnsignedSTSActionsAreNotServed checks that the STS actions that
+// clients send unsigned get InvalidAction, as actions the sandbox does not
+// serve, and not an authentication error.
+func TestUnsignedSTSActionsAreNotServed(t *testing.T) {
+	f := newFixture(t, Options{})
+	keyID, secret := f.srv.Credentials()
+	const webIdentity = "Action=AssumeRoleWithWebIdentity&Version=2011-06-15&RoleArn=arn%3Aaws%3Aiam%3A%3A123456789012%3Arole%2Fci" +
+		"&RoleSessionName=run&WebIdentityToken=header.payload.signature"
+	const saml = "Action=AssumeRoleWithSAML&Version=2011-06-15&RoleArn=arn%3Aaws%3Aiam%3A%3A123456789012%3Arole%2Fci" +
+		"&PrincipalArn=arn%3Aaws%3Aiam%3A%3A123456789012%3Asaml-provider%2Fidp&SAMLAssertion=PHNhbWw%2B"
+
+	tests := map[string]struct {
+		req     rawRequest
+		message string
+	}{
+		"web identity unsigned": {req: rawRequest{body: webIdentity},
+			message: "Could not find operation AssumeRoleWithWebIdentity for version 2011-06-15"},
+		"SAML unsigned": {req: rawRequest{body: saml},
+			message: "Could not find operation AssumeRoleWithSAML for version 2011-06-15"},
+		"web identity signed": {req: rawRequest{body: webIdentity, keyID: keyID, secret: secret, service: "sts"},
+			message: "Could not find operation AssumeRoleWithWebIdentity for version 2011-06-15"},
+		"web identity without a version": {req: rawRequest{body: "Action=AssumeRoleWithWebIdentity&WebIdentityToken=x"},
+			message: "Could not find operation AssumeRoleWithWebIdentity for version 2011-06-15"},
+		"web identity in a GET": {req: rawRequest{method: http.MethodGet, query: webIdentity},
+			message: "Could not find operation AssumeRoleWithWebIdentity for version 2011-06-15"},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			got := f.send(t, tc.req)
+			if got.status != 400 || got.code != "InvalidAction" || got.msg != tc.message {
+				t.Errorf("got %d %s %q, want 400 InvalidAction %q", got.status, got.code, got.msg, tc.message)
+			}
+			if !strings.Contains(got.body, `xmlns="`+stsNamespace+`"`) {
+				t.Errorf("error is not in STS's namespace: %s", got.body)
+			}
+		})
+	}
+
+	// The SDK, which sends the call unsigned, gets the same error.
+	_, err := f.sts.AssumeRoleWithWebIdentity(t.Context(), &sts.AssumeRoleWithWebIdentityInput{
+		RoleArn: aws.String("arn:aws:iam::123456789012:role/ci"), RoleSessionName: aws.String("run"),
+		WebIdentityToken: aws.String("header.payload.signature")})
+	wantError(t, err, "InvalidAction", 400, "Could not find operation AssumeRoleWithWebIdentity for version 2011-06-15")
+
+	// Other unsigned requests still fail authentication.
+	if got := f.send(t, rawRequest{body: "Action=GetCallerIdentity&Version=2011-06-15"}); got.code != "MissingAuthenticationToken" {
+		t.Errorf("unsigned GetCallerIdentity = %d %s, want MissingAuthenticationToken", got.status, got.code)
+	}
+}

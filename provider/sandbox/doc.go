@@ -37,6 +37,18 @@
 // InvalidClientTokenId (unknown or inactive key), SignatureDoesNotMatch (wrong
 // secret, or a time outside the skew), all with status 403, and
 // IncompleteSignature (400) for a malformed Authorization header.
+// AssumeRoleWithWebIdentity and AssumeRoleWithSAML, which clients send
+// unsigned, get InvalidAction before any signature check, as other actions
+// that the sandbox does not serve do.
+//
+// Actions whose UserName is optional, such as GetUser and ListAccessKeys,
+// take a missing name as the IAM user that the request acts as: the owner
+// of the access key, or the user whose session token signed the request.
+// Role sessions and federated users get IAM's ValidationError ("Must
+// specify userName when calling with non-User credentials"). For the root
+// user, GetUser returns the root user, ListAccessKeys lists the root key
+// pair without its secret, ListMFADevices and ListSigningCertificates
+// return empty lists, and the other actions require the name.
 //
 // Policy documents are validated as IAM does before it stores them: JSON
 // syntax, the characters IAM allows, known elements, Version, Effect,
@@ -75,14 +87,16 @@
 // read.
 //
 // AssumeRole checks the trust side only: the role's trust policy must allow
-// sts:AssumeRole, and sts:TagSession when tags are passed, for the caller,
-// and no statement may deny it. A principal matches when it is "*", the
+// sts:AssumeRole for the caller, sts:TagSession too when tags are passed
+// and sts:SetSourceIdentity when the session gets a source identity, and
+// no statement may deny them. A principal matches when it is "*", the
 // caller's account (its id or root ARN, which stand for every principal of
 // the account), the caller's user ARN, the ARN of the role whose session
 // calls, or that session's own ARN. Conditions are evaluated with the
 // String, Arn, Bool, Numeric and Null operators, IfExists, and the
 // ForAnyValue and ForAllValues prefixes, on the keys sts:ExternalId,
-// sts:RoleSessionName, sts:TransitiveTagKeys, aws:MultiFactorAuthPresent,
+// sts:RoleSessionName, sts:TransitiveTagKeys, sts:SourceIdentity,
+// aws:SourceIdentity, aws:MultiFactorAuthPresent,
 // aws:MultiFactorAuthAge, aws:PrincipalArn, aws:PrincipalAccount,
 // aws:PrincipalType, aws:userid, aws:username, aws:PrincipalTag/KEY,
 // aws:RequestTag/KEY and aws:TagKeys. Any other operator or key (a date or
@@ -98,10 +112,14 @@
 // Sessions last from 900 seconds to the role's MaxSessionDuration, or an
 // hour when the caller is a role session (role chaining); session and
 // federation tokens up to 36 hours; and any session of the root user up to
-// an hour. Session tags (at most 50, keys up to 128 and values up to 256
+// an hour, to which a longer session or federation token is cut, as STS
+// does. Session tags (at most 50, keys up to 128 and values up to 256
 // characters) pass along a role chain when transitive, and a transitive
 // tag cannot be passed again further down the chain; every transitive key
-// must name a session tag of the request. A session policy must be a valid
+// must name a session tag of the request. A source identity (2 to 64
+// characters, which cannot start with "aws:") passes along the whole role
+// chain and cannot be changed further down it: a request with another one
+// gets AccessDenied. AssumeRole returns it. A session policy must be a valid
 // permissions policy of at most 2048 characters. STS packs session policies
 // and tags into an unpublished binary format with its own limit; the
 // sandbox counts their characters against 2048 instead, so its
@@ -133,12 +151,16 @@
 // AccountAliases, PasswordPolicy, InstanceProfiles with their tags,
 // VirtualMFADevices, and Root, which holds what the credential report lists
 // about the root user). A login profile keeps PasswordLastChanged when the
-// password was set again after the profile was created. Counts such as AttachmentCount are derived from the
-// attachments, not read. The file is written after every successful change,
-// atomically (a temporary file in the same directory, synced, then renamed
-// over the old one), readable by its owner only because it holds secret
-// keys. The last use of access keys, which reads record too, is written
-// with the next change. A state file that does not exist yet is an empty
+// password was set again after the profile was created, and PasswordHash,
+// a salted PBKDF2-SHA256 hash of the password that ChangePassword checks
+// the old password against. A login profile without one, as in a dump of a
+// real account, has a password that ChangePassword never accepts, until
+// UpdateLoginProfile sets a new one. Counts such as AttachmentCount are
+// derived from the attachments, not read. The file is written after every
+// successful change, atomically (a temporary file in the same directory,
+// synced, then renamed over the old one), readable by its owner only
+// because it holds secret keys. The last use of access keys, which reads
+// record too, is written with the next change. A state file that does not exist yet is an empty
 // account, but its directory must exist and be writable: New checks this
 // by creating and removing a temporary file there. A save that fails
 // anyway, as when the disk is full, is logged at error level with its
@@ -194,15 +216,21 @@
 //     and list and read actions show new entities at once.
 //   - Throttling by rate: Faults throttle requests at random, not per
 //     action and per second as IAM's token buckets do.
-//   - AssumeRoleWithWebIdentity, AssumeRoleWithSAML, source identities and
-//     the other STS actions not named above.
+//   - AssumeRoleWithWebIdentity, AssumeRoleWithSAML and the other STS
+//     actions not named above.
 //   - Presigned (query-string) signatures, SigV4a, and headers that the
 //     AWS SDK's signer never signs (such as User-Agent) in SignedHeaders.
 //   - Global uniqueness of account aliases, and partitions other than aws.
-//   - One-time passwords: EnableMFADevice accepts any two six-digit codes,
-//     STS any six-digit TokenCode, and the QR code of a virtual MFA device
-//     is a blank image.
-//   - Passwords are checked against the password policy but not kept.
+//   - One-time passwords: EnableMFADevice and ResyncMFADevice accept any
+//     two six-digit codes, STS any six-digit TokenCode, and the QR code of
+//     a virtual MFA device is a blank image.
+//   - Password reuse prevention and password expiry: the password policy
+//     is checked for length and kinds of characters only.
+//   - The root user's own credentials, beyond listing the root key pair:
+//     creating, changing and deleting root access keys, and the root
+//     user's MFA devices and signing certificates.
+//   - The certifications of FIDO security keys, which GetMFADevice leaves
+//     out.
 //   - OIDC and SAML providers, server certificates, service-linked role
 //     deletion, access advisor, policy simulation, and the role templates
 //     and delegation requests of recent IAM releases.

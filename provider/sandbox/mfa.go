@@ -148,9 +148,21 @@ type listMFADevicesResult struct {
 	pageInfo
 }
 
+// listMFADevices lists a user's MFA devices, or the root user's when the
+// root user leaves out UserName.
 func listMFADevices(c *call) (any, error) {
-	name := c.userNameOrCaller()
+	name, root := c.credentialOwner()
 	p := c.pageRequest()
+	if root {
+		// The sandbox keeps no MFA devices of the root user, only the
+		// state file's record of whether root MFA is active, so the list
+		// is empty even when it is.
+		page, info, err := rootCredentialPage(c, p, []mfaDeviceXML{})
+		if err != nil {
+			return nil, err
+		}
+		return listMFADevicesResult{MFADevices: memberList(page), pageInfo: info}, nil
+	}
 	u, page, info, err := userCredentialPage(c, name, p, func(u *user) []*mfaDevice { return u.mfaDevices })
 	if err != nil {
 		return nil, err
@@ -159,6 +171,73 @@ func listMFADevices(c *call) (any, error) {
 		return mfaDeviceXML{UserName: u.name, SerialNumber: d.serial, EnableDate: isoTime(d.enabled)}
 	})
 	return listMFADevicesResult{MFADevices: memberList(out), pageInfo: info}, nil
+}
+
+type mfaDeviceResult struct {
+	UserName     string
+	SerialNumber string
+	EnableDate   isoTime
+}
+
+// getMFADevice returns an MFA device that is assigned to a user: the named
+// user, or without a name whichever user holds the device. IAM serves
+// FIDO security keys only, whose serial numbers are ARNs with "u2f" in
+// place of "mfa", so other devices are not found. The sandbox does not
+// know a key's certifications, and leaves them out.
+//
+// NOTE: IAM documents that GetMFADevice accepts FIDO security key ARNs
+// only, but not how it fails for other serial numbers. The sandbox returns
+// NoSuchEntity, the one error that IAM documents for a device.
+func getMFADevice(c *call) (any, error) {
+	serial := c.required("SerialNumber", serialNumberRule)
+	name := c.optional("UserName", userNameRule)
+	if err := c.check(); err != nil {
+		return nil, err
+	}
+	var holders []*user
+	if name == "" {
+		holders = sortedUsers(c.acct)
+	} else {
+		u, err := c.user(name)
+		if err != nil {
+			return nil, err
+		}
+		holders = []*user{u}
+	}
+
+	notFound := errNoSuchEntity("MFA Device with serial number %s does not exist.", serial)
+	if !strings.Contains(serial, ":u2f/") {
+		return nil, notFound
+	}
+	for _, u := range holders {
+		for _, d := range u.mfaDevices {
+			if d.serial == serial {
+				return mfaDeviceResult{UserName: u.name, SerialNumber: d.serial, EnableDate: isoTime(d.enabled)}, nil
+			}
+		}
+	}
+	return nil, notFound
+}
+
+// resyncMFADevice checks that the device is assigned to the user. The
+// sandbox accepts any two codes of six digits, as EnableMFADevice does, and
+// has no clock of the device to set again.
+func resyncMFADevice(c *call) (any, error) {
+	name := c.required("UserName", existingUserNameRule)
+	serial := c.required("SerialNumber", serialNumberRule)
+	c.required("AuthenticationCode1", authCodeRule)
+	c.required("AuthenticationCode2", authCodeRule)
+	if err := c.check(); err != nil {
+		return nil, err
+	}
+	u, err := c.user(name)
+	if err != nil {
+		return nil, err
+	}
+	if !userHasMFADevice(u, serial) {
+		return nil, errNoSuchEntity("MFA Device with serial number %s does not exist.", serial)
+	}
+	return nil, nil
 }
 
 type listVirtualMFADevicesResult struct {

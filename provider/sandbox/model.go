@@ -216,13 +216,18 @@ type accessKey struct {
 }
 
 // loginProfile is a user's console password setting. The password itself
-// is not kept: nothing in the sandbox signs in with it.
+// is not kept, only its hash, which ChangePassword checks the old password
+// against.
 type loginProfile struct {
 	created       time.Time
 	resetRequired bool
-	// passwordChanged is when the password was last set: at creation, or
-	// by UpdateLoginProfile with a new password.
+	// passwordChanged is when the password was last set: at creation, by
+	// UpdateLoginProfile with a new password, or by ChangePassword.
 	passwordChanged time.Time
+	// passwordHash is the hash that hashPassword made of the password. It
+	// is empty for a login profile of a state file that has none, such as
+	// a dump of a real account, whose password no one can then give.
+	passwordHash string
 }
 
 // rootUser holds the sandbox's data on the account's root user, besides

@@ -80,6 +80,12 @@ func (s *Server) handle(r *http.Request, req *request) (any, error) {
 	defer s.mu.Unlock()
 	req.now = s.now().UTC()
 
+	// STS's unsigned actions come before authentication, which would
+	// otherwise return MissingAuthenticationToken.
+	if err := rejectUnsignedAction(req); err != nil {
+		return nil, err
+	}
+
 	// Authenticate, which also selects IAM or STS by the credential scope.
 	if err := s.authenticate(r, body, req); err != nil {
 		return nil, err

@@ -86,13 +86,20 @@ func iamActions() map[string]action {
 		"GetLoginProfile":                 read(getLoginProfile),
 		"UpdateLoginProfile":              write(updateLoginProfile),
 		"DeleteLoginProfile":              write(deleteLoginProfile),
+		"ChangePassword":                  write(changePassword),
 		"CreateVirtualMFADevice":          write(createVirtualMFADevice),
 		"EnableMFADevice":                 write(enableMFADevice),
 		"DeactivateMFADevice":             write(deactivateMFADevice),
+		"ResyncMFADevice":                 write(resyncMFADevice),
+		"GetMFADevice":                    read(getMFADevice),
 		"DeleteVirtualMFADevice":          write(deleteVirtualMFADevice),
 		"ListMFADevices":                  read(listMFADevices),
 		"ListVirtualMFADevices":           read(listVirtualMFADevices),
+		"TagMFADevice":                    write(tagResource(mfaDeviceTags)),
+		"UntagMFADevice":                  write(untagResource(mfaDeviceTags)),
+		"ListMFADeviceTags":               read(listResourceTags(mfaDeviceTags)),
 		"UploadSSHPublicKey":              write(uploadSSHPublicKey),
+		"GetSSHPublicKey":                 read(getSSHPublicKey),
 		"ListSSHPublicKeys":               read(listSSHPublicKeys),
 		"DeleteSSHPublicKey":              write(deleteSSHPublicKey),
 		"UploadSigningCertificate":        write(uploadSigningCertificate),
@@ -191,4 +198,29 @@ func stsActions() map[string]action {
 		"GetSessionToken":    read(getSessionToken),
 		"GetFederationToken": read(getFederationToken),
 	}
+}
+
+// unsignedSTSActions are the STS actions that clients call without a
+// signature, because the request carries its own proof of identity: a web
+// identity token or a SAML assertion.
+var unsignedSTSActions = map[string]bool{
+	"AssumeRoleWithWebIdentity": true,
+	"AssumeRoleWithSAML":        true,
+}
+
+// rejectUnsignedAction returns InvalidAction for a request of an unsigned
+// STS action, signed or not, as for any other action that the sandbox does
+// not serve. The sandbox has no OIDC or SAML providers to check the token
+// or assertion against.
+func rejectUnsignedAction(req *request) error {
+	name := req.params.Get("Action")
+	if !unsignedSTSActions[name] {
+		return nil
+	}
+	req.service, req.action = stsService, name
+	version := req.params.Get("Version")
+	if version == "" {
+		version = stsVersion
+	}
+	return errInvalidAction(name, version)
 }

@@ -214,7 +214,7 @@ func (l *stateLoader) loadUserCredentials(u *user, r *userRecord) error {
 	}
 	if r.LoginProfile != nil {
 		u.loginProfile = &loginProfile{created: r.LoginProfile.CreateDate.Time, resetRequired: r.LoginProfile.PasswordResetRequired,
-			passwordChanged: r.LoginProfile.CreateDate.Time}
+			passwordChanged: r.LoginProfile.CreateDate.Time, passwordHash: r.LoginProfile.PasswordHash}
 		if changed := r.LoginProfile.PasswordLastChanged; changed != nil {
 			u.loginProfile.passwordChanged = changed.Time
 		}
@@ -451,7 +451,8 @@ func userToRecord(a *account, u *user) userRecord {
 		r.PasswordLastUsed = &flexTime{*u.passwordLastUsed}
 	}
 	if lp := u.loginProfile; lp != nil {
-		r.LoginProfile = &loginProfileRecord{CreateDate: flexTime{lp.created}, PasswordResetRequired: lp.resetRequired}
+		r.LoginProfile = &loginProfileRecord{CreateDate: flexTime{lp.created}, PasswordResetRequired: lp.resetRequired,
+			PasswordHash: lp.passwordHash}
 		if !lp.passwordChanged.Equal(lp.created) {
 			r.LoginProfile.PasswordLastChanged = &flexTime{lp.passwordChanged}
 		}

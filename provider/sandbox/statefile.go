@@ -152,6 +152,9 @@ type loginProfileRecord struct {
 	// PasswordLastChanged is left out when the password was last set when
 	// the login profile was created.
 	PasswordLastChanged *flexTime `json:"PasswordLastChanged,omitempty"`
+	// PasswordHash is the salted hash of the password, which ChangePassword
+	// checks the old password against.
+	PasswordHash string `json:"PasswordHash,omitempty"`
 }
 
 // rootRecord is the root user's data that the credential report lists.

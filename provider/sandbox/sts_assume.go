@@ -7,14 +7,16 @@ import (
 
 // actions that a trust policy must allow.
 const (
-	actionAssumeRole = "sts:AssumeRole"
-	actionTagSession = "sts:TagSession"
+	actionAssumeRole        = "sts:AssumeRole"
+	actionTagSession        = "sts:TagSession"
+	actionSetSourceIdentity = "sts:SetSourceIdentity"
 )
 
 // assumeRoleInput holds the parameters of AssumeRole.
 type assumeRoleInput struct {
 	roleARN, sessionName, externalID string
 	serial, code                     string
+	sourceIdentity                   string
 	duration                         time.Duration
 	policy                           sessionPolicy
 	tags                             []tag
@@ -29,7 +31,8 @@ type assumedRoleUserXML struct {
 type assumeRoleResult struct {
 	Credentials      credentialsXML
 	AssumedRoleUser  assumedRoleUserXML
-	PackedPolicySize *int `xml:",omitempty"`
+	PackedPolicySize *int   `xml:",omitempty"`
+	SourceIdentity   string `xml:",omitempty"`
 }
 
 // assumeRole issues credentials of a role to a caller that the role's
@@ -47,7 +50,7 @@ func assumeRole(c *call) (any, error) {
 	if c.callerRoot() {
 		return nil, errAccessDenied("Roles may not be assumed by root accounts.")
 	}
-	if sess := c.req.caller.session; sess != nil && sess.kind == federatedSession {
+	if c.callerKind() == federatedCaller {
 		return nil, errNotAuthorized(caller.arn, actionAssumeRole, in.roleARN)
 	}
 
@@ -62,11 +65,22 @@ func assumeRole(c *call) (any, error) {
 		return nil, err
 	}
 
-	// Ask the trust policy, for sts:TagSession too when tags are passed.
+	// A role chain keeps the source identity that its first link set.
+	in.sourceIdentity, err = c.chainSourceIdentity(caller, in)
+	if err != nil {
+		return nil, err
+	}
+
+	// Ask the trust policy, for sts:TagSession too when tags are passed
+	// and for sts:SetSourceIdentity when the session has a source
+	// identity.
 	ctx := c.assumeRoleContext(caller, mfa, in)
 	actions := []string{actionAssumeRole}
 	if len(in.tags) > 0 {
 		actions = append(actions, actionTagSession)
+	}
+	if in.sourceIdentity != "" {
+		actions = append(actions, actionSetSourceIdentity)
 	}
 	for _, action := range actions {
 		if d := evaluateTrust(r.trustPolicy, caller, action, ctx); !d.allowed {
@@ -92,6 +106,7 @@ func assumeRole(c *call) (any, error) {
 	// Issue the credentials, and record the role's use.
 	sess := &stsSession{
 		kind: assumedRoleSession, role: r, mfa: mfa.present, mfaTime: mfa.at, tags: tags, transitive: transitive,
+		sourceIdentity: in.sourceIdentity,
 		identity: identity{
 			account: c.acct.id,
 			arn:     "arn:aws:sts::" + c.acct.id + ":assumed-role/" + r.name + "/" + in.sessionName,
@@ -105,20 +120,22 @@ func assumeRole(c *call) (any, error) {
 		Credentials:      sess.credentialsXML(),
 		AssumedRoleUser:  assumedRoleUserXML{AssumedRoleID: sess.identity.userID, Arn: sess.identity.arn},
 		PackedPolicySize: packed,
+		SourceIdentity:   sess.sourceIdentity,
 	}, nil
 }
 
 // assumeRoleParams reads and checks the parameters of AssumeRole.
 func (c *call) assumeRoleParams() assumeRoleInput {
 	in := assumeRoleInput{
-		roleARN:     c.required("RoleArn", arnRule),
-		sessionName: c.required("RoleSessionName", roleSessionNameRule),
-		externalID:  c.optional("ExternalId", externalIDRule),
-		serial:      c.optional("SerialNumber", stsSerialRule),
-		code:        c.optional("TokenCode", tokenCodeRule),
-		policy:      c.sessionPolicyParams(),
-		tags:        c.tagsParam("Tags", true),
-		transitive:  c.transitiveKeysParam(),
+		roleARN:        c.required("RoleArn", arnRule),
+		sessionName:    c.required("RoleSessionName", roleSessionNameRule),
+		externalID:     c.optional("ExternalId", externalIDRule),
+		serial:         c.optional("SerialNumber", stsSerialRule),
+		code:           c.optional("TokenCode", tokenCodeRule),
+		sourceIdentity: c.optional("SourceIdentity", sourceIdentityRule),
+		policy:         c.sessionPolicyParams(),
+		tags:           c.tagsParam("Tags", true),
+		transitive:     c.transitiveKeysParam(),
 	}
 	in.duration = c.durationParam(maxMaxSessionDuration, defaultRoleSessionSecs)
 	return in
@@ -148,12 +165,34 @@ func (c *call) roleSessionDuration(r *role, in assumeRoleInput) (time.Duration, 
 	return in.duration, nil
 }
 
+// chainSourceIdentity returns the source identity of the new session. A
+// role session passes its source identity on along the role chain, and a
+// request may repeat it but not change it.
+//
+// NOTE: STS documents that a request that changes the source identity is
+// denied, but not with which message. The sandbox denies it as a caller
+// that may not perform sts:SetSourceIdentity on the role.
+func (c *call) chainSourceIdentity(caller *trustCaller, in assumeRoleInput) (string, error) {
+	sess := c.req.caller.session
+	if sess == nil || sess.sourceIdentity == "" {
+		return in.sourceIdentity, nil
+	}
+	if in.sourceIdentity != "" && in.sourceIdentity != sess.sourceIdentity {
+		c.s.log.Debug("sandbox denied AssumeRole", logKeyReason, "the request changes the source identity of the role chain", logKeyRole, in.roleARN)
+		return "", errNotAuthorized(caller.arn, actionSetSourceIdentity, in.roleARN)
+	}
+	return sess.sourceIdentity, nil
+}
+
 // assumeRoleContext adds AssumeRole's own condition keys to the caller's.
 func (c *call) assumeRoleContext(caller *trustCaller, mfa mfaAuthentication, in assumeRoleInput) conditionContext {
 	ctx := c.conditionContext(caller, mfa)
 	ctx["sts:rolesessionname"] = []string{in.sessionName}
 	if in.externalID != "" {
 		ctx["sts:externalid"] = []string{in.externalID}
+	}
+	if in.sourceIdentity != "" {
+		ctx["sts:sourceidentity"] = []string{in.sourceIdentity}
 	}
 	if len(in.tags) > 0 {
 		var keys []string

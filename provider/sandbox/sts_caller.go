@@ -30,30 +30,6 @@ func (c *call) stsCaller() *trustCaller {
 	return tc
 }
 
-// callerUser returns the IAM user behind the request: the owner of the
-// access key, or the user who called GetSessionToken or GetFederationToken.
-// It is nil for the root user and for role sessions.
-func (c *call) callerUser() *user {
-	cred := c.req.caller
-	if cred.session != nil {
-		return cred.session.user
-	}
-	if cred.key == nil {
-		return nil
-	}
-	for _, u := range c.acct.users {
-		if u.id == cred.identity.userID {
-			return u
-		}
-	}
-	return nil
-}
-
-// callerRoot reports whether the root key pair signed the request.
-func (c *call) callerRoot() bool {
-	return c.req.caller.key == nil && c.req.caller.session == nil
-}
-
 // mfaAuthentication is the MFA state of a request.
 type mfaAuthentication struct {
 	present bool
@@ -99,6 +75,9 @@ func (c *call) conditionContext(caller *trustCaller, mfa mfaAuthentication) cond
 	}
 	if caller.userName != "" {
 		ctx["aws:username"] = []string{caller.userName}
+	}
+	if sess := c.req.caller.session; sess != nil && sess.sourceIdentity != "" {
+		ctx["aws:sourceidentity"] = []string{sess.sourceIdentity}
 	}
 	for _, t := range caller.tags {
 		ctx["aws:principaltag/"+strings.ToLower(t.Key)] = []string{t.Value}

@@ -30,6 +30,9 @@ var (
 	sessionPolicyRule   = newRule(1, 2048, `[\t\n\r\x{20}-\x{FF}]+`, `[\u0009\u000A\u000D\u0020-\u00FF]+`)
 	tokenCodeRule       = newRule(6, 6, `\d*`, `[\d]*`)
 	stsSerialRule       = newRule(9, 256, `[\w+=/:,.@-]*`, `[\w+=/:,.@-]*`)
+	// sourceIdentityRule has no colon, so it also rejects the prefix
+	// "aws:", which STS reserves.
+	sourceIdentityRule = newRule(2, 64, `[\w+=,.@-]*`, `[\w+=,.@-]*`)
 )
 
 // sessionPolicy is the session policy of a request: an inline document
@@ -71,13 +74,16 @@ func (c *call) durationParam(max, def int32) time.Duration {
 }
 
 // tokenDurationParam reads DurationSeconds for GetSessionToken and
-// GetFederationToken. The root user's sessions last an hour by default and
-// at most.
+// GetFederationToken, which accept 900 to 129600 seconds from every caller.
+// STS documents that sessions of the root user last at most an hour and
+// that a longer duration "defaults to one hour" for them, so the root
+// user's sessions are cut to an hour instead of failing.
 func (c *call) tokenDurationParam() time.Duration {
+	d := c.durationParam(maxUserSessionSeconds, defaultTokenSeconds)
 	if c.callerRoot() {
-		return c.durationParam(maxRootSessionSeconds, maxRootSessionSeconds)
+		d = min(d, maxRootSessionSeconds*time.Second)
 	}
-	return c.durationParam(maxUserSessionSeconds, defaultTokenSeconds)
+	return d
 }
 
 // packedPercent is how much of the packed size limit the session policies

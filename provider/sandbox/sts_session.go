@@ -52,6 +52,10 @@ type stsSession struct {
 	// that pass on to the next role in the chain.
 	tags       []tag
 	transitive []string
+
+	// sourceIdentity is the source identity of a role session, set by
+	// the AssumeRole call that started the role chain.
+	sourceIdentity string
 }
 
 // issueSession gives sess new credentials that expire after duration and

@@ -154,8 +154,13 @@ func TestAssumeRoleDenials(t *testing.T) {
 		})
 	}
 
-	// The root user may not assume roles at all.
+	// The root user may not assume roles at all, not even with a session
+	// token.
 	_, err := f.sts.AssumeRole(ctx, &sts.AssumeRoleInput{RoleArn: aws.String(bobOnly), RoleSessionName: aws.String("s1")})
+	wantError(t, err, "AccessDenied", 403, "Roles may not be assumed by root accounts.")
+	rootToken := must(f.sts.GetSessionToken(ctx, &sts.GetSessionTokenInput{}))(t)
+	_, asRootSession := f.sessionClients(rootToken.Credentials)
+	_, err = asRootSession.AssumeRole(ctx, &sts.AssumeRoleInput{RoleArn: aws.String(bobOnly), RoleSessionName: aws.String("s1")})
 	wantError(t, err, "AccessDenied", 403, "Roles may not be assumed by root accounts.")
 }
 
@@ -429,8 +434,10 @@ func TestGetSessionToken(t *testing.T) {
 		message string
 	}{
 		"from session credentials": {client: asSession, code: "AccessDenied", status: 403, message: "Cannot call GetSessionToken with session credentials"},
-		"root beyond one hour": {client: f.sts, in: sts.GetSessionTokenInput{DurationSeconds: aws.Int32(3601)}, code: "ValidationError", status: 400,
-			message: "1 validation error detected: Value '3601' at 'durationSeconds' failed to satisfy constraint: Member must have value less than or equal to 3600"},
+		"root beyond 36 hours": {client: f.sts, in: sts.GetSessionTokenInput{DurationSeconds: aws.Int32(129601)}, code: "ValidationError", status: 400,
+			message: "1 validation error detected: Value '129601' at 'durationSeconds' failed to satisfy constraint: Member must have value less than or equal to 129600"},
+		"root below 15 minutes": {client: f.sts, in: sts.GetSessionTokenInput{DurationSeconds: aws.Int32(899)}, code: "ValidationError", status: 400,
+			message: "1 validation error detected: Value '899' at 'durationSeconds' failed to satisfy constraint: Member must have value greater than or equal to 900"},
 		"user beyond 36 hours": {client: alice, in: sts.GetSessionTokenInput{DurationSeconds: aws.Int32(129601)}, code: "ValidationError", status: 400},
 		"unknown MFA device": {client: alice, in: sts.GetSessionTokenInput{SerialNumber: aws.String("arn:aws:iam::123456789012:mfa/nobody"), TokenCode: aws.String("123456")},
 			code: "AccessDenied", status: 403, message: "MultiFactorAuthentication failed with invalid MFA one time pass code."},
@@ -488,4 +495,54 @@ func TestGetFederationToken(t *testing.T) {
 	roleARN := f.createRole(t, "r", trustPolicyFor("*", ""), 0)
 	_, err := asFederated.AssumeRole(ctx, &sts.AssumeRoleInput{RoleArn: &roleARN, RoleSessionName: aws.String("s1")})
 	wantError(t, err, "AccessDenied", 403, "")
+}
+
+// TestRootTokenDurationIsCut checks that the root user's session and
+// federation tokens last at most an hour for any valid DurationSeconds.
+// A user's tokens last as long as the request sets.
+func TestRootTokenDurationIsCut(t *testing.T) {
+	f := newFixture(t, Options{})
+	alice := f.userSTS(t, "alice")
+	sessionToken := func(client *sts.Client, seconds int32) func(t *testing.T) time.Time {
+		return func(t *testing.T) time.Time {
+			in := &sts.GetSessionTokenInput{}
+			if seconds > 0 {
+				in.DurationSeconds = aws.Int32(seconds)
+			}
+			return aws.ToTime(must(client.GetSessionToken(t.Context(), in))(t).Credentials.Expiration)
+		}
+	}
+	federationToken := func(client *sts.Client, seconds int32) func(t *testing.T) time.Time {
+		return func(t *testing.T) time.Time {
+			in := &sts.GetFederationTokenInput{Name: aws.String("bob")}
+			if seconds > 0 {
+				in.DurationSeconds = aws.Int32(seconds)
+			}
+			return aws.ToTime(must(client.GetFederationToken(t.Context(), in))(t).Credentials.Expiration)
+		}
+	}
+
+	tests := map[string]struct {
+		issue func(t *testing.T) time.Time
+		want  time.Duration
+	}{
+		"root session token of two hours":     {issue: sessionToken(f.sts, 7200), want: time.Hour},
+		"root session token of 36 hours":      {issue: sessionToken(f.sts, 129600), want: time.Hour},
+		"root session token by default":       {issue: sessionToken(f.sts, 0), want: time.Hour},
+		"root session token of 15 minutes":    {issue: sessionToken(f.sts, 900), want: 15 * time.Minute},
+		"root federation token of two hours":  {issue: federationToken(f.sts, 7200), want: time.Hour},
+		"root federation token by default":    {issue: federationToken(f.sts, 0), want: time.Hour},
+		"user session token of two hours":     {issue: sessionToken(alice, 7200), want: 2 * time.Hour},
+		"user federation token of 36 hours":   {issue: federationToken(alice, 129600), want: 36 * time.Hour},
+		"user session token by default":       {issue: sessionToken(alice, 0), want: 12 * time.Hour},
+		"user federation token of 15 minutes": {issue: federationToken(alice, 900), want: 15 * time.Minute},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			got := time.Until(tc.issue(t))
+			if got < tc.want-time.Minute || got > tc.want+time.Minute {
+				t.Errorf("credentials expire in %s, want %s", got.Round(time.Second), tc.want)
+			}
+		})
+	}
 }

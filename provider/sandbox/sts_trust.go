@@ -205,6 +205,7 @@ func numericCompare(cmp func(a, b float64) bool) func(a, b string) bool {
 var (
 	supportedConditionKeys = map[string]bool{
 		"sts:externalid": true, "sts:rolesessionname": true, "sts:transitivetagkeys": true,
+		"sts:sourceidentity": true, "aws:sourceidentity": true,
 		"aws:multifactorauthpresent": true, "aws:multifactorauthage": true,
 		"aws:principalarn": true, "aws:principalaccount": true, "aws:principaltype": true,
 		"aws:userid": true, "aws:username": true, "aws:tagkeys": true,

@@ -115,6 +115,14 @@ var (
 			}
 			return &p.tags, nil
 		}}
+	mfaDeviceTags = taggable{idParam: "SerialNumber", idRule: serialNumberRule, quotaName: "TagsPerMFADevice",
+		tags: func(c *call, serial string) (*[]tag, error) {
+			v := c.acct.virtualMFADevices[serial]
+			if v == nil {
+				return nil, errNoSuchEntity("VirtualMFADevice with serial number %s doesn't exist.", serial)
+			}
+			return &v.tags, nil
+		}}
 	instanceProfileTags = taggable{idParam: "InstanceProfileName", idRule: instanceProfileNameRule, quotaName: "TagsPerInstanceProfile",
 		tags: func(c *call, name string) (*[]tag, error) {
 			ip, err := c.instanceProfile(name)
@@ -125,7 +133,8 @@ var (
 		}}
 )
 
-// tagResource serves TagUser, TagRole, TagPolicy and TagInstanceProfile.
+// tagResource serves TagUser, TagRole, TagPolicy, TagInstanceProfile and
+// TagMFADevice.
 func tagResource(kind taggable) func(c *call) (any, error) {
 	return func(c *call) (any, error) {
 		id := c.required(kind.idParam, kind.idRule)
@@ -149,8 +158,9 @@ func tagResource(kind taggable) func(c *call) (any, error) {
 	}
 }
 
-// untagResource serves UntagUser, UntagRole, UntagPolicy and
-// UntagInstanceProfile. Keys that the resource lacks are ignored.
+// untagResource serves UntagUser, UntagRole, UntagPolicy,
+// UntagInstanceProfile and UntagMFADevice. Keys that the resource lacks are
+// ignored.
 func untagResource(kind taggable) func(c *call) (any, error) {
 	return func(c *call) (any, error) {
 		id := c.required(kind.idParam, kind.idRule)
@@ -178,8 +188,8 @@ type listTagsResult struct {
 	pageInfo
 }
 
-// listResourceTags serves ListUserTags, ListRoleTags, ListPolicyTags and
-// ListInstanceProfileTags.
+// listResourceTags serves ListUserTags, ListRoleTags, ListPolicyTags,
+// ListInstanceProfileTags and ListMFADeviceTags.
 func listResourceTags(kind taggable) func(c *call) (any, error) {
 	return func(c *call) (any, error) {
 		id := c.required(kind.idParam, kind.idRule)

@@ -2,15 +2,11 @@ package sandbox
 
 import (
 	"bytes"
-	"crypto/md5"
 	"crypto/x509"
-	"encoding/base64"
-	"encoding/binary"
 	"encoding/pem"
 	"fmt"
 	"net/http"
 	"slices"
-	"strings"
 )
 
 // This file serves the user credentials besides access keys, passwords and
@@ -29,9 +25,6 @@ type sshPublicKeyXML struct {
 type sshPublicKeyResult struct {
 	SSHPublicKey sshPublicKeyXML
 }
-
-// sshKeyTypes are the key types that the sandbox accepts.
-var sshKeyTypes = map[string]bool{"ssh-rsa": true, "ssh-ed25519": true}
 
 // uploadSSHPublicKey stores an SSH public key in OpenSSH format.
 func uploadSSHPublicKey(c *call) (any, error) {
@@ -64,29 +57,38 @@ func uploadSSHPublicKey(c *call) (any, error) {
 	}}, nil
 }
 
-// sshFingerprint checks an OpenSSH public key, "<type> <base64 blob>
-// [comment]", and returns its MD5 fingerprint as IAM shows it.
-func sshFingerprint(body string) (string, error) {
-	fields := strings.Fields(body)
-	if len(fields) < 2 || !strings.HasPrefix(fields[0], "ssh-") {
-		return "", newAPIError(http.StatusBadRequest, "UnrecognizedPublicKeyEncoding",
-			"The SSH public key is not in OpenSSH format (ssh-rsa AAAA...).")
+// getSSHPublicKey returns one of a user's SSH public keys, in the OpenSSH
+// format it was uploaded in (Encoding SSH) or in PEM.
+func getSSHPublicKey(c *call) (any, error) {
+	name := c.required("UserName", userNameRule)
+	id := c.required("SSHPublicKeyId", credentialIDRule)
+	encoding := c.enum("Encoding", "SSH", "PEM")
+	if !c.has("Encoding") {
+		c.required("Encoding", stringRule{})
 	}
-	blob, err := base64.StdEncoding.DecodeString(fields[1])
-	invalid := newAPIError(http.StatusBadRequest, "InvalidPublicKey", "The SSH public key is not a valid %s key.", fields[0])
-	if err != nil || !sshKeyTypes[fields[0]] || len(blob) < 4 {
-		return "", invalid
+	if err := c.check(); err != nil {
+		return nil, err
 	}
-	n := binary.BigEndian.Uint32(blob)
-	if uint64(n)+4 > uint64(len(blob)) || string(blob[4:4+n]) != fields[0] {
-		return "", invalid
+	u, err := c.user(name)
+	if err != nil {
+		return nil, err
 	}
-	sum := md5.Sum(blob)
-	parts := make([]string, len(sum))
-	for i, b := range sum {
-		parts[i] = fmt.Sprintf("%02x", b)
+	i := slices.IndexFunc(u.sshPublicKeys, func(k *sshPublicKey) bool { return k.id == id })
+	if i < 0 {
+		return nil, errNoSuchEntity("The Public Key with id %s cannot be found.", id)
 	}
-	return strings.Join(parts, ":"), nil
+	k := u.sshPublicKeys[i]
+
+	body := k.body
+	if encoding == "PEM" {
+		if body, err = sshPublicKeyPEM(k.body); err != nil {
+			return nil, newAPIError(http.StatusBadRequest, "UnrecognizedPublicKeyEncoding", "The SSH public key cannot be converted to PEM: %v.", err)
+		}
+	}
+	return sshPublicKeyResult{SSHPublicKey: sshPublicKeyXML{
+		UserName: u.name, SSHPublicKeyID: k.id, Fingerprint: k.fingerprint, SSHPublicKeyBody: body,
+		Status: k.status, UploadDate: isoTime(k.uploaded),
+	}}, nil
 }
 
 type listSSHPublicKeysResult struct {
@@ -182,9 +184,19 @@ type listSigningCertificatesResult struct {
 	pageInfo
 }
 
+// listSigningCertificates lists a user's signing certificates, or the
+// root user's, which the sandbox does not keep, when the root user leaves
+// out UserName.
 func listSigningCertificates(c *call) (any, error) {
-	name := c.userNameOrCaller()
+	name, root := c.credentialOwner()
 	p := c.pageRequest()
+	if root {
+		page, info, err := rootCredentialPage(c, p, []signingCertificateXML{})
+		if err != nil {
+			return nil, err
+		}
+		return listSigningCertificatesResult{Certificates: memberList(page), pageInfo: info}, nil
+	}
 	u, page, info, err := userCredentialPage(c, name, p, func(u *user) []*signingCertificate { return u.signingCertificates })
 	if err != nil {
 		return nil, err

@@ -85,19 +85,22 @@ func getUser(c *call) (any, error) {
 	return userResult{User: c.userXML(u, true)}, nil
 }
 
-// callerAsUser returns the caller for GetUser without a name. For the root identity, IAM
+// callerAsUser returns the caller for GetUser without a name: the IAM user
+// that the request acts as, or the root user. For the root user, IAM
 // returns the account id as UserId and the root ARN, with no name or path.
+// Role sessions and federated users must name the user.
 func (c *call) callerAsUser() (any, error) {
-	id := c.req.caller.identity
-	if c.req.caller.key == nil {
-		return userResult{User: userXML{UserID: id.userID, Arn: id.arn, CreateDate: isoTime(c.acct.created)}}, nil
+	switch c.callerKind() {
+	case rootCaller:
+		return userResult{User: userXML{
+			UserID: c.acct.id, Arn: c.acct.arn("root"), CreateDate: isoTime(c.acct.created),
+			PasswordLastUsed: optionalTime(c.acct.root.passwordLastUsed),
+		}}, nil
+	case userCaller:
+		return userResult{User: c.userXML(c.callerUser(), true)}, nil
+	default:
+		return nil, errNonUserCredentials()
 	}
-	for _, u := range c.acct.users {
-		if u.id == id.userID {
-			return userResult{User: c.userXML(u, true)}, nil
-		}
-	}
-	return nil, errNoSuchEntity("The user with name %s cannot be found.", id.arn)
 }
 
 type listUsersResult struct {
