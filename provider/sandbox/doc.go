@@ -62,10 +62,11 @@
 // when it is created. Other AWS principals are accepted without a check,
 // because the sandbox cannot tell whether they exist: the ARNs of other
 // accounts, account ids and root ARNs, STS session ARNs and unique ids.
-// Documents are returned URL-encoded, exactly as they were sent, but for one
-// change that IAM makes too: deleting a user or role puts its unique id in
-// place of its ARN wherever a trust policy names it as a principal. Such a
-// trust policy then comes back as compact JSON with sorted keys.
+// Documents are returned URL-encoded, exactly as they were sent, but for two
+// changes that IAM makes too: deleting a user or role puts its unique id in
+// place of its ARN wherever a trust policy names it as a principal, and
+// renaming a user or moving it to another path puts its new ARN there. Such
+// a trust policy then comes back as compact JSON with sorted keys.
 //
 // List actions and GetAccountAuthorizationDetails page with Marker and
 // MaxItems (1 to 1000, default 100). Markers are opaque. For

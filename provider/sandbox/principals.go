@@ -15,11 +15,17 @@ import (
 // A trust policy that changes is stored again as compact JSON with its
 // keys sorted, so it no longer reads exactly as it was sent.
 func (a *account) danglePrincipal(arn, id string) {
+	a.replacePrincipalEverywhere(arn, id)
+}
+
+// replacePrincipalEverywhere puts with in place of the AWS principal arn in
+// every trust policy of the account, as danglePrincipal describes.
+func (a *account) replacePrincipalEverywhere(arn, with string) {
 	for _, r := range a.roles {
 		if !strings.Contains(r.trustPolicy, arn) {
 			continue
 		}
-		if doc, ok := replacePrincipal(r.trustPolicy, arn, id); ok {
+		if doc, ok := replacePrincipal(r.trustPolicy, arn, with); ok {
 			r.trustPolicy = doc
 		}
 	}

@@ -49,6 +49,38 @@ func TestDeletedPrincipalBecomesUniqueID(t *testing.T) {
 	}
 }
 
+// TestMovedUserKeepsItsTrust renames a user and moves it to another path.
+// IAM updates the trust policies that name the user as a principal to its
+// new ARN, and leaves an ARN in a condition value as it was sent.
+func TestMovedUserKeepsItsTrust(t *testing.T) {
+	f := newFixture(t, Options{})
+	ctx := t.Context()
+	ok(f.iam.CreateUser(ctx, &iam.CreateUserInput{UserName: aws.String("bot"), Path: aws.String("/people/")}))(t)
+	trusting := `{"Version":"2012-10-17","Statement":[` +
+		`{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::123456789012:user/people/bot"},"Action":"sts:AssumeRole",` +
+		`"Condition":{"ArnEquals":{"aws:PrincipalArn":"arn:aws:iam::123456789012:user/people/bot"}}}]}`
+	ok(f.iam.CreateRole(ctx, &iam.CreateRoleInput{RoleName: aws.String("deployer"), AssumeRolePolicyDocument: aws.String(trusting)}))(t)
+
+	tests := []struct {
+		name string
+		in   iam.UpdateUserInput
+		arn  string
+	}{
+		{"path", iam.UpdateUserInput{UserName: aws.String("bot"), NewPath: aws.String("/machines/")}, "arn:aws:iam::123456789012:user/machines/bot"},
+		{"name", iam.UpdateUserInput{UserName: aws.String("bot"), NewUserName: aws.String("robot")}, "arn:aws:iam::123456789012:user/machines/robot"},
+	}
+	for _, tt := range tests {
+		ok(f.iam.UpdateUser(ctx, &tt.in))(t)
+
+		want := `{"Statement":[{"Action":"sts:AssumeRole","Condition":{"ArnEquals":{"aws:PrincipalArn":"arn:aws:iam::123456789012:user/people/bot"}},` +
+			`"Effect":"Allow","Principal":{"AWS":"` + tt.arn + `"}}],"Version":"2012-10-17"}`
+		deployer := must(f.iam.GetRole(ctx, &iam.GetRoleInput{RoleName: aws.String("deployer")}))(t).Role
+		if got := decoded(t, deployer.AssumeRolePolicyDocument); got != want {
+			t.Errorf("after the new %s, trust policy of deployer =\n%s\nwant\n%s", tt.name, got, want)
+		}
+	}
+}
+
 func TestTrustPolicyPrincipalsMustExist(t *testing.T) {
 	tests := map[string]struct {
 		principal string

@@ -134,6 +134,7 @@ func updateUser(c *call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
+	oldARN := c.acct.userARN(u)
 	if newName != "" {
 		if err := rename(c.acct.users, u, "User", newName); err != nil {
 			return nil, err
@@ -141,6 +142,11 @@ func updateUser(c *call) (any, error) {
 	}
 	if newPath != "" {
 		u.path = newPath
+	}
+	// IAM updates the policies that name the user as a principal to its
+	// new name and path, but not those that name it as a resource.
+	if newARN := c.acct.userARN(u); newARN != oldARN {
+		c.acct.replacePrincipalEverywhere(oldARN, newARN)
 	}
 	return nil, nil
 }
