@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"runtime"
 	"runtime/pprof"
 	"strings"
 	"time"
@@ -141,6 +142,7 @@ type benchPlanOnceCommand struct {
 	conn       connectionOptions
 	config     configOptions
 	cpuProfile string
+	memProfile string
 }
 
 func newBenchPlanOnceCommand(std *streams, global *globalOptions) *cobra.Command {
@@ -157,6 +159,7 @@ func newBenchPlanOnceCommand(std *streams, global *globalOptions) *cobra.Command
 	c.conn.addFlags(cmd.Flags())
 	c.config.addFlags(cmd.Flags())
 	cmd.Flags().StringVar(&c.cpuProfile, "cpu-profile", "", "write a CPU profile of the plan to this file, for go tool pprof")
+	cmd.Flags().StringVar(&c.memProfile, "mem-profile", "", "write a profile of the memory the plan allocated to this file, for go tool pprof")
 	return cmd
 }
 
@@ -169,6 +172,16 @@ func (c *benchPlanOnceCommand) Run(cmd *cobra.Command, dir string) error {
 			return err
 		}
 		defer stop()
+	}
+	if c.memProfile != "" {
+		// Record every allocation, not a sample of one per 512 KiB, and
+		// restore the rate afterwards for the rest of the process.
+		rate := runtime.MemProfileRate
+		runtime.MemProfileRate = 1
+		defer func() {
+			writeMemProfile(c.memProfile)
+			runtime.MemProfileRate = rate
+		}()
 	}
 	s, err := openSession(cmd.Context(), dir, &c.conn, &c.config, planner.Options{Now: time.Now().UTC()})
 	if err != nil {
@@ -187,6 +200,17 @@ func (c *benchPlanOnceCommand) Run(cmd *cobra.Command, dir string) error {
 		Calls:   s.conn.provider.Calls(),
 		Changes: len(s.plan.Changes),
 	})
+}
+
+// writeMemProfile writes the allocations made so far to path. Errors are
+// ignored, because the profile only serves the one who asked for it.
+func writeMemProfile(path string) {
+	f, err := os.Create(path)
+	if err != nil {
+		return
+	}
+	defer f.Close()
+	pprof.Lookup("allocs").WriteTo(f, 0)
 }
 
 // startCPUProfile starts writing a CPU profile to path and returns the

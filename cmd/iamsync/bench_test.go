@@ -114,7 +114,14 @@ func TestPlanCallBudget(t *testing.T) {
 	}
 	h := newHarness(t, state)
 
-	r := h.mustRun(exitOK, "bench", "plan-once", config)
+	profiles := t.TempDir()
+	r := h.mustRun(exitOK, "bench", "plan-once", "--cpu-profile", filepath.Join(profiles, "cpu"),
+		"--mem-profile", filepath.Join(profiles, "mem"), config)
+	for _, name := range []string{"cpu", "mem"} {
+		if info, err := os.Stat(filepath.Join(profiles, name)); err != nil || info.Size() == 0 {
+			t.Errorf("plan-once wrote no %s profile: %v", name, err)
+		}
+	}
 	var once bench.PlanOnceResult
 	if err := json.Unmarshal([]byte(r.stdout), &once); err != nil {
 		t.Fatalf("plan-once printed no result: %v\n%s", err, r.stdout)
