@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 
 	"github.com/aws/aws-sdk-go-v2/aws/retry"
 	"github.com/aws/smithy-go"
@@ -70,8 +71,12 @@ func causeOf(err error) string {
 		if errors.As(err, &resp) {
 			status = fmt.Sprintf("HTTP status %d, ", resp.HTTPStatusCode())
 		}
-		return fmt.Sprintf("the response is not an AWS API response (%sbody not decoded: %v); check that the endpoint URL is that of IAM and STS",
-			status, deserialization.Err)
+		cause := deserialization.Err.Error()
+		if errors.Is(deserialization.Err, io.EOF) {
+			cause = "the elements of the expected response are missing"
+		}
+		return fmt.Sprintf("the response is not an AWS API response (%sbody not decoded: %s); check that the endpoint URL is that of IAM and STS",
+			status, cause)
 	}
 
 	// Anything else reads as the SDK wrote it.

@@ -170,7 +170,17 @@ func TestWrongEndpointNamed(t *testing.T) {
 		"JSON success": {
 			status:     http.StatusOK,
 			body:       `{"ok": true}`,
-			wantStatus: "HTTP status 200",
+			wantStatus: "the elements of the expected response are missing",
+		},
+		// The SDK decodes these without an error, and with no fields.
+		"empty success": {
+			status:     http.StatusOK,
+			wantStatus: `account "", ARN ""`,
+		},
+		"XML of another service": {
+			status:     http.StatusOK,
+			body:       `<ListBucketsResult><Buckets/></ListBucketsResult>`,
+			wantStatus: "the elements of the expected response are missing",
 		},
 	}
 	for name, tt := range tests {

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"regexp"
 	"strings"
 	"time"
 
@@ -257,12 +258,24 @@ func (p *Provider) CallerIdentity(ctx context.Context) (provider.Identity, error
 	if err != nil {
 		return provider.Identity{}, wrapError(ctx, err)
 	}
-	return provider.Identity{
+	id := provider.Identity{
 		Account: aws.ToString(out.Account),
 		ARN:     aws.ToString(out.Arn),
 		UserID:  aws.ToString(out.UserId),
-	}, nil
+	}
+	// A server that answers with an empty or foreign XML body passes the
+	// SDK's decoding with every field missing, and an empty account id
+	// would make every ARN of the plan wrong.
+	if !accountIDPattern.MatchString(id.Account) || !strings.HasPrefix(id.ARN, "arn:") {
+		return provider.Identity{}, &CallError{Action: "GetCallerIdentity", Err: fmt.Errorf(
+			"the response holds no account id and ARN (account %q, ARN %q), so it is not an AWS API response; "+
+				"check that the endpoint URL is that of IAM and STS", id.Account, id.ARN)}
+	}
+	return id, nil
 }
+
+// accountIDPattern matches an AWS account id: twelve digits.
+var accountIDPattern = regexp.MustCompile(`^[0-9]{12}$`)
 
 // AccountAliases returns the account's aliases, all pages. IAM allows at
 // most one alias per account.
