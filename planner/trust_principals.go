@@ -24,14 +24,16 @@ func awsPrincipals(d *policydoc.Document) []string {
 type principalRef struct {
 	kind       string // "user" or "role"
 	path, name string
+	// partition is the ARN's, which may differ from the account's.
+	partition string
 }
 
-// accountPrincipal parses arn as a user or role ARN of the planned account
-// and partition. Other accounts, account roots, wildcards and assumed-role
+// accountPrincipal parses arn as a user or role ARN of the planned
+// account. Other accounts, account roots, wildcards and assumed-role
 // sessions are not entities this plan can check.
 func (p *planner) accountPrincipal(arn string) (principalRef, bool) {
 	parts := strings.SplitN(arn, ":", 6)
-	if len(parts) != 6 || parts[0] != "arn" || parts[1] != p.partition || parts[2] != "iam" ||
+	if len(parts) != 6 || parts[0] != "arn" || parts[2] != "iam" ||
 		parts[4] != p.accountID || strings.ContainsAny(arn, "*?") {
 		return principalRef{}, false
 	}
@@ -40,7 +42,8 @@ func (p *planner) accountPrincipal(arn string) (principalRef, bool) {
 		return principalRef{}, false
 	}
 	slash := strings.LastIndex(rest, "/")
-	return principalRef{kind: kind, path: "/" + rest[:slash+1], name: rest[slash+1:]}, rest[slash+1:] != ""
+	ref := principalRef{kind: kind, path: "/" + rest[:slash+1], name: rest[slash+1:], partition: parts[1]}
+	return ref, ref.name != ""
 }
 
 // checkTrustedPrincipals reports each user or role of the account that a
@@ -59,7 +62,7 @@ func (p *planner) checkTrustedPrincipals() {
 			if !ok || reported[arn] {
 				continue
 			}
-			problem := p.principalProblem(ref)
+			problem, advice := p.principalProblem(ref)
 			if problem == "" {
 				continue
 			}
@@ -67,10 +70,9 @@ func (p *planner) checkTrustedPrincipals() {
 			p.diags = append(p.diags, &hcl.Diagnostic{
 				Severity: hcl.DiagError,
 				Summary:  "Trusted principal will not exist",
-				Detail: fmt.Sprintf("The trust policy of role %q names %s, but %s. IAM rejects a trust policy "+
-					"that names a user or role that does not exist. Refer to the principal as %s.<label>.arn, "+
-					"so that the ARN follows its declaration, or remove it from the trust policy.",
-					r.decl.Name, arn, problem, ref.kind),
+				Detail: fmt.Sprintf("The trust policy of %s names %s, but %s. IAM rejects a trust policy "+
+					"that names a user or role that does not exist. %s",
+					r.addr, arn, problem, advice),
 				Subject: rangePtr(attrRange(r.decl.Ranges, "assume_role_policy", r.decl.DeclRange)),
 			})
 		}
@@ -78,22 +80,31 @@ func (p *planner) checkTrustedPrincipals() {
 }
 
 // principalProblem returns why the user or role that ref names will not
-// exist after the plan, or "" when it will. Names are compared
-// case-insensitively, as IAM compares them, and paths exactly.
-func (p *planner) principalProblem(ref principalRef) string {
+// exist after the plan, and what to do, or "" when it will exist. Names are
+// compared case-insensitively, as IAM compares them, and paths exactly. A
+// principal whose declaration was reported as invalid is not reported
+// again.
+func (p *planner) principalProblem(ref principalRef) (problem, advice string) {
+	follow := fmt.Sprintf("Refer to the %s as %s.<label>.arn, so that the ARN follows its declaration, "+
+		"or remove it from the trust policy.", ref.kind, ref.kind)
+	remove := "Remove it from the trust policy."
+	if ref.partition != p.partition {
+		return fmt.Sprintf("the account is in the partition %q, not %q", p.partition, ref.partition), follow
+	}
+
 	var declared, live *entity
-	var declaredPath, livePath, declaredName string
+	var declaredPath, livePath, declaredName, expiry string
 	if ref.kind == "user" {
 		if u := p.userByDecl[fold(ref.name)]; u != nil {
 			declared, declaredPath, declaredName = &u.entity, u.decl.Path, u.decl.Name
+			if u.decl.ExpiresAt != nil {
+				expiry = formatTime(*u.decl.ExpiresAt)
+			}
 		}
 		if u := p.userByLive[fold(ref.name)]; u != nil {
 			live, livePath = &u.entity, u.live.Path
-			if u.renamed && u.fate != fateDelete {
-				return fmt.Sprintf("this plan renames the user %q to %q", u.live.Name, u.decl.Name)
-			}
-			if u.decl != nil {
-				declaredName = u.decl.Name
+			if u.renamed && u.fate != fateDelete && u.fate != fateInvalid {
+				return fmt.Sprintf("this plan renames the user %q to %q", u.live.Name, u.decl.Name), follow
 			}
 		}
 	} else {
@@ -106,19 +117,27 @@ func (p *planner) principalProblem(ref principalRef) string {
 	}
 
 	switch {
+	case declared != nil && declared.fate == fateInvalid, live != nil && live.fate == fateInvalid:
+		return "", ""
 	case declared != nil && declared.managed():
 		if declaredPath != ref.path {
-			return fmt.Sprintf("the %s %q is declared with the path %q", ref.kind, declaredName, declaredPath)
+			return fmt.Sprintf("the %s %q is declared with the path %q", ref.kind, declaredName, declaredPath), follow
 		}
-		return ""
+		return "", ""
 	case live != nil && live.fate == fateIgnore:
 		if livePath != ref.path {
-			return fmt.Sprintf("the %s %q has the path %q in the account", ref.kind, ref.name, livePath)
+			return fmt.Sprintf("the %s %q has the path %q in the account, outside the scope", ref.kind, ref.name, livePath),
+				"Correct the path in the ARN, or remove it from the trust policy."
 		}
-		return ""
+		return "", ""
+	case expiry != "" && live != nil:
+		return fmt.Sprintf("the %s %q expired at %s, so this plan deletes it", ref.kind, declaredName, expiry), remove
+	case expiry != "":
+		return fmt.Sprintf("the %s %q expired at %s, so this plan does not create it", ref.kind, declaredName, expiry), remove
 	case live != nil && live.fate == fateDelete:
-		return fmt.Sprintf("this plan deletes the %s %q, which is not declared", ref.kind, ref.name)
+		return fmt.Sprintf("this plan deletes the %s %q, which is not declared", ref.kind, ref.name),
+			fmt.Sprintf("Declare the %s to keep it, or remove it from the trust policy.", ref.kind)
 	default:
-		return fmt.Sprintf("no %s %q is declared or exists in the account", ref.kind, ref.name)
+		return fmt.Sprintf("no %s %q is declared or exists in the account", ref.kind, ref.name), follow
 	}
 }

@@ -31,6 +31,9 @@ func (v *validator) statementPrincipals(path string, st *node) {
 		return
 	case principal == nil && notPrincipal == nil:
 		v.errorf(path, "Missing Principal", "Each statement of %s %s policy needs a Principal element naming who it applies to.", v.kind.article(), v.kind)
+	case v.kind == Trust && notPrincipal != nil:
+		v.errorf(pointerKey(path, "NotPrincipal"), "NotPrincipal in a trust policy",
+			"IAM rejects NotPrincipal in a role's trust policy. Name the principals that may assume the role in Principal, or name the account in Principal and narrow it with a condition on aws:PrincipalArn.")
 	}
 	for _, name := range []string{"Principal", "NotPrincipal"} {
 		if n := st.get(name); n != nil {
@@ -70,7 +73,9 @@ func (v *validator) principal(path, name string, n *node) {
 // awsPrincipal checks one value of an AWS principal.
 func (v *validator) awsPrincipal(path, principal string) {
 	switch {
-	case principal == "*", accountIDPattern.MatchString(principal), strings.HasPrefix(principal, "arn:"):
+	case strings.HasPrefix(principal, "arn:"):
+		v.awsPrincipalARN(path, principal)
+	case principal == "*", accountIDPattern.MatchString(principal):
 		return
 	case uniqueIDPattern.MatchString(principal):
 		v.warnf(path, "Principal was deleted",
@@ -79,6 +84,37 @@ func (v *validator) awsPrincipal(path, principal string) {
 	default:
 		v.errorf(path, "Invalid AWS principal",
 			`%s is not an AWS principal. Use a 12-digit account ID, the ARN of an account, user or role, or "*".`, quoteString(principal))
+	}
+}
+
+// awsPrincipalARN checks an ARN given as an AWS principal. IAM takes the
+// ARN of an account root, a user or a role, or one of STS, such as an
+// assumed-role session, and rejects a wildcard inside the ARN and a user
+// group, which is not a principal.
+func (v *validator) awsPrincipalARN(path, arn string) {
+	if strings.ContainsAny(arn, "*?") {
+		v.errorf(path, "Wildcard in principal ARN",
+			`%s has a wildcard, which IAM does not accept inside a principal's ARN. Name each principal fully, or name its account and narrow the statement with a condition on aws:PrincipalArn, such as {"ArnLike": {"aws:PrincipalArn": "arn:aws:iam::123456789012:role/deploy-*"}}.`,
+			quoteString(arn))
+		return
+	}
+	parts := strings.SplitN(arn, ":", 6)
+	if len(parts) != 6 || parts[2] != "iam" {
+		return
+	}
+	resource := parts[5]
+	kind, rest, _ := strings.Cut(resource, "/")
+	switch {
+	case resource == "root":
+	case kind == "group":
+		v.errorf(path, "Group as principal",
+			"%s names a user group, and IAM does not accept a group as a principal, because groups carry permissions, not identities. Name the group's users, or their account.",
+			quoteString(arn))
+	case (kind == "user" || kind == "role") && rest != "" && !strings.HasSuffix(rest, "/"):
+	default:
+		v.errorf(path, "Invalid AWS principal",
+			"%s is not the ARN of an account root, a user or a role, which are the IAM principals that IAM accepts, such as arn:aws:iam::123456789012:role/deploy.",
+			quoteString(arn))
 	}
 }
 

@@ -274,6 +274,33 @@ func TestValidate(t *testing.T) {
 			doc:  `{"Version":"2012-10-17","Statement":{"Effect":"Allow","Principal":{"AWS":"alice"},"Action":"sts:AssumeRole"}}`,
 			want: []finding{{Error, "/Statement/Principal/AWS", "Invalid AWS principal"}},
 		},
+		"principal ARNs IAM accepts": {
+			kind: Trust,
+			doc:  `{"Version":"2012-10-17","Statement":{"Effect":"Allow","Principal":{"AWS":["arn:aws:iam::123456789012:root","arn:aws:iam::123456789012:user/a/b/alice","arn:aws:iam::123456789012:role/deploy","arn:aws:sts::123456789012:assumed-role/deploy/ci","arn:aws:sts::123456789012:federated-user/bob"]},"Action":"sts:AssumeRole"}}`,
+		},
+		"wildcard in a principal ARN": {
+			kind: Trust,
+			doc:  `{"Version":"2012-10-17","Statement":{"Effect":"Allow","Principal":{"AWS":["arn:aws:iam::123456789012:role/deploy-*","arn:aws:iam::123456789012:user/?"]},"Action":"sts:AssumeRole"}}`,
+			want: []finding{{Error, "/Statement/Principal/AWS/0", "Wildcard in principal ARN"}, {Error, "/Statement/Principal/AWS/1", "Wildcard in principal ARN"}},
+		},
+		"group as principal": {
+			kind: Resource,
+			doc:  `{"Version":"2012-10-17","Statement":{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::123456789012:group/admins"},"Action":"s3:GetObject","Resource":"arn:aws:s3:::b/*"}}`,
+			want: []finding{{Error, "/Statement/Principal/AWS", "Group as principal"}},
+		},
+		"IAM ARNs that are not principals": {
+			kind: Trust,
+			doc:  `{"Version":"2012-10-17","Statement":{"Effect":"Allow","Principal":{"AWS":["arn:aws:iam::123456789012:role/","arn:aws:iam::123456789012:user/team/","arn:aws:iam::123456789012:instance-profile/web","arn:aws:iam::123456789012:policy/p"]},"Action":"sts:AssumeRole"}}`,
+			want: []finding{
+				{Error, "/Statement/Principal/AWS/0", "Invalid AWS principal"}, {Error, "/Statement/Principal/AWS/1", "Invalid AWS principal"},
+				{Error, "/Statement/Principal/AWS/2", "Invalid AWS principal"}, {Error, "/Statement/Principal/AWS/3", "Invalid AWS principal"},
+			},
+		},
+		"NotPrincipal in a trust policy": {
+			kind: Trust,
+			doc:  `{"Version":"2012-10-17","Statement":{"Effect":"Deny","NotPrincipal":{"AWS":"arn:aws:iam::123456789012:user/alice"},"Action":"sts:AssumeRole"}}`,
+			want: []finding{{Error, "/Statement/NotPrincipal", "NotPrincipal in a trust policy"}},
+		},
 		"unique ID of a deleted role": {
 			kind: Trust,
 			doc:  `{"Version":"2012-10-17","Statement":{"Effect":"Allow","Principal":{"AWS":["arn:aws:iam::123456789012:role/a","AROAEXAMPLEID1234567"]},"Action":"sts:AssumeRole"}}`,

@@ -275,6 +275,15 @@ role "admin" {
   previous_names = ["bruno"]`, 1) + trusting("user/people/bruno"),
 			want: `this plan renames the user "bruno" to "bruno.dacosta"`,
 		},
+		"user expired": {
+			config: strings.Replace(live, `path = "/people/"`, `path       = "/people/"
+  expires_at = "2020-01-01"`, 1) + trusting("user/people/bruno"),
+			want: `the user "bruno" expired at 2020-01-01T00:00:00Z, so this plan deletes it`,
+		},
+		"another partition": {
+			config: live + strings.Replace(trusting("user/people/bruno"), "arn:aws:", "arn:aws-cn:", 1),
+			want:   `the account is in the partition "aws", not "aws-cn"`,
+		},
 		"role deleted": {
 			config: `user "bruno" {
   path = "/people/"

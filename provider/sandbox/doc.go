@@ -59,9 +59,13 @@
 // NotPrincipal names an existing user or role, path included, and reject
 // the document with MalformedPolicyDocument ("Invalid principal in policy:
 // "AWS":"ARN"") otherwise, as IAM does. So a role cannot trust itself
-// when it is created. Other AWS principals are accepted without a check,
-// because the sandbox cannot tell whether they exist: the ARNs of other
-// accounts, account ids and root ARNs, STS session ARNs and unique ids.
+// when it is created. The same error rejects, in any account, an ARN with a
+// wildcard, an IAM ARN that names no principal (a group, an instance
+// profile, a user or role without a name) and one of another partition. A
+// trust policy with NotPrincipal is rejected too. Other AWS principals are
+// accepted without a check, because the sandbox cannot tell whether they
+// exist: the ARNs of other accounts, account ids and root ARNs, STS session
+// ARNs and unique ids.
 // Documents are returned URL-encoded, exactly as they were sent, but for two
 // changes that IAM makes too: deleting a user or role puts its unique id in
 // place of its ARN wherever a trust policy names it as a principal, and

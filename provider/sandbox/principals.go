@@ -135,8 +135,25 @@ func parsePrincipalARN(arn, accountID string) (principalRef, bool) {
 // trust policy that names a user or role of the account that does not
 // exist, or nil. The ARN's path must be the entity's path, while the name
 // matches without regard to case, as IAM's names do.
+//
+// ARNs that can name no principal are rejected the same way, whatever their
+// account: a wildcard inside an ARN, an IAM ARN other than an account root,
+// a user or a role (a group, for one), and a user or role ARN without a
+// name. So is NotPrincipal, which a trust policy may not have.
+//
+// NOTE: the message for NotPrincipal is the sandbox's. AWS documents that a
+// role trust policy cannot use NotPrincipal, but not the error it returns.
 func (a *account) checkPrincipals(document string) *apiError {
+	if hasNotPrincipal(document) {
+		return errMalformedPolicyDocument("Has prohibited field NotPrincipal")
+	}
 	for _, arn := range awsPrincipals(document) {
+		if !strings.HasPrefix(arn, "arn:") {
+			continue
+		}
+		if !principalARNShape(arn) {
+			return errInvalidPrincipal(arn)
+		}
 		ref, ok := parsePrincipalARN(arn, a.id)
 		if !ok {
 			continue
@@ -146,6 +163,59 @@ func (a *account) checkPrincipals(document string) *apiError {
 		}
 	}
 	return nil
+}
+
+// principalARNShape reports whether arn has the shape of a principal's ARN:
+// no wildcard, and for IAM an account root or a named user or role in the
+// sandbox's partition.
+func principalARNShape(arn string) bool {
+	if strings.ContainsAny(arn, "*?") {
+		return false
+	}
+	parts := strings.SplitN(arn, ":", 6)
+	if len(parts) != 6 || parts[2] != "iam" {
+		return true
+	}
+	if parts[1] != "aws" {
+		return false
+	}
+	kind, rest, _ := strings.Cut(parts[5], "/")
+	switch {
+	case parts[5] == "root":
+		return true
+	case kind == "user" || kind == "role":
+		return rest != "" && !strings.HasSuffix(rest, "/")
+	}
+	return false
+}
+
+// hasNotPrincipal reports whether a statement of the document has a
+// NotPrincipal element.
+func hasNotPrincipal(document string) bool {
+	if !strings.Contains(document, "NotPrincipal") {
+		return false
+	}
+	var doc struct {
+		Statement json.RawMessage
+	}
+	if json.Unmarshal([]byte(document), &doc) != nil {
+		return false
+	}
+	type statement struct{ NotPrincipal json.RawMessage }
+	var statements []statement
+	if json.Unmarshal(doc.Statement, &statements) != nil {
+		var single statement
+		if json.Unmarshal(doc.Statement, &single) != nil {
+			return false
+		}
+		statements = append(statements, single)
+	}
+	for _, st := range statements {
+		if len(st.NotPrincipal) > 0 {
+			return true
+		}
+	}
+	return false
 }
 
 // hasPrincipal reports whether the user or role that ref names exists.

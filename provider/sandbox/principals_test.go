@@ -22,7 +22,7 @@ func TestDeletedPrincipalBecomesUniqueID(t *testing.T) {
 	trusting := `{"Version":"2012-10-17","Statement":[` +
 		`{"Effect":"Allow","Principal":{"AWS":["arn:aws:iam::123456789012:role/ci","arn:aws:iam::123456789012:root"]},"Action":"sts:AssumeRole",` +
 		`"Condition":{"ArnEquals":{"aws:PrincipalArn":"arn:aws:iam::123456789012:role/ci"}}},` +
-		`{"Effect":"Deny","NotPrincipal":{"AWS":"arn:aws:iam::123456789012:user/bot"},"Action":"sts:AssumeRole"}]}`
+		`{"Effect":"Deny","Principal":{"AWS":"arn:aws:iam::123456789012:user/bot"},"Action":"sts:AssumeRole"}]}`
 	ok(f.iam.CreateRole(ctx, &iam.CreateRoleInput{RoleName: aws.String("deployer"), AssumeRolePolicyDocument: aws.String(trusting)}))(t)
 	ok(f.iam.CreateRole(ctx, &iam.CreateRoleInput{RoleName: aws.String("web"), AssumeRolePolicyDocument: aws.String(trustEC2Document)}))(t)
 
@@ -31,7 +31,7 @@ func TestDeletedPrincipalBecomesUniqueID(t *testing.T) {
 
 	want := `{"Statement":[` +
 		`{"Action":"sts:AssumeRole","Condition":{"ArnEquals":{"aws:PrincipalArn":"arn:aws:iam::123456789012:role/ci"}},"Effect":"Allow","Principal":{"AWS":["` + ciID + `","arn:aws:iam::123456789012:root"]}},` +
-		`{"Action":"sts:AssumeRole","Effect":"Deny","NotPrincipal":{"AWS":"` + botID + `"}}],"Version":"2012-10-17"}`
+		`{"Action":"sts:AssumeRole","Effect":"Deny","Principal":{"AWS":"` + botID + `"}}],"Version":"2012-10-17"}`
 	deployer := must(f.iam.GetRole(ctx, &iam.GetRoleInput{RoleName: aws.String("deployer")}))(t).Role
 	if got := decoded(t, deployer.AssumeRolePolicyDocument); got != want {
 		t.Errorf("trust policy of deployer =\n%s\nwant\n%s", got, want)
@@ -86,21 +86,25 @@ func TestTrustPolicyPrincipalsMustExist(t *testing.T) {
 		principal string
 		wantError bool
 	}{
-		"existing user":              {principal: `"arn:aws:iam::123456789012:user/people/alice"`},
-		"existing role":              {principal: `"arn:aws:iam::123456789012:role/ops/deployer"`},
-		"user name in other case":    {principal: `"arn:aws:iam::123456789012:user/people/ALICE"`},
-		"missing user":               {principal: `"arn:aws:iam::123456789012:user/nobody"`, wantError: true},
-		"missing role":               {principal: `"arn:aws:iam::123456789012:role/nobody"`, wantError: true},
-		"user under another path":    {principal: `"arn:aws:iam::123456789012:user/alice"`, wantError: true},
-		"missing user in a list":     {principal: `["arn:aws:iam::123456789012:user/people/alice","arn:aws:iam::123456789012:user/nobody"]`, wantError: true},
-		"role that is being made":    {principal: `"arn:aws:iam::123456789012:role/new"`, wantError: true},
-		"other account's user":       {principal: `"arn:aws:iam::210987654321:user/nobody"`},
-		"account root":               {principal: `"arn:aws:iam::123456789012:root"`},
-		"account id":                 {principal: `"123456789012"`},
-		"everyone":                   {principal: `"*"`},
-		"role session":               {principal: `"arn:aws:sts::123456789012:assumed-role/nobody/session"`},
-		"unique id of a lost user":   {principal: `"AIDAQ3EGSESSIONXXXXXX"`},
-		"user group is no principal": {principal: `"arn:aws:iam::123456789012:group/admins"`},
+		"existing user":            {principal: `"arn:aws:iam::123456789012:user/people/alice"`},
+		"existing role":            {principal: `"arn:aws:iam::123456789012:role/ops/deployer"`},
+		"user name in other case":  {principal: `"arn:aws:iam::123456789012:user/people/ALICE"`},
+		"missing user":             {principal: `"arn:aws:iam::123456789012:user/nobody"`, wantError: true},
+		"missing role":             {principal: `"arn:aws:iam::123456789012:role/nobody"`, wantError: true},
+		"user under another path":  {principal: `"arn:aws:iam::123456789012:user/alice"`, wantError: true},
+		"missing user in a list":   {principal: `["arn:aws:iam::123456789012:user/people/alice","arn:aws:iam::123456789012:user/nobody"]`, wantError: true},
+		"role that is being made":  {principal: `"arn:aws:iam::123456789012:role/new"`, wantError: true},
+		"other account's user":     {principal: `"arn:aws:iam::210987654321:user/nobody"`},
+		"account root":             {principal: `"arn:aws:iam::123456789012:root"`},
+		"account id":               {principal: `"123456789012"`},
+		"everyone":                 {principal: `"*"`},
+		"role session":             {principal: `"arn:aws:sts::123456789012:assumed-role/nobody/session"`},
+		"unique id of a lost user": {principal: `"AIDAQ3EGSESSIONXXXXXX"`},
+		"user group":               {principal: `"arn:aws:iam::123456789012:group/admins"`, wantError: true},
+		"wildcard in an ARN":       {principal: `"arn:aws:iam::210987654321:role/deploy-*"`, wantError: true},
+		"role without a name":      {principal: `"arn:aws:iam::123456789012:role/ops/"`, wantError: true},
+		"another partition":        {principal: `"arn:aws-cn:iam::123456789012:user/people/alice"`, wantError: true},
+		"instance profile":         {principal: `"arn:aws:iam::123456789012:instance-profile/web"`, wantError: true},
 	}
 	for name, tt := range tests {
 		t.Run(name, func(t *testing.T) {
@@ -139,8 +143,8 @@ func TestInvalidPrincipalMessage(t *testing.T) {
 	f := newFixture(t, Options{})
 	ctx := t.Context()
 	tests := map[string]string{
-		"Principal":    `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::123456789012:user/nobody"},"Action":"sts:AssumeRole"}]}`,
-		"NotPrincipal": `{"Version":"2012-10-17","Statement":[{"Effect":"Deny","NotPrincipal":{"AWS":["arn:aws:iam::123456789012:user/nobody"]},"Action":"sts:AssumeRole"}]}`,
+		"Principal":      `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::123456789012:user/nobody"},"Action":"sts:AssumeRole"}]}`,
+		"Principal list": `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":["arn:aws:iam::123456789012:root","arn:aws:iam::123456789012:user/nobody"]},"Action":"sts:AssumeRole"}]}`,
 	}
 	for name, doc := range tests {
 		t.Run(name, func(t *testing.T) {
@@ -148,4 +152,9 @@ func TestInvalidPrincipalMessage(t *testing.T) {
 			wantError(t, err, "MalformedPolicyDocument", 400, `Invalid principal in policy: "AWS":"arn:aws:iam::123456789012:user/nobody"`)
 		})
 	}
+
+	// A trust policy may not have NotPrincipal at all.
+	notPrincipal := `{"Version":"2012-10-17","Statement":[{"Effect":"Deny","NotPrincipal":{"AWS":"arn:aws:iam::123456789012:root"},"Action":"sts:AssumeRole"}]}`
+	_, err := f.iam.CreateRole(ctx, &iam.CreateRoleInput{RoleName: aws.String("r"), AssumeRolePolicyDocument: aws.String(notPrincipal)})
+	wantError(t, err, "MalformedPolicyDocument", 400, "Has prohibited field NotPrincipal")
 }
