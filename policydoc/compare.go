@@ -123,6 +123,22 @@ func (c StatementChange) position() int {
 	return c.OldIndex
 }
 
+// counterparts returns, for each statement of b, the index of the
+// statement of a that CompareStatements pairs it with, or -1 for a
+// statement it reports as added.
+func counterparts(a, b *Document) []int {
+	before, after := comparedStatements(a), comparedStatements(b)
+	pairStatements(before, after)
+	out := make([]int, len(after))
+	for j, y := range after {
+		out[j] = -1
+		if y.partner != nil {
+			out[j] = y.partner.index
+		}
+	}
+	return out
+}
+
 // comparedStatement is one statement prepared for comparison.
 type comparedStatement struct {
 	index     int
@@ -130,6 +146,8 @@ type comparedStatement struct {
 	canonical string
 	elements  []keyedElement // sorted, one per key
 	paired    bool
+	// partner is the statement of the other document it is paired with.
+	partner *comparedStatement
 }
 
 // keyedElement is an element with the key it is compared by.
@@ -171,7 +189,10 @@ type statementPair struct {
 // pairStatements pairs the statements of two documents and marks them as
 // paired. Pairs of equal statements are not returned.
 func pairStatements(before, after []*comparedStatement) []statementPair {
-	pair := func(x, y *comparedStatement) { x.paired, y.paired = true, true }
+	pair := func(x, y *comparedStatement) {
+		x.paired, y.paired = true, true
+		x.partner, y.partner = y, x
+	}
 
 	// Equal statements pair first, so that a moved statement is no change.
 	for _, x := range before {

@@ -124,12 +124,10 @@ func plural(n int, noun string) string {
 }
 
 // alignedRoot returns the root of a with the statements of its Statement
-// list in the order of the statements of b they correspond to. A statement of a
-// corresponds to one of b that means the same, or else to one with the
-// same Sid, or else to the next statement of b that has no counterpart,
-// taken in order. The statements of a left over follow, in their order.
-// The root of a is returned as it is when b is nil or either document has
-// no Statement list.
+// list in the order of the statements of b they correspond to, as
+// CompareStatements pairs them. The statements of a without a counterpart
+// follow, in their order. The root of a is returned as it is when b is nil
+// or either document has no Statement list.
 func alignedRoot(a, b *Document) *node {
 	if b == nil {
 		return a.root
@@ -138,34 +136,13 @@ func alignedRoot(a, b *Document) *node {
 	if from == nil || to == nil || from.kind != kindArray || to.kind != kindArray {
 		return a.root
 	}
-
-	// match[j] is the statement of a that b's statement j corresponds to.
-	match := make([]int, len(to.elems))
+	match := counterparts(a, b)
 	used := make([]bool, len(from.elems))
-	for j := range match {
-		match[j] = -1
-	}
-	pair := func(same func(x, y *node) bool) {
-		for j, y := range to.elems {
-			if match[j] >= 0 {
-				continue
-			}
-			for i, x := range from.elems {
-				if !used[i] && same(x, y) {
-					match[j], used[i] = i, true
-					break
-				}
-			}
+	for _, i := range match {
+		if i >= 0 {
+			used[i] = true
 		}
 	}
-	pair(func(x, y *node) bool {
-		return string(canonicalStatement(nil, x)) == string(canonicalStatement(nil, y))
-	})
-	pair(func(x, y *node) bool {
-		sid := x.get("Sid")
-		return sid != nil && sid.kind == kindString && sid.text != "" && y.get("Sid") != nil && y.get("Sid").text == sid.text
-	})
-	pair(func(x, y *node) bool { return true })
 
 	statements := make([]*node, 0, len(from.elems))
 	for _, i := range match {
