@@ -51,7 +51,7 @@ func (p *planner) warnUnmanagedLoss(c *Change, pp *policyPair) {
 		if p.manages(use.ownerType, use.owner) || (c.Action == Replace && !p.lostInReplace(c, use)) {
 			continue
 		}
-		removed, effect := "attachment of", "it loses the rights the policy gives"
+		removed, effect := "attachment of", attachmentLoss(pp)
 		if use.boundary {
 			removed, effect = "permissions boundary of", "its rights are no longer limited by the policy"
 		}
@@ -65,13 +65,39 @@ func (p *planner) warnUnmanagedLoss(c *Change, pp *policyPair) {
 		}
 		if c.Action == Delete {
 			d.Summary = "Deletion changes an unmanaged entity"
-			d.Detail = fmt.Sprintf("%s deletes policy %s, and IAM deletes only a policy that nothing uses, so apply first "+
+			d.Detail = fmt.Sprintf("The plan deletes policy %s, and IAM deletes only a policy that nothing uses, so apply first "+
 				"removes the %s %s %s, which iamsync does not manage (it is outside the scope or excluded): %s. Declare "+
-				"the policy to keep it, or bring %s into the scope.", c.Address, pp.live.Name, removed, typeNoun(use.ownerType),
+				"the policy to keep it, or bring %s into the scope.", pp.live.Name, removed, typeNoun(use.ownerType),
 				use.owner, effect, use.owner)
 		}
 		p.diagFor(c.Address, d)
 	}
+}
+
+// attachmentLoss says what an entity loses with the attachment of a policy:
+// the rights of its Allow statements, and the limits of its Deny statements,
+// which widen its rights.
+func attachmentLoss(pp *policyPair) string {
+	allows, denies := effectsOf(pp)
+	switch {
+	case allows && denies:
+		return "it loses the rights the policy gives, and its Deny statements no longer limit it"
+	case denies:
+		return "the policy's Deny statements no longer limit it, so it may do more"
+	}
+	return "it loses the rights the policy gives"
+}
+
+// effectsOf reports whether the default version of a live policy has
+// statements with the Allow effect and with the Deny effect.
+func effectsOf(pp *policyPair) (allows, denies bool) {
+	if v := pp.live.DefaultVersion(); v != nil {
+		for _, st := range statementsOf[statement](v.Document) {
+			allows = allows || st.Effect == "Allow"
+			denies = denies || st.Effect == "Deny"
+		}
+	}
+	return allows, denies
 }
 
 // warnLimitLifted warns when a replaced policy limits what the entities
@@ -79,20 +105,19 @@ func (p *planner) warnUnmanagedLoss(c *Change, pp *policyPair) {
 // permissions boundary. Between the delete of the old policy and the
 // attachment of the new one, those entities are not bound by it.
 func (p *planner) warnLimitLifted(c *Change, pp *policyPair) {
+	// Only the uses that apply gives back count: the others are gone for
+	// good, which the plan shows on its own.
 	attached, bounded := 0, 0
 	for _, use := range p.policyUses[fold(pp.live.ARN)] {
-		if use.boundary {
+		switch {
+		case p.lostInReplace(c, use):
+		case use.boundary:
 			bounded++
-		} else {
+		default:
 			attached++
 		}
 	}
-	denies := false
-	if v := pp.live.DefaultVersion(); v != nil {
-		for _, st := range statementsOf[statement](v.Document) {
-			denies = denies || st.Effect == "Deny"
-		}
-	}
+	_, denies := effectsOf(pp)
 	var lifted []string
 	if denies && attached > 0 {
 		lifted = append(lifted, "its Deny statements do not bind the "+

@@ -140,7 +140,16 @@ func (p *planner) warnNothingDeclared(plan *Plan) {
 		Severity: hcl.DiagWarning,
 		Summary:  "The configuration declares no entity",
 		Detail: fmt.Sprintf("No user, group, role, policy or instance profile is declared, so the plan deletes "+
-			"all %d entities in the scope. Check that this is the directory you meant; a scope block limits "+
-			"what iamsync manages.", deletes),
+			"%s in the scope. Check that this is the directory you meant; a scope block limits "+
+			"what iamsync manages.", allEntities(deletes)),
 	})
+}
+
+// allEntities names a count of entities that are all there is, such as
+// "the one entity" or "all 5 entities".
+func allEntities(n int) string {
+	if n == 1 {
+		return "the one entity"
+	}
+	return fmt.Sprintf("all %d entities", n)
 }
