@@ -189,19 +189,22 @@ func (p *planner) planAccessKeys(u *userPair) {
 
 // otherStatusProblem returns the problem with the secret file of an id-less
 // key that the plan creates. When the file holds the secret of a live key
-// of the other status, the reason for the new key comes first, because a
-// status changed outside iamsync is its only cause.
+// of the other status, a status changed outside iamsync is the cause, and
+// the error says so and what to do instead of only that the file exists.
 func otherStatusProblem(k *spec.AccessKey, live []provider.AccessKey) *hcl.Diagnostic {
 	i := indexOfKey(live, k.SecretFileKeyID)
 	if k.SecretFileKeyID == "" || i < 0 || live[i].Status == keyStatus(k) {
 		return k.SecretFileProblem
 	}
 	d := *k.SecretFileProblem
-	d.Detail = fmt.Sprintf("The file holds the secret of key %s, which is %s in the account, while this block "+
-		"declares an %s key. A key of the other status is never reused, because it may have been switched off "+
-		"for a reason, so the plan creates a new key and deletes that one. To make the key %s again, declare it "+
-		"with id = %q; to keep it %s, set status = %q; to replace it, move the file away. ",
-		live[i].ID, live[i].Status, keyStatus(k), keyStatus(k), live[i].ID, live[i].Status, live[i].Status) + d.Detail
+	id, status := live[i].ID, live[i].Status
+	d.Summary = "Key status changed outside iamsync"
+	d.Detail = fmt.Sprintf("%s holds the secret of key %s, which is %s in the account, while this block declares "+
+		"an %s key. A key of the other status is never reused, because it may have been switched off for a reason, "+
+		"so the plan would create a new key, write its secret into %s and delete %s, but apply never overwrites a "+
+		"secret file. To make the key %s again, declare it with id = %q; to keep it %s, set status = %q; to "+
+		"replace it, move %s away.",
+		k.SecretFile, id, status, keyStatus(k), k.SecretFile, id, keyStatus(k), id, status, status, k.SecretFile)
 	return &d
 }
 

@@ -364,8 +364,8 @@ func TestKeySwitchedOffOutsideExplained(t *testing.T) {
 
 	out := strings.Join(strings.Fields(r.stderr), " ")
 	for _, want := range []string{
-		"Error: Secret file already exists",
-		"holds the secret of key " + keys[0].ID + ", which is Inactive in the account",
+		"Error: Key status changed outside iamsync",
+		"alice.ini holds the secret of key " + keys[0].ID + ", which is Inactive in the account",
 		`declare it with id = "` + keys[0].ID + `"`,
 		`set status = "Inactive"`,
 	} {
