@@ -62,6 +62,13 @@ type jsonTextError struct {
 // For a syntax error, the message is encoding/json's, which names what was
 // expected, and the position is set. Otherwise the message is err's.
 func newJSONTextError(text string, err error) error {
+	if strings.HasPrefix(text, "\uFEFF") {
+		return &jsonTextError{
+			err:  errors.New("the text starts with a byte order mark (U+FEFF), which JSON does not allow; save it as UTF-8 without one"),
+			text: text,
+			pos:  hcl.InitialPos,
+		}
+	}
 	var syntax *json.SyntaxError
 	if !errors.As(json.Unmarshal([]byte(text), new(json.RawMessage)), &syntax) {
 		return &jsonTextError{err: err, text: text}

@@ -89,6 +89,10 @@ func TestJSONDecodeErrorPosition(t *testing.T) {
 			text: "",
 			want: "unexpected end of JSON input, at line 1, column 1 of the text",
 		},
+		"byte order mark": {
+			text: "\uFEFF{}",
+			want: "the text starts with a byte order mark (U+FEFF), which JSON does not allow; save it as UTF-8 without one, at line 1, column 1 of the text",
+		},
 		"trailing text": {
 			text: `{} x`,
 			want: "invalid character 'x' after top-level value, at line 1, column 4 of the text",
