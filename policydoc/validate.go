@@ -36,7 +36,7 @@ func (d *Document) Validate(kind Kind) []Problem {
 	if d == nil {
 		return nil
 	}
-	v := &validator{kind: kind, sids: map[string]bool{}}
+	v := &validator{kind: kind, sids: map[string]bool{}, denied: deniedEverywhere(d.root)}
 	v.document(d.root)
 	return v.problems
 }
@@ -45,6 +45,9 @@ type validator struct {
 	kind     Kind
 	problems []Problem
 	sids     map[string]bool // Sids seen so far
+	// denied holds the action patterns that a Deny statement of the
+	// document denies on every resource without a condition.
+	denied []string
 }
 
 func (v *validator) errorf(path, summary, format string, args ...any) {

@@ -21,7 +21,7 @@ func (v *validator) risks(stPath string, st *node) {
 			`"Action": "*" on "Resource": "*" grants full administrator access. Grant only the actions and resources needed, or attach the AWS managed policy AdministratorAccess if full access is the intent, so that it is easy to see.`)
 	case allResources:
 		for _, a := range actions {
-			if matchesAction(a.text, "iam:PassRole") {
+			if matchesAction(a.text, "iam:PassRole") && !v.deniesEverywhere("iam:PassRole") {
 				v.warnf(a.path, "iam:PassRole on all resources",
 					"The statement lets the principal pass any role of the account to an AWS service, which can then act with that role's permissions. List the ARNs of the roles it may pass in Resource.")
 			}
@@ -146,4 +146,27 @@ func pathStrings(path string, n *node) []pathString {
 		}
 	}
 	return out
+}
+
+// deniedEverywhere returns the action patterns of the Deny statements of a
+// document that apply to every resource whatever the request: Resource
+// "*", no NotResource and no Condition.
+func deniedEverywhere(root *node) []string {
+	var out []string
+	for _, st := range root.get("Statement").items() {
+		effect := st.get("Effect")
+		if effect == nil || effect.kind != kindString || effect.text != "Deny" ||
+			st.get("Condition") != nil || st.get("NotResource") != nil ||
+			!slices.Contains(stringItems(st.get("Resource")), "*") {
+			continue
+		}
+		out = append(out, stringItems(st.get("Action"))...)
+	}
+	return out
+}
+
+// deniesEverywhere reports whether the document denies action on every
+// resource, so that an Allow of it grants nothing.
+func (v *validator) deniesEverywhere(action string) bool {
+	return slices.ContainsFunc(v.denied, func(pattern string) bool { return matchesAction(pattern, action) })
 }

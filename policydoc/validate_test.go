@@ -365,6 +365,15 @@ func TestValidate(t *testing.T) {
 			doc:  `{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"iam:Pass*","Resource":"*"}}`,
 			want: []finding{{Warning, "/Statement/Action", "iam:PassRole on all resources"}},
 		},
+		"iam:PassRole denied on all resources": {
+			kind: Identity,
+			doc:  `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"iam:*","Resource":"*"},{"Effect":"Deny","Action":"iam:*","Resource":"*"}]}`,
+		},
+		"iam:PassRole denied under a condition": {
+			kind: Identity,
+			doc:  `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"iam:*","Resource":"*"},{"Effect":"Deny","Action":"iam:Pass*","Resource":"*","Condition":{"Bool":{"aws:MultiFactorAuthPresent":"false"}}}]}`,
+			want: []finding{{Warning, "/Statement/0/Action", "iam:PassRole on all resources"}},
+		},
 		"iam:PassRole on named roles": {
 			kind: Identity,
 			doc:  `{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"iam:PassRole","Resource":"arn:aws:iam::123456789012:role/app-*"}}`,
