@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"slices"
 	"sort"
+	"strings"
 
 	"github.com/hashicorp/hcl/v2"
 
@@ -31,16 +32,40 @@ func (p *planner) checkMissingPolicies() {
 	sort.Slice(found, func(i, j int) bool { return found[i].Address < found[j].Address })
 	for _, c := range found {
 		arn := namedPolicy(c)
+		advice := "Check the spelling, which is case-sensitive, and the path. Some AWS-managed policies, such as " +
+			"arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole, have a path in their ARN."
+		if meant := closestManagedPolicy(arn, p.live.AWSManagedPolicyARNs); meant != "" {
+			advice = fmt.Sprintf("Did you mean %s?", meant)
+		}
 		p.diags = append(p.diags, &hcl.Diagnostic{
 			Severity: hcl.DiagError,
 			Summary:  "Managed policy not found",
-			Detail: fmt.Sprintf("%s names %s, which does not exist in IAM (GetPolicy returned NoSuchEntity). "+
-				"Check the spelling, which is case-sensitive, and the path. Some AWS-managed policies, such as "+
-				"arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole, have a path in their ARN.",
-				c.Address, arn),
+			Detail: fmt.Sprintf("%s names %s, which does not exist in IAM (GetPolicy returned NoSuchEntity). %s",
+				c.Address, arn, advice),
 			Subject: c.DeclRange,
 		})
 	}
+}
+
+// closestManagedPolicy returns the AWS-managed policy ARN among arns that
+// the missing arn most likely meant: one that differs only in case, then
+// one with the same name under another path, then the nearest by edit
+// distance. It returns "" when none is close.
+func closestManagedPolicy(arn string, arns []string) string {
+	name := strings.ToLower(arn[strings.LastIndex(arn, "/")+1:])
+	var sameName []string
+	for _, candidate := range arns {
+		if strings.EqualFold(candidate, arn) {
+			return candidate
+		}
+		if strings.ToLower(candidate[strings.LastIndex(candidate, "/")+1:]) == name {
+			sameName = append(sameName, candidate)
+		}
+	}
+	if len(sameName) > 0 {
+		return sameName[0]
+	}
+	return suggest(arn, arns)
 }
 
 // namedPolicy returns the managed policy ARN an attachment or a boundary

@@ -29,6 +29,10 @@ type State struct {
 	// MissingPolicies lists the ARNs of ReadOptions.PoliciesOf that
 	// GetPolicy did not find.
 	MissingPolicies []string
+	// AWSManagedPolicyARNs lists every AWS-managed policy, from ListPolicies,
+	// when an AWS-managed ARN is among MissingPolicies, so that a plan can
+	// suggest the one meant. It is nil otherwise.
+	AWSManagedPolicyARNs []string
 
 	// Summary holds GetAccountSummary's map: usage counts and quotas such as
 	// AttachedPoliciesPerRoleQuota, keyed by IAM's names.

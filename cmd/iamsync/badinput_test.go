@@ -121,14 +121,27 @@ group "devs" {
 }
 `})
 	r := h.mustRun(exitError, "plan", dir)
-	for _, want := range []string{"Error: Managed policy not found", "arn:aws:iam::aws:policy/PowerUserAcess", "main.hcl line 3"} {
-		if !strings.Contains(r.stderr, want) {
+	for _, want := range []string{"Error: Managed policy not found", "arn:aws:iam::aws:policy/PowerUserAcess", "main.hcl line 3",
+		"Did you mean arn:aws:iam::aws:policy/PowerUserAccess?"} {
+		if !strings.Contains(strings.Join(strings.Fields(r.stderr), " "), want) {
 			t.Errorf("plan output lacks %q:\n%s", want, r.stderr)
 		}
 	}
 	h.mustRun(exitError, "apply", "--auto-approve", dir)
 	if n := h.srv.WriteCalls(); n != 0 {
 		t.Errorf("%d write calls reached the account, want none", n)
+	}
+
+	// The suggestion finds a name in another case, and one under a path.
+	for given, want := range map[string]string{
+		"arn:aws:iam::aws:policy/readonlyaccess":              "arn:aws:iam::aws:policy/ReadOnlyAccess",
+		"arn:aws:iam::aws:policy/AWSLambdaBasicExecutionRole": "arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole",
+	} {
+		dir := writeConfig(t, map[string]string{"main.hcl": fmt.Sprintf("group \"devs\" {\n  managed_policy_arns = [%q]\n}\n", given)})
+		r := h.mustRun(exitError, "plan", dir)
+		if out := strings.Join(strings.Fields(r.stderr), " "); !strings.Contains(out, "Did you mean "+want+"?") {
+			t.Errorf("plan of %s does not suggest %s:\n%s", given, want, r.stderr)
+		}
 	}
 
 	// The right name plans and applies.

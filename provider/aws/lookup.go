@@ -3,11 +3,13 @@ package awsprovider
 import (
 	"context"
 	"fmt"
+	"slices"
 	"sort"
 	"sync"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
+	"github.com/aws/aws-sdk-go-v2/service/iam/types"
 	"golang.org/x/sync/errgroup"
 
 	"github.com/iamsync/iamsync/provider"
@@ -67,7 +69,33 @@ func (p *Provider) lookUpPolicies(ctx context.Context, s *provider.State, arns [
 		return err
 	}
 	sort.Strings(s.MissingPolicies)
+	if slices.ContainsFunc(s.MissingPolicies, provider.IsAWSManagedPolicyARN) {
+		arns, err := p.awsManagedPolicyARNs(ctx)
+		if err != nil {
+			return err
+		}
+		s.AWSManagedPolicyARNs = arns
+	}
 	return nil
+}
+
+// awsManagedPolicyARNs lists the ARNs of all AWS-managed policies, sorted.
+// There are over a thousand, so the listing takes a few pages of
+// ListPolicies.
+func (p *Provider) awsManagedPolicyARNs(ctx context.Context) ([]string, error) {
+	var arns []string
+	pages := iam.NewListPoliciesPaginator(p.iam, &iam.ListPoliciesInput{Scope: types.PolicyScopeTypeAws, MaxItems: aws.Int32(maxItems)})
+	for pages.HasMorePages() {
+		page, err := pages.NextPage(ctx)
+		if err != nil {
+			return nil, wrapError(ctx, err)
+		}
+		for _, policy := range page.Policies {
+			arns = append(arns, aws.ToString(policy.Arn))
+		}
+	}
+	sort.Strings(arns)
+	return arns, nil
 }
 
 // defaultVersion reads a managed policy's default version with its document.

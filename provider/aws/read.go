@@ -24,7 +24,8 @@ const perEntityReads = 4
 // ceil(N/1000) GetAccountAuthorizationDetails calls and five others, four
 // when opts names the caller, more only when the account has over 1000
 // roles or an instance profile without a role. The extras in opts add one
-// call per tag list and several per user.
+// call per tag list and several per user, and a missing AWS-managed policy
+// adds the pages of ListPolicies that list them all.
 func (p *Provider) ReadState(ctx context.Context, opts provider.ReadOptions) (*provider.State, error) {
 	s, err := p.readState(ctx, opts)
 	if err != nil {
