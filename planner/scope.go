@@ -49,26 +49,7 @@ func reservedRoleDiag(name, path, livePath string, rng hcl.Range) *hcl.Diagnosti
 }
 
 func (p *planner) outsideScopeDiag(typ Type, name, path string, live bool, rng hcl.Range) *hcl.Diagnostic {
-	noun := typeNoun(typ)
-	var detail string
-	switch {
-	case p.cfg.Scope.Excludes(name):
-		detail = fmt.Sprintf("The %s name %q matches a pattern in the exclude list of the scope block, so iamsync does not manage it. "+
-			"Remove this declaration, or remove the pattern from the exclude list.", noun, name)
-	case live:
-		detail = fmt.Sprintf("The account has the %s %q at the path %q, which none of the scope's paths (%s) covers. "+
-			"iamsync does not move entities into its scope: add a path that covers %q to the scope block, or remove this declaration.",
-			noun, name, path, quoteList(p.cfg.Scope.PathPrefixes), path)
-	default:
-		detail = fmt.Sprintf("The %s %q has the path %q, which none of the scope's paths (%s) covers. "+
-			"Add a path that covers it to the scope block, or remove this declaration.", noun, name, path, quoteList(p.cfg.Scope.PathPrefixes))
-	}
-	return &hcl.Diagnostic{
-		Severity: hcl.DiagError,
-		Summary:  "Declaration outside the scope",
-		Detail:   detail,
-		Subject:  rangePtr(rng),
-	}
+	return p.cfg.Scope.OutsideDiagnostic(typeNoun(typ), name, path, live, rng)
 }
 
 // policyUse is one live reference to a managed policy: an attachment or a

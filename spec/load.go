@@ -192,6 +192,7 @@ func (l *loader) load() {
 	l.resolveMemberships()
 	l.checkUniqueNames()
 	l.checkIgnoredSettings()
+	l.checkScope()
 	l.sortConfig()
 	l.cfg.ReadFiles = l.files.log.sorted()
 	l.cfg.Variables = keys(l.variables)
@@ -465,6 +466,34 @@ func (l *loader) tagInstance(from int, inst *instance) {
 		if _, ok := l.instanceOf[d]; !ok {
 			l.instanceOf[d] = inst.address()
 		}
+	}
+}
+
+// checkScope reports declarations that the scope leaves out, by their path
+// or their name. Plan checks the entities in the account against the scope
+// too, where their live path decides.
+func (l *loader) checkScope() {
+	scope := l.cfg.Scope
+	check := func(noun, name, path string, rng hcl.Range) {
+		// An invalid path is reported as such.
+		if checkPath(path, rng) == nil && !scope.Contains(path, name) {
+			l.diags = append(l.diags, scope.OutsideDiagnostic(noun, name, path, false, rng))
+		}
+	}
+	for _, u := range l.cfg.Users {
+		check("user", u.Name, u.Path, u.DeclRange)
+	}
+	for _, g := range l.cfg.Groups {
+		check("group", g.Name, g.Path, g.DeclRange)
+	}
+	for _, r := range l.cfg.Roles {
+		check("role", r.Name, r.Path, r.DeclRange)
+	}
+	for _, p := range l.cfg.Policies {
+		check("policy", p.Name, p.Path, p.DeclRange)
+	}
+	for _, ip := range l.cfg.InstanceProfiles {
+		check("instance profile", ip.Name, ip.Path, ip.DeclRange)
 	}
 }
 

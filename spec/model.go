@@ -383,6 +383,42 @@ func (s Scope) Excludes(name string) bool {
 	return false
 }
 
+// OutsideDiagnostic returns the error for a declaration of the kind that
+// noun names ("user", "instance profile") that the scope leaves out: by an
+// exclude pattern that matches its name, or because no path of the scope
+// covers its path. live tells that the path is that of the entity in the
+// account, which iamsync does not move into the scope.
+func (s Scope) OutsideDiagnostic(noun, name, path string, live bool, rng hcl.Range) *hcl.Diagnostic {
+	var detail string
+	switch {
+	case s.Excludes(name):
+		detail = fmt.Sprintf("The %s name %q matches a pattern in the exclude list of the scope block, so iamsync does not manage it. "+
+			"Remove this declaration, or remove the pattern from the exclude list.", noun, name)
+	case live:
+		detail = fmt.Sprintf("The account has the %s %q at the path %q, which none of the scope's paths (%s) covers. "+
+			"iamsync does not move entities into its scope: add a path that covers %q to the scope block, or remove this declaration.",
+			noun, name, path, quotedList(s.PathPrefixes), path)
+	default:
+		detail = fmt.Sprintf("The %s %q has the path %q, which none of the scope's paths (%s) covers. "+
+			"Add a path that covers it to the scope block, or remove this declaration.", noun, name, path, quotedList(s.PathPrefixes))
+	}
+	return &hcl.Diagnostic{
+		Severity: hcl.DiagError,
+		Summary:  "Declaration outside the scope",
+		Detail:   detail,
+		Subject:  rng.Ptr(),
+	}
+}
+
+// quotedList formats values as a comma-separated list of quoted strings.
+func quotedList(values []string) string {
+	quoted := make([]string, len(values))
+	for i, v := range values {
+		quoted[i] = fmt.Sprintf("%q", v)
+	}
+	return strings.Join(quoted, ", ")
+}
+
 // matchFold matches name against a path.Match pattern, ignoring case. A
 // malformed pattern matches nothing; Load reports it as a diagnostic.
 func matchFold(pattern, name string) bool {
