@@ -67,6 +67,13 @@ func statementLabel(sc policydoc.StatementChange) string {
 		label += " (added)"
 	case policydoc.StatementRemoved:
 		label += " (removed)"
+	default:
+		// A statement paired by its content may have had another Sid.
+		for _, e := range sc.Removed {
+			if e.Field == "Sid" && e.Value != sc.Sid {
+				label += fmt.Sprintf(" (was %q)", e.Value)
+			}
+		}
 	}
 	return label
 }

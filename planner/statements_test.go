@@ -50,6 +50,18 @@ func TestStatementLines(t *testing.T) {
 				`statement "Trust" (added): + resource *`,
 			},
 		},
+		"statement renamed and edited": {
+			after: `{"Version": "2012-10-17", "Statement": [
+				{"Sid": "ReadObjects", "Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::data/*"},
+				{"Effect": "Deny", "Action": "s3:DeleteBucket", "Resource": "*"},
+				{"Sid": "Queue", "Effect": "Allow", "Action": ["sqs:SendMessage", "sqs:ReceiveMessage"], "Resource": "*"}
+			]}`,
+			want: []string{
+				`statement "Queue" (was "Old"): - sid Old`,
+				`statement "Queue" (was "Old"): + sid Queue`,
+				`statement "Queue" (was "Old"): + action sqs:ReceiveMessage`,
+			},
+		},
 		"same meaning written differently": {
 			after: `{"Statement": [
 				{"Resource": ["arn:aws:s3:::data/*"], "Action": "s3:getobject", "Effect": "Allow", "Sid": "ReadObjects"},
