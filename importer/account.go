@@ -10,12 +10,18 @@ import (
 	"github.com/iamsync/iamsync/provider"
 )
 
-// Comments of account.hcl.
+// Comments of account.hcl. Those of the scope block say what plans leave
+// alone: the entities outside the paths and patterns, the alias and
+// password policy, or both.
 const (
-	narrowedComment        = "The import covered only the entities that these paths and patterns select."
-	accountSettingsComment = "The account alias and password policy were not imported."
-	scopeComment           = "Plans leave the rest of the account alone."
-	emptyComment           = "The account held nothing to import. Declare entities here to have iamsync manage them."
+	narrowedComment              = "The import covered only the entities that these paths and patterns select."
+	settingsNotImportedComment   = "The account alias and password policy were not imported either."
+	restLeftAloneComment         = "Plans leave the rest of the account alone."
+	onlySettingsLeftAloneComment = "The account alias and password policy were not imported, and plans leave them alone. " +
+		"To manage them, declare them in account and password_policy blocks, then remove account_settings = false."
+	manageSettingsComment = "To manage the alias and password policy, declare them in account and password_policy blocks, " +
+		"then remove account_settings = false."
+	emptyComment = "The account held nothing to import. Declare entities here to have iamsync manage them."
 )
 
 // writeAccountSettings writes the scope block when the options narrow the
@@ -60,22 +66,29 @@ func (g *generator) writeEmptyNote() {
 }
 
 // scopeNote returns the comment of the scope block: what the import left
-// out.
+// out, which plans leave alone, and how to manage the account settings when
+// they were left out.
 func (g *generator) scopeNote() string {
-	var parts []string
-	if !slices.Equal(g.scope.PathPrefixes, []string{"/"}) || len(g.scope.ExcludeNames) > 0 {
-		parts = append(parts, narrowedComment)
+	switch {
+	case !g.entitiesNarrowed():
+		return onlySettingsLeftAloneComment
+	case g.scope.AccountSettings:
+		return narrowedComment + " " + restLeftAloneComment
+	default:
+		return strings.Join([]string{narrowedComment, settingsNotImportedComment, restLeftAloneComment, manageSettingsComment}, " ")
 	}
-	if !g.scope.AccountSettings {
-		parts = append(parts, accountSettingsComment)
-	}
-	return strings.Join(append(parts, scopeComment), " ")
 }
 
 // narrowed reports whether the scope differs from the default one, which
 // manages everything.
 func (g *generator) narrowed() bool {
-	return !slices.Equal(g.scope.PathPrefixes, []string{"/"}) || len(g.scope.ExcludeNames) > 0 || !g.scope.AccountSettings
+	return g.entitiesNarrowed() || !g.scope.AccountSettings
+}
+
+// entitiesNarrowed reports whether the scope leaves entities out, by path
+// or by name.
+func (g *generator) entitiesNarrowed() bool {
+	return !slices.Equal(g.scope.PathPrefixes, []string{"/"}) || len(g.scope.ExcludeNames) > 0
 }
 
 // passwordPolicyBlock writes every setting of the policy, because

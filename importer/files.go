@@ -151,9 +151,13 @@ func (set *fileSet) format() Files {
 }
 
 // WriteDir writes files into dir, creating dir when it does not exist.
-// Unless overwrite is set, it writes nothing and returns an error when one
-// of the files exists already. Files in dir that files does not name are
-// left alone.
+// Files in dir that files does not name are never changed or removed.
+//
+// WriteDir writes nothing and returns an *OtherFilesError when such a file
+// is a configuration file that declares blocks of the kinds Generate
+// writes, with or without overwrite. Unless overwrite is set, it also
+// writes nothing and returns an *ExistingFilesError when one of the files
+// exists already.
 func WriteDir(dir string, files Files, overwrite bool) error {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return fmt.Errorf("create directory %s: %w", dir, err)
@@ -161,6 +165,13 @@ func WriteDir(dir string, files Files, overwrite bool) error {
 
 	// Check every file before writing any, so that a refusal leaves the
 	// directory as it was.
+	others, err := otherFiles(dir, files)
+	if err != nil {
+		return err
+	}
+	if len(others) > 0 {
+		return &OtherFilesError{Dir: dir, Names: others}
+	}
 	if !overwrite {
 		var existing []string
 		for _, name := range files.Names() {

@@ -2,6 +2,7 @@ package importer_test
 
 import (
 	"errors"
+	"maps"
 	"os"
 	"path/filepath"
 	"testing"
@@ -14,25 +15,80 @@ import (
 
 func TestWriteDir(t *testing.T) {
 	files := importer.Files{"users.hcl": []byte("user \"a\" {}\n"), "roles.hcl": []byte("role \"b\" {}\n")}
+	written := map[string]string{"users.hcl": "user \"a\" {}\n", "roles.hcl": "role \"b\" {}\n"}
+	with := func(extra map[string]string) map[string]string {
+		out := maps.Clone(written)
+		maps.Copy(out, extra)
+		return out
+	}
+	// otherLayout is what an import with the other layout left behind.
+	otherLayout := map[string]string{"main.hcl": "role \"b\" {}\n", "people.hcl": "user \"a\" {}\n"}
 
 	tests := map[string]struct {
 		existing  map[string]string
 		overwrite bool
-		wantErr   []string // names the error reports
-		want      map[string]string
+		// wantExisting and wantOther are the names that an
+		// ExistingFilesError or an OtherFilesError reports.
+		wantExisting []string
+		wantOther    []string
+		want         map[string]string
 	}{
 		"empty directory": {
-			want: map[string]string{"users.hcl": "user \"a\" {}\n", "roles.hcl": "role \"b\" {}\n"},
+			want: written,
 		},
 		"existing file refused": {
-			existing: map[string]string{"users.hcl": "old\n", "other.hcl": "kept\n"},
-			wantErr:  []string{"users.hcl"},
-			want:     map[string]string{"users.hcl": "old\n", "other.hcl": "kept\n"},
+			existing:     map[string]string{"users.hcl": "old\n", "other.hcl": "kept\n"},
+			wantExisting: []string{"users.hcl"},
+			want:         map[string]string{"users.hcl": "old\n", "other.hcl": "kept\n"},
 		},
 		"existing file overwritten": {
 			existing:  map[string]string{"users.hcl": "old\n", "other.hcl": "kept\n"},
 			overwrite: true,
-			want:      map[string]string{"users.hcl": "user \"a\" {}\n", "roles.hcl": "role \"b\" {}\n", "other.hcl": "kept\n"},
+			want:      with(map[string]string{"other.hcl": "kept\n"}),
+		},
+		"other layout refused with overwrite": {
+			existing:  otherLayout,
+			overwrite: true,
+			wantOther: []string{"main.hcl", "people.hcl"},
+			want:      otherLayout,
+		},
+		"other layout refused without overwrite": {
+			existing:  with(otherLayout),
+			wantOther: []string{"main.hcl", "people.hcl"},
+			want:      with(otherLayout),
+		},
+		"other JSON configuration refused": {
+			existing:  map[string]string{"extra.hcl.json": `{"instance_profile": {"web": {}}}`},
+			wantOther: []string{"extra.hcl.json"},
+			want:      map[string]string{"extra.hcl.json": `{"instance_profile": {"web": {}}}`},
+		},
+		"each generated block kind refused": {
+			existing: map[string]string{
+				"a.hcl": "scope {}\n", "b.hcl": "account {}\n", "c.hcl": "password_policy {}\n",
+				"d.hcl": "locals {}\n", "e.hcl": "policy_document \"d\" {}\n", "f.hcl": "group \"g\" {}\n",
+				"g.hcl": "policy \"p\" {}\n",
+			},
+			overwrite: true,
+			wantOther: []string{"a.hcl", "b.hcl", "c.hcl", "d.hcl", "e.hcl", "f.hcl", "g.hcl"},
+			want: map[string]string{
+				"a.hcl": "scope {}\n", "b.hcl": "account {}\n", "c.hcl": "password_policy {}\n",
+				"d.hcl": "locals {}\n", "e.hcl": "policy_document \"d\" {}\n", "f.hcl": "group \"g\" {}\n",
+				"g.hcl": "policy \"p\" {}\n",
+			},
+		},
+		"provider and variables kept": {
+			existing:  map[string]string{"provider.hcl": "provider {\n  region = \"eu-west-1\"\n}\n\nvariable \"team\" {}\n"},
+			overwrite: true,
+			want:      with(map[string]string{"provider.hcl": "provider {\n  region = \"eu-west-1\"\n}\n\nvariable \"team\" {}\n"}),
+		},
+		"syntax error after a block refused": {
+			existing:  map[string]string{"broken.hcl": "user \"a\" {}\n\nthis is not HCL {\n"},
+			wantOther: []string{"broken.hcl"},
+			want:      map[string]string{"broken.hcl": "user \"a\" {}\n\nthis is not HCL {\n"},
+		},
+		"files that plans skip kept": {
+			existing: map[string]string{".old.hcl": "user \"a\" {}\n", "main.hcl~": "user \"a\" {}\n", "main.tf": "user \"a\" {}\n"},
+			want:     with(map[string]string{".old.hcl": "user \"a\" {}\n", "main.hcl~": "user \"a\" {}\n", "main.tf": "user \"a\" {}\n"}),
 		},
 	}
 	for name, tt := range tests {
@@ -51,14 +107,21 @@ func TestWriteDir(t *testing.T) {
 
 			err := importer.WriteDir(dir, files, tt.overwrite)
 			var existing *importer.ExistingFilesError
+			var other *importer.OtherFilesError
 			switch {
-			case tt.wantErr == nil && err != nil:
+			case tt.wantExisting == nil && tt.wantOther == nil && err != nil:
 				t.Fatalf("WriteDir: %v", err)
-			case tt.wantErr != nil && !errors.As(err, &existing):
+			case tt.wantExisting != nil && !errors.As(err, &existing):
 				t.Fatalf("WriteDir error = %v, want an ExistingFilesError", err)
-			case tt.wantErr != nil:
-				if diff := cmp.Diff(tt.wantErr, existing.Names); diff != "" {
+			case tt.wantExisting != nil:
+				if diff := cmp.Diff(tt.wantExisting, existing.Names); diff != "" {
 					t.Errorf("existing files reported (-want +got):\n%s", diff)
+				}
+			case tt.wantOther != nil && !errors.As(err, &other):
+				t.Fatalf("WriteDir error = %v, want an OtherFilesError", err)
+			case tt.wantOther != nil:
+				if diff := cmp.Diff(tt.wantOther, other.Names); diff != "" {
+					t.Errorf("other files reported (-want +got):\n%s", diff)
 				}
 			}
 

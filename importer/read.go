@@ -52,7 +52,9 @@ func Read(ctx context.Context, r provider.Reader, opts Options) (*provider.State
 
 // ReadDump reads an account from a file in the format of the AWS CLI's
 // "aws iam get-account-authorization-details" output, optionally with the
-// IAM sandbox's extra keys (see package sandbox). It serves a copy of the
+// IAM sandbox's extra keys (see package sandbox). A file of another shape,
+// such as the output of "aws iam list-users", is an error that wraps a
+// *sandbox.NotStateFileError. It serves a copy of the
 // file from an in-process IAM sandbox on a loopback port and reads it with
 // Read through the AWS provider, so that a dump and a live account go
 // through the same reader. The file itself is never written.
@@ -72,6 +74,9 @@ func ReadDump(ctx context.Context, path string, opts Options) (*provider.State, 
 	data, err := os.ReadFile(path)
 	if err != nil {
 		return nil, opts, fmt.Errorf("read dump: %w", err)
+	}
+	if err := sandbox.CheckStateFile(data); err != nil {
+		return nil, opts, fmt.Errorf("read dump %s: %w", path, err)
 	}
 	var keys map[string]json.RawMessage
 	if err := json.Unmarshal(data, &keys); err != nil {

@@ -2,6 +2,8 @@ package importer_test
 
 import (
 	"bytes"
+	"errors"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -10,6 +12,7 @@ import (
 
 	"github.com/iamsync/iamsync/importer"
 	"github.com/iamsync/iamsync/internal/testenv"
+	"github.com/iamsync/iamsync/provider/sandbox"
 )
 
 // importStyles are the option sets every round trip runs with: each layout
@@ -166,5 +169,47 @@ func TestReadDumpMissingFile(t *testing.T) {
 	_, _, err := importer.ReadDump(t.Context(), filepath.Join(t.TempDir(), "missing.json"), importer.Options{})
 	if err == nil || !strings.Contains(err.Error(), "missing.json") {
 		t.Errorf("ReadDump of a missing file: error %v, want one naming the file", err)
+	}
+}
+
+// TestReadDumpRejectsOtherJSON reads JSON files that are not account
+// dumps. Taking one for an empty account would write a configuration whose
+// plans delete the whole account.
+func TestReadDumpRejectsOtherJSON(t *testing.T) {
+	tests := map[string]struct {
+		content string
+		want    string
+	}{
+		"list-users output": {
+			content: `{"Users": [{"UserName": "alice", "UserId": "AIDAEXAMPLE", "Path": "/"}]}`,
+			want:    `the only top-level key is "Users"`,
+		},
+		"unrelated object": {
+			content: `{"foo": 1}`,
+			want:    `the only top-level key is "foo"`,
+		},
+		"array": {
+			content: `[{"UserName": "alice"}]`,
+			want:    "the file contains a JSON array",
+		},
+	}
+	for name, tt := range tests {
+		t.Run(name, func(t *testing.T) {
+			path := filepath.Join(t.TempDir(), "users-list.json")
+			if err := os.WriteFile(path, []byte(tt.content), 0o644); err != nil {
+				t.Fatal(err)
+			}
+
+			_, _, err := importer.ReadDump(t.Context(), path, importer.Options{})
+			var notState *sandbox.NotStateFileError
+			if !errors.As(err, &notState) {
+				t.Fatalf("ReadDump error = %v, want a *sandbox.NotStateFileError", err)
+			}
+			for _, want := range []string{"read dump " + path + ": ", `"aws iam get-account-authorization-details"`, tt.want} {
+				if !strings.Contains(err.Error(), want) {
+					t.Errorf("ReadDump error = %q, want it to contain %q", err, want)
+				}
+			}
+		})
 	}
 }

@@ -108,11 +108,17 @@ func (l *loader) checkLabel(block *hcl.Block) bool {
 
 // duplicateLabel reports a block whose type and label were already declared.
 func (l *loader) duplicateLabel(block *hcl.Block, previous hcl.Range) {
+	// "An instance_profile block", but "a user block": u is left out.
+	article := "A"
+	switch block.Type[0] {
+	case 'a', 'e', 'i', 'o':
+		article = "An"
+	}
 	l.diags = append(l.diags, &hcl.Diagnostic{
 		Severity: hcl.DiagError,
 		Summary:  fmt.Sprintf("Duplicate %s block", block.Type),
-		Detail: fmt.Sprintf("A %s block labelled %q is already declared at %s. Labels must be unique "+
-			"within a block type: rename one of the blocks.", block.Type, block.Labels[0], previous),
+		Detail: fmt.Sprintf("%s %s block labelled %q is already declared at %s. Labels must be unique "+
+			"within a block type: rename one of the blocks.", article, block.Type, block.Labels[0], previous),
 		Subject: block.LabelRanges[0].Ptr(),
 	})
 }

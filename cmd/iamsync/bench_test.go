@@ -114,14 +114,7 @@ func TestPlanCallBudget(t *testing.T) {
 	}
 	h := newHarness(t, state)
 
-	profiles := t.TempDir()
-	r := h.mustRun(exitOK, "bench", "plan-once", "--cpu-profile", filepath.Join(profiles, "cpu"),
-		"--mem-profile", filepath.Join(profiles, "mem"), config)
-	for _, name := range []string{"cpu", "mem"} {
-		if info, err := os.Stat(filepath.Join(profiles, name)); err != nil || info.Size() == 0 {
-			t.Errorf("plan-once wrote no %s profile: %v", name, err)
-		}
-	}
+	r := h.mustRun(exitOK, "bench", "plan-once", config)
 	var once bench.PlanOnceResult
 	if err := json.Unmarshal([]byte(r.stdout), &once); err != nil {
 		t.Fatalf("plan-once printed no result: %v\n%s", err, r.stdout)
@@ -138,5 +131,37 @@ func TestPlanCallBudget(t *testing.T) {
 	}
 	if once.Changes != 0 {
 		t.Errorf("plan of the generated account has %d changes, want none", once.Changes)
+	}
+}
+
+// TestPlanOnceWritesProfiles plans a small generated account with both
+// profiles of plan-once. The memory profile records every allocation, which
+// slows a large plan many times over.
+func TestPlanOnceWritesProfiles(t *testing.T) {
+	shape, err := bench.ShapeFor(100)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	state := filepath.Join(dir, "state.json")
+	if err := bench.WriteState(state, shape); err != nil {
+		t.Fatal(err)
+	}
+	config := filepath.Join(dir, "config")
+	if err := os.Mkdir(config, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := bench.WriteConfig(config, shape); err != nil {
+		t.Fatal(err)
+	}
+	h := newHarness(t, state)
+
+	h.mustRun(exitOK, "bench", "plan-once", "--cpu-profile", filepath.Join(dir, "cpu"),
+		"--mem-profile", filepath.Join(dir, "mem"), config)
+
+	for _, name := range []string{"cpu", "mem"} {
+		if info, err := os.Stat(filepath.Join(dir, name)); err != nil || info.Size() == 0 {
+			t.Errorf("plan-once wrote no %s profile: %v", name, err)
+		}
 	}
 }

@@ -8,6 +8,7 @@ import (
 
 	"github.com/iamsync/iamsync/importer"
 	"github.com/iamsync/iamsync/provider"
+	"github.com/iamsync/iamsync/provider/sandbox"
 )
 
 // importCommand writes the IAM of an account as a configuration.
@@ -39,8 +40,11 @@ Roles reserved by AWS and the definitions of AWS-managed policies are left out.
 that plans leave the rest of the account alone. Secrets are never written:
 access keys are declared by id and status, console passwords as enabled.
 
-Import refuses to replace files that exist unless --overwrite is given.
-See docs/import.md.`,
+Import refuses to replace files that exist unless --overwrite is given. It
+also refuses, with or without --overwrite, when DIR contains other .hcl or
+.hcl.json files that declare blocks of the kinds it writes, such as the files
+of an import with another --layout: plans load every file of DIR, so these
+would declare entities twice. See docs/import.md.`,
 		Args: cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return c.Run(cmd, configDir(args))
@@ -74,6 +78,10 @@ func (c *importCommand) Run(cmd *cobra.Command, dir string) error {
 	} else {
 		state, err = c.readAccount(cmd, opts)
 	}
+	var notDump *sandbox.NotStateFileError
+	if c.fromFile != "" && errors.As(err, &notDump) {
+		return &hintError{err: err, hint: "write a dump with: aws iam get-account-authorization-details --output json > dump.json"}
+	}
 	if err != nil {
 		return err
 	}
@@ -82,11 +90,7 @@ func (c *importCommand) Run(cmd *cobra.Command, dir string) error {
 	if err != nil {
 		return err
 	}
-	if err := importer.WriteDir(dir, files, c.overwrite); err != nil {
-		var existing *importer.ExistingFilesError
-		if errors.As(err, &existing) {
-			return fmt.Errorf("%w: import into an empty directory, or give --overwrite to replace them", err)
-		}
+	if err := c.write(dir, files); err != nil {
 		return err
 	}
 
@@ -94,8 +98,57 @@ func (c *importCommand) Run(cmd *cobra.Command, dir string) error {
 	for _, name := range files.Names() {
 		fmt.Fprintf(c.std.out, "  %s\n", name)
 	}
-	fmt.Fprintf(c.std.out, "\nPlan it against the account, which should report no changes: %s\n", suggestCommand(cmd.Flags(), "plan", dir))
+	plan := suggestCommand(cmd.Flags(), "plan", dir)
+	if c.fromFile == "" {
+		fmt.Fprintf(c.std.out, "\nPlan it against the account, which should report no changes: %s\n", plan)
+		return nil
+	}
+	fmt.Fprintf(c.std.out, "\nWhen you can reach the account that the dump came from, plan it against that account: %s\n", plan)
+	if importsRoles(state, opts) {
+		fmt.Fprint(c.std.out, dumpRolesNote)
+	}
 	return nil
+}
+
+// dumpRolesNote follows the closing hint of an import from a dump with
+// roles. It is what docs/import.md says under "Importing a dump".
+const dumpRolesNote = `A dump that "aws iam get-account-authorization-details" writes lacks role
+descriptions and maximum session durations, so that plan shows a change for
+each role whose description is not empty or whose maximum session duration is
+not one hour. Add description and max_session_duration to those roles before
+you apply.
+`
+
+// importsRoles reports whether the import declares a role: one that AWS
+// does not reserve, inside the scope of opts.
+func importsRoles(state *provider.State, opts importer.Options) bool {
+	scope, err := opts.Scope()
+	if err != nil {
+		panic(fmt.Sprintf("import options that Generate accepted have no scope: %v", err))
+	}
+	for _, r := range state.Roles {
+		if !r.Reserved() && scope.Contains(r.Path, r.Name) {
+			return true
+		}
+	}
+	return false
+}
+
+// write writes the files into dir, with a hint on what to do when files
+// of the directory stand in the way.
+func (c *importCommand) write(dir string, files importer.Files) error {
+	err := importer.WriteDir(dir, files, c.overwrite)
+	var existing *importer.ExistingFilesError
+	var others *importer.OtherFilesError
+	switch {
+	case errors.As(err, &existing):
+		return fmt.Errorf("%w: import into an empty directory, or give --overwrite to replace them", err)
+	case errors.As(err, &others):
+		return &hintError{err: err, hint: "plans would load them beside the imported files, so move or delete them " +
+			"(an import with another --layout may have written them) or import into an empty directory; " +
+			"--overwrite replaces only the files that import writes"}
+	}
+	return err
 }
 
 func (c *importCommand) readAccount(cmd *cobra.Command, opts importer.Options) (*provider.State, error) {

@@ -1,10 +1,14 @@
 package main
 
 import (
+	"errors"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/google/go-cmp/cmp"
 )
 
 // edgeAccount is an account state that holds paths, credentials, tags and
@@ -27,11 +31,55 @@ func TestImportThenPlanClean(t *testing.T) {
 	}
 
 	// A second import into the same directory replaces nothing unasked.
-	again := h.mustRun(exitError, "import", dir)
-	if !strings.Contains(again.stderr, "--overwrite") {
+	again := h.mustRun(exitError, "import", "--layout", "path", dir)
+	if !strings.Contains(again.stderr, "give --overwrite to replace them") {
 		t.Errorf("second import does not point at --overwrite:\n%s", again.stderr)
 	}
 	h.mustRun(exitOK, "import", "--overwrite", "--layout", "path", "--documents", "policy_document", dir)
+}
+
+// TestImportOverwriteOtherLayout imports with one layout, then with the
+// other and --overwrite. The second import must write nothing, because the
+// first one's files would declare every entity a second time, and must
+// name those files.
+func TestImportOverwriteOtherLayout(t *testing.T) {
+	h := newHarness(t, edgeAccount)
+	dir := filepath.Join(t.TempDir(), "imported")
+	h.mustRun(exitOK, "import", "--layout", "kind", dir)
+	before := readFiles(t, dir)
+
+	r := h.mustRun(exitError, "import", "--overwrite", "--layout", "path", dir)
+	for _, want := range []string{
+		"declare blocks of the kinds import writes: groups.hcl, instance_profiles.hcl, policies.hcl, roles.hcl, users.hcl",
+		"move or delete them",
+		"--overwrite replaces only the files that import writes",
+	} {
+		if !strings.Contains(r.stderr, want) {
+			t.Errorf("stderr lacks %q:\n%s", want, r.stderr)
+		}
+	}
+	if diff := cmp.Diff(before, readFiles(t, dir)); diff != "" {
+		t.Errorf("rejected import changed the directory (-before +after):\n%s", diff)
+	}
+	h.mustRun(exitOK, "validate", dir)
+}
+
+// readFiles returns the contents of the files in dir, keyed by name.
+func readFiles(t *testing.T, dir string) map[string]string {
+	t.Helper()
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	files := map[string]string{}
+	for _, e := range entries {
+		data, err := os.ReadFile(filepath.Join(dir, e.Name()))
+		if err != nil {
+			t.Fatal(err)
+		}
+		files[e.Name()] = string(data)
+	}
+	return files
 }
 
 // TestImportFromFile imports a dump without any account and checks that
@@ -40,7 +88,16 @@ func TestImportFromFile(t *testing.T) {
 	h := newHarness(t, edgeAccount)
 	dir := filepath.Join(t.TempDir(), "imported")
 
-	h.mustRun(exitOK, "import", "--from-file", edgeAccount, dir)
+	r := h.mustRun(exitOK, "import", "--from-file", edgeAccount, dir)
+	if want := "plan it against that account: iamsync plan " + dir; !strings.Contains(r.stdout, want) {
+		t.Errorf("closing hint lacks %q:\n%s", want, r.stdout)
+	}
+	if !strings.Contains(r.stdout, "lacks role\ndescriptions and maximum session durations") {
+		t.Errorf("closing hint does not warn that a dump lacks what plans compare of roles:\n%s", r.stdout)
+	}
+	if strings.Contains(r.stdout, "should report no changes") {
+		t.Errorf("closing hint promises a clean plan, which a dump without role details does not give:\n%s", r.stdout)
+	}
 	users, err := os.ReadFile(filepath.Join(dir, "users.hcl"))
 	if err != nil {
 		t.Fatal(err)
@@ -49,6 +106,33 @@ func TestImportFromFile(t *testing.T) {
 		t.Errorf("users.hcl holds a secret access key from the dump:\n%s", users)
 	}
 	h.mustRun(exitOK, "plan", "--detailed-exitcode", dir)
+}
+
+// TestImportFromFileRejectsOtherJSON imports a file of "aws iam
+// list-users" output. Taken for an empty account, it would give a
+// configuration whose plans delete every entity of the real account.
+func TestImportFromFileRejectsOtherJSON(t *testing.T) {
+	h := newHarness(t, "")
+	dump := filepath.Join(t.TempDir(), "users-list.json")
+	if err := os.WriteFile(dump, []byte(`{"Users": [{"UserName": "alice", "Path": "/"}], "IsTruncated": false}`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	dir := filepath.Join(t.TempDir(), "imported")
+
+	r := h.mustRun(exitError, "import", "--from-file", dump, dir)
+	for _, want := range []string{
+		"read dump " + dump + ": ",
+		`not in the format of "aws iam get-account-authorization-details" output`,
+		`the top-level keys are "IsTruncated", "Users"`,
+		"write a dump with: aws iam get-account-authorization-details",
+	} {
+		if !strings.Contains(r.stderr, want) {
+			t.Errorf("stderr lacks %q:\n%s", want, r.stderr)
+		}
+	}
+	if _, err := os.Stat(dir); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("rejected import created %s: %v", dir, err)
+	}
 }
 
 func TestImportRejectsBadFlags(t *testing.T) {

@@ -8,6 +8,9 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"reflect"
+	"slices"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -296,15 +299,129 @@ func (s *Server) loadAccount() (*account, error) {
 	if err != nil {
 		return nil, fmt.Errorf("load state: %w", err)
 	}
-	var f stateFile
-	if err := json.Unmarshal(data, &f); err != nil {
+	f, err := decodeState(data)
+	if err != nil {
 		return nil, fmt.Errorf("load state %s: %w", s.opts.StatePath, err)
 	}
-	a, err := s.accountFromState(&f)
+	a, err := s.accountFromState(f)
 	if err != nil {
 		return nil, fmt.Errorf("load state %s: %w", s.opts.StatePath, err)
 	}
 	return a, nil
+}
+
+// decodeState decodes a state file. It returns a *NotStateFileError for
+// JSON that is not an account, so that the caller never loads such a file
+// as an empty account and then overwrites it.
+func decodeState(data []byte) (*stateFile, error) {
+	var f stateFile
+	if err := json.Unmarshal(data, &f); err != nil {
+		var notState *NotStateFileError
+		if errors.As(CheckStateFile(data), &notState) {
+			return nil, notState
+		}
+		return nil, err
+	}
+
+	// An empty state may also come from a file with none of the format's
+	// keys, and only the keys tell the two apart.
+	if reflect.ValueOf(f).IsZero() {
+		if err := CheckStateFile(data); err != nil {
+			return nil, err
+		}
+	}
+	return &f, nil
+}
+
+// CheckStateFile checks that data is a JSON object with at least one of
+// the top-level keys of a state file, compared without case as
+// encoding/json matches them. These are the keys of
+// GetAccountAuthorizationDetails (UserDetailList, GroupDetailList,
+// RoleDetailList, Policies) and those the sandbox adds (AccountId,
+// AccountAliases, PasswordPolicy and the others of the package
+// documentation). The one exception is an empty object, which is an empty
+// account, as no file at all is.
+//
+// CheckStateFile returns encoding/json's error for data that is not JSON,
+// and a *NotStateFileError for JSON of another shape, such as the output
+// of "aws iam list-users".
+func CheckStateFile(data []byte) error {
+	var top map[string]json.RawMessage
+	err := json.Unmarshal(data, &top)
+	var typeErr *json.UnmarshalTypeError
+	switch {
+	case errors.As(err, &typeErr) && typeErr.Value == "bool":
+		return &NotStateFileError{Kind: "boolean"}
+	case errors.As(err, &typeErr):
+		return &NotStateFileError{Kind: typeErr.Value}
+	case err != nil:
+		return err
+	case top == nil:
+		return &NotStateFileError{Kind: "null"}
+	case len(top) == 0:
+		return nil
+	}
+
+	keys := make([]string, 0, len(top))
+	for key := range top {
+		if stateFileKeys[strings.ToLower(key)] {
+			return nil
+		}
+		keys = append(keys, key)
+	}
+	slices.Sort(keys)
+	return &NotStateFileError{Kind: "object", Keys: keys}
+}
+
+// stateFileKeys holds the top-level keys of stateFile, in lower case.
+var stateFileKeys = func() map[string]bool {
+	keys := map[string]bool{}
+	t := reflect.TypeFor[stateFile]()
+	for i := range t.NumField() {
+		name, _, _ := strings.Cut(t.Field(i).Tag.Get("json"), ",")
+		keys[strings.ToLower(name)] = true
+	}
+	return keys
+}()
+
+// NotStateFileError is the error of New and CheckStateFile for JSON that
+// is not an account: a value other than an object, or an object with none
+// of the top-level keys of a state file.
+type NotStateFileError struct {
+	// Kind is the JSON type of the top-level value: "object", "array",
+	// "string", "number", "boolean" or "null".
+	Kind string
+	// Keys are the top-level keys of an object, sorted.
+	Keys []string
+}
+
+// maxListedKeys is how many of its top-level keys a NotStateFileError
+// names.
+const maxListedKeys = 5
+
+func (e *NotStateFileError) Error() string {
+	const prefix = `not in the format of "aws iam get-account-authorization-details" output: `
+	switch {
+	case e.Kind == "null":
+		return prefix + "the file contains JSON null, but an account dump is a JSON object"
+	case e.Kind != "object":
+		return prefix + "the file contains a JSON " + e.Kind + ", but an account dump is a JSON object"
+	case len(e.Keys) == 0:
+		return prefix + "the file contains an empty JSON object"
+	}
+
+	quoted := make([]string, 0, maxListedKeys)
+	for _, key := range e.Keys[:min(len(e.Keys), maxListedKeys)] {
+		quoted = append(quoted, strconv.Quote(key))
+	}
+	found := "the only top-level key is " + quoted[0]
+	if len(e.Keys) > 1 {
+		found = "the top-level keys are " + strings.Join(quoted, ", ")
+	}
+	if more := len(e.Keys) - maxListedKeys; more > 0 {
+		found += fmt.Sprintf(" and %d more", more)
+	}
+	return prefix + found + ", but an account dump has UserDetailList, GroupDetailList, RoleDetailList or Policies"
 }
 
 // accountIDFor returns the account id to use for a state that names

@@ -215,6 +215,19 @@ func TestStateFileErrors(t *testing.T) {
 		t.Errorf("New with a malformed state file = %v, want an error naming it", err)
 	}
 
+	// An empty file is not JSON, which is an error too, and the file stays
+	// empty.
+	empty := filepath.Join(dir, "empty.json")
+	if err := os.WriteFile(empty, nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := New(Options{StatePath: empty}); err == nil || !strings.Contains(err.Error(), empty) {
+		t.Errorf("New with an empty state file = %v, want an error naming it", err)
+	}
+	if data := must(os.ReadFile(empty))(t); len(data) != 0 {
+		t.Errorf("empty state file changed to %q", data)
+	}
+
 	// A reference to a policy that is nowhere is an error.
 	dangling := filepath.Join(dir, "dangling.json")
 	doc := `{"UserDetailList":[{"UserName":"u","UserId":"AIDAX","Path":"/","CreateDate":"2023-03-09 10:41:45+00:00",
@@ -280,5 +293,143 @@ func TestStateFileSaveInterval(t *testing.T) {
 	f.close(t)
 	if !userInFile(path, "second") {
 		t.Error("Close left a waiting change out of the file")
+	}
+}
+
+// TestStateFileNotAnAccount gives New JSON files that are not accounts,
+// such as the output of other AWS CLI commands. Each must be an error
+// that names the file and what it holds, and the file must stay as it was,
+// because loading it as an empty account would overwrite it with the next
+// change.
+func TestStateFileNotAnAccount(t *testing.T) {
+	tests := map[string]struct {
+		content  string
+		wantKind string
+		wantKeys []string
+		wantText string
+	}{
+		"list-users output": {
+			content:  `{"Users": [{"UserName": "alice", "UserId": "AIDAEXAMPLE", "Path": "/"}], "IsTruncated": false}`,
+			wantKind: "object",
+			wantKeys: []string{"IsTruncated", "Users"},
+			wantText: `the top-level keys are "IsTruncated", "Users", but an account dump has UserDetailList, GroupDetailList, RoleDetailList or Policies`,
+		},
+		"unrelated object": {
+			content:  `{"foo": 1}`,
+			wantKind: "object",
+			wantKeys: []string{"foo"},
+			wantText: `the only top-level key is "foo", but`,
+		},
+		"object with many keys": {
+			content:  `{"g": 1, "f": 1, "e": 1, "d": 1, "c": 1, "b": 1, "a": 1}`,
+			wantKind: "object",
+			wantKeys: []string{"a", "b", "c", "d", "e", "f", "g"},
+			wantText: `the top-level keys are "a", "b", "c", "d", "e" and 2 more, but`,
+		},
+		"list-users query output": {
+			content:  `[{"UserName": "alice"}]`,
+			wantKind: "array",
+			wantText: "the file contains a JSON array, but an account dump is a JSON object",
+		},
+		"null": {
+			content:  "null\n",
+			wantKind: "null",
+			wantText: "the file contains JSON null, but",
+		},
+		"boolean": {
+			content:  "true",
+			wantKind: "boolean",
+			wantText: "the file contains a JSON boolean, but",
+		},
+	}
+	for name, tt := range tests {
+		t.Run(name, func(t *testing.T) {
+			dir := t.TempDir()
+			path := filepath.Join(dir, "users.json")
+			if err := os.WriteFile(path, []byte(tt.content), 0o644); err != nil {
+				t.Fatal(err)
+			}
+
+			srv, err := New(Options{StatePath: path})
+			if err == nil {
+				srv.Close()
+				t.Fatal("New = no error, want the file rejected")
+			}
+			var notState *NotStateFileError
+			if !errors.As(err, &notState) {
+				t.Fatalf("New error = %v, want a *NotStateFileError", err)
+			}
+			if diff := cmp.Diff(&NotStateFileError{Kind: tt.wantKind, Keys: tt.wantKeys}, notState); diff != "" {
+				t.Errorf("NotStateFileError (-want +got):\n%s", diff)
+			}
+			for _, want := range []string{path, `not in the format of "aws iam get-account-authorization-details" output`, tt.wantText} {
+				if !strings.Contains(err.Error(), want) {
+					t.Errorf("New error = %q, want it to contain %q", err, want)
+				}
+			}
+
+			// The rejected file is left as it was, and nothing is written
+			// beside it but the lock file.
+			if got := string(must(os.ReadFile(path))(t)); got != tt.content {
+				t.Errorf("rejected file changed to %q", got)
+			}
+			var names []string
+			for _, e := range must(os.ReadDir(dir))(t) {
+				names = append(names, e.Name())
+			}
+			if diff := cmp.Diff([]string{"users.json", "users.json.lock"}, names); diff != "" {
+				t.Errorf("directory of the rejected file (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+// TestStateFileAccounts gives New small files that are accounts: each has
+// at least one key of the format, or none at all.
+func TestStateFileAccounts(t *testing.T) {
+	tests := map[string]struct {
+		content     string
+		wantAccount string
+	}{
+		"empty object":            {content: `{}`, wantAccount: DefaultAccountID},
+		"empty list of a dump":    {content: `{"Policies": []}`, wantAccount: DefaultAccountID},
+		"null list of a dump":     {content: `{"UserDetailList": null}`, wantAccount: DefaultAccountID},
+		"key in other case":       {content: `{"userdetaillist": null}`, wantAccount: DefaultAccountID},
+		"sandbox key only":        {content: `{"AccountId": "111122223333"}`, wantAccount: "111122223333"},
+		"null sandbox key only":   {content: `{"PasswordPolicy": null}`, wantAccount: DefaultAccountID},
+		"dump key beside unknown": {content: `{"RoleDetailList": [], "IsTruncated": false}`, wantAccount: DefaultAccountID},
+	}
+	for name, tt := range tests {
+		t.Run(name, func(t *testing.T) {
+			path := filepath.Join(t.TempDir(), "state.json")
+			if err := os.WriteFile(path, []byte(tt.content), 0o600); err != nil {
+				t.Fatal(err)
+			}
+			f := newFixture(t, Options{StatePath: path})
+			if got := f.srv.AccountID(); got != tt.wantAccount {
+				t.Errorf("account = %s, want %s", got, tt.wantAccount)
+			}
+			if users := must(f.iam.ListUsers(t.Context(), &iam.ListUsersInput{}))(t).Users; len(users) != 0 {
+				t.Errorf("account has %d users, want none", len(users))
+			}
+		})
+	}
+}
+
+// TestStateFileEmptyAccountReloads checks that the state file of an empty
+// account, as the sandbox writes it, loads again.
+func TestStateFileEmptyAccountReloads(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "state.json")
+	first := newFixture(t, Options{StatePath: path})
+	ok(first.iam.CreateUser(t.Context(), &iam.CreateUserInput{UserName: aws.String("alice")}))(t)
+	ok(first.iam.DeleteUser(t.Context(), &iam.DeleteUserInput{UserName: aws.String("alice")}))(t)
+	first.close(t)
+
+	if err := CheckStateFile(must(os.ReadFile(path))(t)); err != nil {
+		t.Errorf("CheckStateFile of the empty account's file = %v", err)
+	}
+	second := newFixture(t, Options{StatePath: path})
+	if users := must(second.iam.ListUsers(t.Context(), &iam.ListUsersInput{}))(t).Users; len(users) != 0 {
+		t.Errorf("reloaded account has %d users, want none", len(users))
 	}
 }
