@@ -96,22 +96,7 @@ func TestPlanCallBudget(t *testing.T) {
 		t.Skip("plans a large account")
 	}
 	const entities = 10000
-	shape, err := bench.ShapeFor(entities)
-	if err != nil {
-		t.Fatal(err)
-	}
-	dir := t.TempDir()
-	state := filepath.Join(dir, "state.json")
-	if err := bench.WriteState(state, shape); err != nil {
-		t.Fatal(err)
-	}
-	config := filepath.Join(dir, "config")
-	if err := os.Mkdir(config, 0o755); err != nil {
-		t.Fatal(err)
-	}
-	if err := bench.WriteConfig(config, shape); err != nil {
-		t.Fatal(err)
-	}
+	state, config := writeBenchAccount(t, entities)
 	h := newHarness(t, state)
 
 	r := h.mustRun(exitOK, "bench", "plan-once", config)
@@ -138,23 +123,9 @@ func TestPlanCallBudget(t *testing.T) {
 // profiles of plan-once. The memory profile records every allocation, which
 // slows a large plan many times over.
 func TestPlanOnceWritesProfiles(t *testing.T) {
-	shape, err := bench.ShapeFor(100)
-	if err != nil {
-		t.Fatal(err)
-	}
-	dir := t.TempDir()
-	state := filepath.Join(dir, "state.json")
-	if err := bench.WriteState(state, shape); err != nil {
-		t.Fatal(err)
-	}
-	config := filepath.Join(dir, "config")
-	if err := os.Mkdir(config, 0o755); err != nil {
-		t.Fatal(err)
-	}
-	if err := bench.WriteConfig(config, shape); err != nil {
-		t.Fatal(err)
-	}
+	state, config := writeBenchAccount(t, 100)
 	h := newHarness(t, state)
+	dir := t.TempDir()
 
 	h.mustRun(exitOK, "bench", "plan-once", "--cpu-profile", filepath.Join(dir, "cpu"),
 		"--mem-profile", filepath.Join(dir, "mem"), config)
@@ -164,4 +135,28 @@ func TestPlanOnceWritesProfiles(t *testing.T) {
 			t.Errorf("plan-once wrote no %s profile: %v", name, err)
 		}
 	}
+}
+
+// writeBenchAccount writes a generated account of that many entities as a
+// sandbox state file and the configuration, a block per entity, that
+// declares it, and returns their paths.
+func writeBenchAccount(t *testing.T, entities int) (state, config string) {
+	t.Helper()
+	shape, err := bench.ShapeFor(entities)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	state = filepath.Join(dir, "state.json")
+	if err := bench.WriteState(state, shape); err != nil {
+		t.Fatal(err)
+	}
+	config = filepath.Join(dir, "config")
+	if err := os.Mkdir(config, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := bench.WriteConfig(config, shape); err != nil {
+		t.Fatal(err)
+	}
+	return state, config
 }

@@ -189,58 +189,48 @@ func TestRetryLoggedAndCountedOnce(t *testing.T) {
 	}
 }
 
-func TestThrottlingGivesUp(t *testing.T) {
+// TestRetriesGiveUp checks how many attempts a failing call gets: a
+// throttled call MaxThrottledAttempts, a call failing with server errors
+// only MaxAttempts.
+func TestRetriesGiveUp(t *testing.T) {
 	t.Parallel()
-	tg, ic := newInterceptedTarget(t, func(w http.ResponseWriter, action string, form url.Values) bool {
-		if action == "GetAccountSummary" {
-			writeIAMError(w, http.StatusBadRequest, "Throttling", "Rate exceeded")
-			return true
-		}
-		return false
-	}, func(o *awsprovider.Options) {
-		o.MaxAttempts = 3
-		o.MaxThrottledAttempts = 5
-		o.MaxBackoff = time.Millisecond
-	})
+	tests := map[string]struct {
+		status        int
+		code, message string
+		wantCode      string
+		wantAttempts  int
+	}{
+		"throttling":    {status: http.StatusBadRequest, code: "Throttling", message: "Rate exceeded", wantCode: provider.CodeThrottling, wantAttempts: 5},
+		"server errors": {status: http.StatusInternalServerError, code: "ServiceFailure", message: "Try again.", wantCode: provider.CodeServiceFailure, wantAttempts: 3},
+	}
+	for name, tt := range tests {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			tg, ic := newInterceptedTarget(t, func(w http.ResponseWriter, action string, form url.Values) bool {
+				if action == "GetAccountSummary" {
+					writeIAMError(w, tt.status, tt.code, tt.message)
+					return true
+				}
+				return false
+			}, func(o *awsprovider.Options) {
+				o.MaxAttempts = 3
+				o.MaxThrottledAttempts = 5
+				o.MaxBackoff = time.Millisecond
+			})
 
-	_, err := tg.p.ReadState(t.Context(), provider.ReadOptions{})
-	if got := provider.ErrorCode(err); got != provider.CodeThrottling {
-		t.Fatalf("ReadState error %v has code %q, want %q", err, got, provider.CodeThrottling)
-	}
-	if want := "GetAccountSummary: Throttling: Rate exceeded (after 5 attempts)"; !strings.HasSuffix(err.Error(), want) {
-		t.Errorf("error text = %q, want suffix %q", err.Error(), want)
-	}
-	if got := ic.requests()["GetAccountSummary"]; got != 5 {
-		t.Errorf("sandbox saw %d GetAccountSummary requests, want 5", got)
-	}
-}
+			_, err := tg.p.ReadState(t.Context(), provider.ReadOptions{})
 
-// TestServerErrorsGiveUpBeforeThrottling checks that a call failing with
-// server errors stops after MaxAttempts, although a throttled call gets
-// more attempts.
-func TestServerErrorsGiveUpBeforeThrottling(t *testing.T) {
-	t.Parallel()
-	tg, ic := newInterceptedTarget(t, func(w http.ResponseWriter, action string, form url.Values) bool {
-		if action == "GetAccountSummary" {
-			writeIAMError(w, http.StatusInternalServerError, "ServiceFailure", "Try again.")
-			return true
-		}
-		return false
-	}, func(o *awsprovider.Options) {
-		o.MaxAttempts = 3
-		o.MaxThrottledAttempts = 5
-		o.MaxBackoff = time.Millisecond
-	})
-
-	_, err := tg.p.ReadState(t.Context(), provider.ReadOptions{})
-	if got := provider.ErrorCode(err); got != provider.CodeServiceFailure {
-		t.Fatalf("ReadState error %v has code %q, want %q", err, got, provider.CodeServiceFailure)
-	}
-	if want := "GetAccountSummary: ServiceFailure: Try again. (after 3 attempts)"; !strings.HasSuffix(err.Error(), want) {
-		t.Errorf("error text = %q, want suffix %q", err.Error(), want)
-	}
-	if got := ic.requests()["GetAccountSummary"]; got != 3 {
-		t.Errorf("sandbox saw %d GetAccountSummary requests, want 3", got)
+			if got := provider.ErrorCode(err); got != tt.wantCode {
+				t.Fatalf("ReadState error %v has code %q, want %q", err, got, tt.wantCode)
+			}
+			want := fmt.Sprintf("GetAccountSummary: %s: %s (after %d attempts)", tt.code, tt.message, tt.wantAttempts)
+			if !strings.HasSuffix(err.Error(), want) {
+				t.Errorf("error text = %q, want suffix %q", err.Error(), want)
+			}
+			if got := ic.requests()["GetAccountSummary"]; got != tt.wantAttempts {
+				t.Errorf("sandbox saw %d GetAccountSummary requests, want %d", got, tt.wantAttempts)
+			}
+		})
 	}
 }
 

@@ -63,17 +63,28 @@ func blankPNG() []byte {
 	return buf.Bytes()
 }
 
-// enableMFADevice assigns an MFA device to a user. The sandbox accepts any
-// two codes of six digits: it does not compute one-time passwords.
-func enableMFADevice(c *call) (any, error) {
+// userWithCodes reads the parameters that EnableMFADevice and
+// ResyncMFADevice share: the user, the device's serial number and two
+// codes, which the sandbox checks only for their form.
+func (c *call) userWithCodes() (*user, string, error) {
 	name := c.required("UserName", existingUserNameRule)
 	serial := c.required("SerialNumber", serialNumberRule)
 	c.required("AuthenticationCode1", authCodeRule)
 	c.required("AuthenticationCode2", authCodeRule)
 	if err := c.check(); err != nil {
-		return nil, err
+		return nil, "", err
 	}
 	u, err := c.user(name)
+	if err != nil {
+		return nil, "", err
+	}
+	return u, serial, nil
+}
+
+// enableMFADevice assigns an MFA device to a user. The sandbox accepts any
+// two codes of six digits: it does not compute one-time passwords.
+func enableMFADevice(c *call) (any, error) {
+	u, serial, err := c.userWithCodes()
 	if err != nil {
 		return nil, err
 	}
@@ -223,14 +234,7 @@ func getMFADevice(c *call) (any, error) {
 // sandbox accepts any two codes of six digits, as EnableMFADevice does, and
 // has no clock of the device to set again.
 func resyncMFADevice(c *call) (any, error) {
-	name := c.required("UserName", existingUserNameRule)
-	serial := c.required("SerialNumber", serialNumberRule)
-	c.required("AuthenticationCode1", authCodeRule)
-	c.required("AuthenticationCode2", authCodeRule)
-	if err := c.check(); err != nil {
-		return nil, err
-	}
-	u, err := c.user(name)
+	u, serial, err := c.userWithCodes()
 	if err != nil {
 		return nil, err
 	}
