@@ -190,7 +190,7 @@ func (p *planner) planAccessKeys(u *userPair) {
 // otherStatusProblem returns the problem with the secret file of an id-less
 // key that the plan creates. When the file holds the secret of a live key
 // of the other status, a status changed outside iamsync is the cause, and
-// the error says so and what to do instead of only that the file exists.
+// the error names that cause and what to do, instead of only that the file exists.
 func otherStatusProblem(k *spec.AccessKey, live []provider.AccessKey) *hcl.Diagnostic {
 	i := indexOfKey(live, k.SecretFileKeyID)
 	if k.SecretFileKeyID == "" || i < 0 || live[i].Status == keyStatus(k) {

@@ -74,7 +74,7 @@ func (p *planner) warnUnmanagedLoss(c *Change, pp *policyPair) {
 	}
 }
 
-// attachmentLoss says what an entity loses with the attachment of a policy:
+// attachmentLoss describes what an entity loses with the attachment of a policy:
 // the rights of its Allow statements, and the limits of its Deny statements,
 // which widen its rights.
 func attachmentLoss(pp *policyPair) string {

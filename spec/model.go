@@ -386,7 +386,7 @@ func (s Scope) Excludes(name string) bool {
 // OutsideDiagnostic returns the error for a declaration of the kind that
 // noun names ("user", "instance profile") that the scope leaves out: by an
 // exclude pattern that matches its name, or because no path of the scope
-// covers its path. live tells that the path is that of the entity in the
+// covers its path. live is set when the path is that of the entity in the
 // account, which iamsync does not move into the scope.
 func (s Scope) OutsideDiagnostic(noun, name, path string, live bool, rng hcl.Range) *hcl.Diagnostic {
 	var detail string

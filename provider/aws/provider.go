@@ -263,7 +263,7 @@ func (p *Provider) CallerIdentity(ctx context.Context) (provider.Identity, error
 		ARN:     aws.ToString(out.Arn),
 		UserID:  aws.ToString(out.UserId),
 	}
-	// A server that answers with an empty or foreign XML body passes the
+	// A server that responds with an empty or foreign XML body passes the
 	// SDK's decoding with every field missing, and an empty account id
 	// would make every ARN of the plan wrong.
 	if !accountIDPattern.MatchString(id.Account) || !strings.HasPrefix(id.ARN, "arn:") {

@@ -67,10 +67,10 @@
 // exist: the ARNs of other accounts, account ids and root ARNs, STS session
 // ARNs and unique ids.
 // Documents are returned URL-encoded, exactly as they were sent, but for two
-// changes that IAM makes too: deleting a user or role puts its unique id in
-// place of its ARN wherever a trust policy names it as a principal, and
-// renaming a user or moving it to another path puts its new ARN there. Such
-// a trust policy then comes back as compact JSON with sorted keys.
+// changes that IAM makes too. Deleting a user or role puts its unique id in
+// place of its ARN wherever a trust policy names it as a principal. Renaming
+// a user or moving it to another path puts its new ARN there. Such a trust
+// policy then comes back as compact JSON with sorted keys.
 //
 // List actions and GetAccountAuthorizationDetails page with Marker and
 // MaxItems (1 to 1000, default 100). Markers are opaque. For
