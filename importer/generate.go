@@ -6,6 +6,8 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/hashicorp/hcl/v2/hclwrite"
+
 	"github.com/iamsync/iamsync/provider"
 	"github.com/iamsync/iamsync/spec"
 )
@@ -75,6 +77,10 @@ type generator struct {
 	roleLabels    map[string]string
 	policyLabels  map[string]string
 	profileLabels map[string]string
+	// principalRefs holds the reference to each user and role written,
+	// such as role.deploy.arn, keyed by its folded ARN, for the principals
+	// of trust policies.
+	principalRefs map[string]hclwrite.Tokens
 
 	docs  *documents
 	files *fileSet
@@ -186,10 +192,28 @@ func (g *generator) assignLabels() {
 		g.policyLabels[fold(p.ARN)] = label
 	}
 
+	g.principalRefs = map[string]hclwrite.Tokens{}
+	for _, u := range g.users {
+		g.principalRefs[fold(u.ARN)] = reference("user", g.userLabels[fold(u.Name)], "arn")
+	}
+	for _, r := range g.roles {
+		g.principalRefs[fold(r.ARN)] = reference("role", g.roleLabels[fold(r.Name)], "arn")
+	}
+
 	if g.opts.Layout == LayoutByPath {
 		g.files.nameFilesByPath(paths)
 	}
 	g.sortByLabel()
+}
+
+// awsPrincipal returns the value of an AWS principal: a reference to the
+// user or role written with that ARN, so that the trust follows a rename
+// or a move of its principal, or the string itself.
+func (g *generator) awsPrincipal(s string, quote func(string) hclwrite.Tokens) hclwrite.Tokens {
+	if ref, ok := g.principalRefs[fold(s)]; ok && s != "" {
+		return ref
+	}
+	return quote(s)
 }
 
 // sortByLabel orders the entities of each kind by label, ignoring case,

@@ -23,6 +23,8 @@ const (
 	levelDocument
 	levelStatements // the value of Statement: a list of statements, or one
 	levelStatement
+	levelPrincipal     // the value of a statement's Principal
+	levelAWSPrincipals // the value of AWS in a Principal: a string or a list
 )
 
 // jsonencodeTokens returns jsonencode() of an HCL object that mirrors doc.
@@ -40,6 +42,9 @@ func (g *generator) jsonTokens(v *jsonValue, level jsonLevel) hclwrite.Tokens {
 	case jsonArray:
 		return g.jsonArrayTokens(v, level)
 	case jsonString:
+		if level == levelAWSPrincipals {
+			return g.awsPrincipal(v.text, func(s string) hclwrite.Tokens { return portable(s, g.accountID) })
+		}
 		return portable(v.text, g.accountID)
 	case jsonNumber:
 		return numberTokens(v.text)
@@ -62,8 +67,13 @@ func (g *generator) jsonObjectTokens(v *jsonValue, level jsonLevel) hclwrite.Tok
 	values := make([]hclwrite.Tokens, len(members))
 	for i, m := range members {
 		child := levelOther
-		if level == levelDocument && m.key == "Statement" {
+		switch {
+		case level == levelDocument && m.key == "Statement":
 			child = levelStatements
+		case (level == levelStatement || level == levelStatements) && m.key == "Principal":
+			child = levelPrincipal
+		case level == levelPrincipal && m.key == "AWS":
+			child = levelAWSPrincipals
 		}
 		keys[i] = objectKey(m.key)
 		values[i] = g.jsonTokens(m.value, child)
@@ -73,8 +83,11 @@ func (g *generator) jsonObjectTokens(v *jsonValue, level jsonLevel) hclwrite.Tok
 
 func (g *generator) jsonArrayTokens(v *jsonValue, level jsonLevel) hclwrite.Tokens {
 	child := levelOther
-	if level == levelStatements {
+	switch level {
+	case levelStatements:
 		child = levelStatement
+	case levelAWSPrincipals:
+		child = levelAWSPrincipals
 	}
 
 	// A list of one object opens both brackets on one line: [{ ... }].

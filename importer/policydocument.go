@@ -341,8 +341,8 @@ func (g *generator) policyDocumentBlock(name string, b *docBlock) *hclwrite.Bloc
 		setStrings(sb, "not_actions", s.notActions, plain)
 		setStrings(sb, "resources", s.resources, variable)
 		setStrings(sb, "not_resources", s.notResources, variable)
-		writePrincipals(sb, "principals", s.principals, variable)
-		writePrincipals(sb, "not_principals", s.notPrincipals, variable)
+		writePrincipals(sb, "principals", s.principals, variable, g.awsPrincipal)
+		writePrincipals(sb, "not_principals", s.notPrincipals, variable, g.awsPrincipal)
 		for _, c := range s.conditions {
 			sb.AppendNewline()
 			cb := sb.AppendNewBlock("condition", nil).Body()
@@ -360,11 +360,19 @@ func setStrings(body *hclwrite.Body, name string, values []string, quote func(st
 	}
 }
 
-func writePrincipals(body *hclwrite.Body, name string, blocks []principalsBlock, quote func(string) hclwrite.Tokens) {
+// writePrincipals writes principals blocks. The identifiers of the AWS
+// type go through aws, which may refer to a user or role written.
+func writePrincipals(body *hclwrite.Body, name string, blocks []principalsBlock, quote func(string) hclwrite.Tokens,
+	aws func(string, func(string) hclwrite.Tokens) hclwrite.Tokens,
+) {
 	for _, p := range blocks {
 		body.AppendNewline()
 		pb := body.AppendNewBlock(name, nil).Body()
 		pb.SetAttributeRaw("type", literal(p.typ))
-		pb.SetAttributeRaw("identifiers", stringList(p.identifiers, quote))
+		identifier := quote
+		if p.typ == "AWS" {
+			identifier = func(s string) hclwrite.Tokens { return aws(s, quote) }
+		}
+		pb.SetAttributeRaw("identifiers", stringList(p.identifiers, identifier))
 	}
 }
