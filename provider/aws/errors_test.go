@@ -170,17 +170,16 @@ func TestWrongEndpointNamed(t *testing.T) {
 		"JSON success": {
 			status:     http.StatusOK,
 			body:       `{"ok": true}`,
-			wantStatus: "the elements of the expected response are missing",
+			wantStatus: "does not start with the <GetCallerIdentityResponse> element",
 		},
-		// The SDK decodes these without an error, and with no fields.
 		"empty success": {
 			status:     http.StatusOK,
-			wantStatus: `account "", ARN ""`,
+			wantStatus: "does not start with the <GetCallerIdentityResponse> element",
 		},
 		"XML of another service": {
 			status:     http.StatusOK,
-			body:       `<ListBucketsResult><Buckets/></ListBucketsResult>`,
-			wantStatus: "the elements of the expected response are missing",
+			body:       `<?xml version="1.0"?><ListBucketsResult><Buckets/></ListBucketsResult>`,
+			wantStatus: "does not start with the <GetCallerIdentityResponse> element",
 		},
 	}
 	for name, tt := range tests {
@@ -207,6 +206,12 @@ func TestWrongEndpointNamed(t *testing.T) {
 				if !strings.Contains(err.Error(), want) {
 					t.Errorf("error = %q, want it to contain %q", err, want)
 				}
+			}
+
+			// An IAM call fails the same way, rather than return nothing.
+			_, err = p.ListAccessKeys(context.Background(), "alice")
+			if err == nil || !strings.Contains(err.Error(), "not an AWS API response") {
+				t.Errorf("ListAccessKeys error = %v, want one saying the response is not an AWS API response", err)
 			}
 		})
 	}

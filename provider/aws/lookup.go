@@ -2,6 +2,7 @@ package awsprovider
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"sort"
@@ -45,6 +46,9 @@ func (p *Provider) lookUpPolicies(ctx context.Context, s *provider.State, arns [
 				return wrapError(callCtx, err)
 			}
 			policy := out.Policy
+			if policy == nil {
+				return &CallError{Action: "GetPolicy", Entity: "policy " + arn, Err: errors.New("the response holds no policy")}
+			}
 			version, err := p.defaultVersion(callCtx, arn, aws.ToString(policy.DefaultVersionId))
 			if err != nil {
 				return err

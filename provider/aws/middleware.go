@@ -1,14 +1,21 @@
 package awsprovider
 
 import (
+	"bufio"
+	"bytes"
 	"context"
+	"fmt"
+	"io"
 	"log/slog"
 	"maps"
+	"strings"
 	"sync"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/aws/retry"
+	"github.com/aws/smithy-go"
 	"github.com/aws/smithy-go/middleware"
+	smithyhttp "github.com/aws/smithy-go/transport/http"
 
 	"github.com/iamsync/iamsync/provider"
 )
@@ -109,7 +116,59 @@ func (p *Provider) addMiddleware(stack *middleware.Stack) error {
 		}
 		return out, metadata, err
 	})
-	return stack.Finalize.Insert(observeAttempt, "Retry", middleware.After)
+	if err := stack.Finalize.Insert(observeAttempt, "Retry", middleware.After); err != nil {
+		return err
+	}
+	return stack.Deserialize.Insert(middleware.DeserializeMiddlewareFunc("IAMSyncCheckResponse", checkResponse),
+		"OperationDeserializer", middleware.After)
+}
+
+// checkResponse rejects a successful response whose body does not begin
+// with the element of the operation's response, such as
+// <CreateUserResponse>, as IAM's and STS's do. The SDK decodes an empty
+// body, or one of another API, without an error, as if the call had
+// returned nothing, so a server that is not IAM would pass for an account
+// that has nothing, and every change for one that succeeded. Only the start
+// of the body is read.
+func checkResponse(ctx context.Context, in middleware.DeserializeInput, next middleware.DeserializeHandler) (
+	middleware.DeserializeOutput, middleware.Metadata, error,
+) {
+	out, metadata, err := next.HandleDeserialize(ctx, in)
+	resp, ok := out.RawResponse.(*smithyhttp.Response)
+	if err != nil || !ok || resp.StatusCode < 200 || resp.StatusCode > 299 || resp.Body == nil {
+		return out, metadata, err
+	}
+	body := bufio.NewReaderSize(resp.Body, responseStartSize)
+	resp.Body = struct {
+		io.Reader
+		io.Closer
+	}{body, resp.Body}
+	start, _ := body.Peek(responseStartSize)
+	operation := middleware.GetOperationName(ctx)
+	if !startsWithElement(start, operation+"Response") {
+		return out, metadata, &smithy.DeserializationError{Err: fmt.Errorf(
+			"it does not start with the <%sResponse> element that IAM and STS send", operation)}
+	}
+	return out, metadata, nil
+}
+
+// responseStartSize is how much of a response body checkResponse reads
+// ahead: enough for an XML declaration and the first element's name.
+const responseStartSize = 512
+
+// startsWithElement reports whether an XML text starts, after white space
+// and an optional XML declaration, with an element of that name.
+func startsWithElement(text []byte, name string) bool {
+	text = bytes.TrimLeft(text, " \t\r\n")
+	if rest, ok := bytes.CutPrefix(text, []byte("<?xml")); ok {
+		end := bytes.Index(rest, []byte("?>"))
+		if end < 0 {
+			return false
+		}
+		text = bytes.TrimLeft(rest[end+2:], " \t\r\n")
+	}
+	rest, ok := bytes.CutPrefix(text, []byte("<"+name))
+	return ok && len(rest) > 0 && strings.IndexByte(" \t\r\n>/", rest[0]) >= 0
 }
 
 // isThrottle reports whether err is a throttling error by the SDK's standard
