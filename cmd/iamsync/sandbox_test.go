@@ -165,7 +165,7 @@ func TestPlanSandboxLogs(t *testing.T) {
 // A stop is no error.
 func TestSandboxServeIgnoredAccountID(t *testing.T) {
 	state := filepath.Join(t.TempDir(), "state.json")
-	if err := os.WriteFile(state, []byte(`{"AccountId":"111122223333"}`), 0o600); err != nil {
+	if err := os.WriteFile(state, []byte(`{"AccountId":"111122223333","UserDetailList":[]}`), 0o600); err != nil {
 		t.Fatal(err)
 	}
 

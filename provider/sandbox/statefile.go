@@ -8,7 +8,6 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"reflect"
 	"slices"
 	"strconv"
 	"strings"
@@ -323,9 +322,10 @@ func decodeState(data []byte) (*stateFile, error) {
 		return nil, err
 	}
 
-	// An empty state may also come from a file with none of the format's
-	// keys, and only the keys tell the two apart.
-	if reflect.ValueOf(f).IsZero() {
+	// A file without any of the four lists may still be an empty object or
+	// have them as null, and only its keys tell. A list present, even
+	// empty, decodes to a slice that is not nil.
+	if f.UserDetailList == nil && f.GroupDetailList == nil && f.RoleDetailList == nil && f.Policies == nil {
 		if err := CheckStateFile(data); err != nil {
 			return nil, err
 		}
@@ -334,13 +334,13 @@ func decodeState(data []byte) (*stateFile, error) {
 }
 
 // CheckStateFile checks that data is a JSON object with at least one of
-// the top-level keys of a state file, compared without case as
-// encoding/json matches them. These are the keys of
-// GetAccountAuthorizationDetails (UserDetailList, GroupDetailList,
-// RoleDetailList, Policies) and those the sandbox adds (AccountId,
-// AccountAliases, PasswordPolicy and the others of the package
-// documentation). The one exception is an empty object, which is an empty
-// account, as no file at all is.
+// the lists of GetAccountAuthorizationDetails (UserDetailList,
+// GroupDetailList, RoleDetailList, Policies), compared without case as
+// encoding/json matches keys. The sandbox writes all four in every state
+// file. The keys it adds, such as AccountAliases and PasswordPolicy, do
+// not count, because the outputs of ListAccountAliases and
+// GetAccountPasswordPolicy have them too. The one exception is an empty
+// object, which is an empty account, as no file at all is.
 //
 // CheckStateFile returns encoding/json's error for data that is not JSON,
 // and a *NotStateFileError for JSON of another shape, such as the output
@@ -373,16 +373,9 @@ func CheckStateFile(data []byte) error {
 	return &NotStateFileError{Kind: "object", Keys: keys}
 }
 
-// stateFileKeys holds the top-level keys of stateFile, in lower case.
-var stateFileKeys = func() map[string]bool {
-	keys := map[string]bool{}
-	t := reflect.TypeFor[stateFile]()
-	for i := range t.NumField() {
-		name, _, _ := strings.Cut(t.Field(i).Tag.Get("json"), ",")
-		keys[strings.ToLower(name)] = true
-	}
-	return keys
-}()
+// stateFileKeys holds the keys that make a JSON object an account dump, in
+// lower case: the lists of GetAccountAuthorizationDetails.
+var stateFileKeys = map[string]bool{"userdetaillist": true, "groupdetaillist": true, "roledetaillist": true, "policies": true}
 
 // NotStateFileError is the error of New and CheckStateFile for JSON that
 // is not an account: a value other than an object, or an object with none

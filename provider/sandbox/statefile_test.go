@@ -314,6 +314,18 @@ func TestStateFileNotAnAccount(t *testing.T) {
 			wantKeys: []string{"IsTruncated", "Users"},
 			wantText: `the top-level keys are "IsTruncated", "Users", but an account dump has UserDetailList, GroupDetailList, RoleDetailList or Policies`,
 		},
+		"list-account-aliases output": {
+			content:  `{"AccountAliases": ["acme-prod"], "IsTruncated": false}`,
+			wantKind: "object",
+			wantKeys: []string{"AccountAliases", "IsTruncated"},
+			wantText: `the top-level keys are "AccountAliases", "IsTruncated", but`,
+		},
+		"get-account-password-policy output": {
+			content:  `{"PasswordPolicy": {"MinimumPasswordLength": 14}}`,
+			wantKind: "object",
+			wantKeys: []string{"PasswordPolicy"},
+			wantText: `the only top-level key is "PasswordPolicy", but`,
+		},
 		"unrelated object": {
 			content:  `{"foo": 1}`,
 			wantKind: "object",
@@ -395,8 +407,7 @@ func TestStateFileAccounts(t *testing.T) {
 		"empty list of a dump":    {content: `{"Policies": []}`, wantAccount: DefaultAccountID},
 		"null list of a dump":     {content: `{"UserDetailList": null}`, wantAccount: DefaultAccountID},
 		"key in other case":       {content: `{"userdetaillist": null}`, wantAccount: DefaultAccountID},
-		"sandbox key only":        {content: `{"AccountId": "111122223333"}`, wantAccount: "111122223333"},
-		"null sandbox key only":   {content: `{"PasswordPolicy": null}`, wantAccount: DefaultAccountID},
+		"sandbox key beside a list": {content: `{"AccountId": "111122223333", "Policies": []}`, wantAccount: "111122223333"},
 		"dump key beside unknown": {content: `{"RoleDetailList": [], "IsTruncated": false}`, wantAccount: DefaultAccountID},
 	}
 	for name, tt := range tests {
