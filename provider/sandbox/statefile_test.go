@@ -403,12 +403,12 @@ func TestStateFileAccounts(t *testing.T) {
 		content     string
 		wantAccount string
 	}{
-		"empty object":            {content: `{}`, wantAccount: DefaultAccountID},
-		"empty list of a dump":    {content: `{"Policies": []}`, wantAccount: DefaultAccountID},
-		"null list of a dump":     {content: `{"UserDetailList": null}`, wantAccount: DefaultAccountID},
-		"key in other case":       {content: `{"userdetaillist": null}`, wantAccount: DefaultAccountID},
+		"empty object":              {content: `{}`, wantAccount: DefaultAccountID},
+		"empty list of a dump":      {content: `{"Policies": []}`, wantAccount: DefaultAccountID},
+		"null list of a dump":       {content: `{"UserDetailList": null}`, wantAccount: DefaultAccountID},
+		"key in other case":         {content: `{"userdetaillist": null}`, wantAccount: DefaultAccountID},
 		"sandbox key beside a list": {content: `{"AccountId": "111122223333", "Policies": []}`, wantAccount: "111122223333"},
-		"dump key beside unknown": {content: `{"RoleDetailList": [], "IsTruncated": false}`, wantAccount: DefaultAccountID},
+		"dump key beside unknown":   {content: `{"RoleDetailList": [], "IsTruncated": false}`, wantAccount: DefaultAccountID},
 	}
 	for name, tt := range tests {
 		t.Run(name, func(t *testing.T) {
