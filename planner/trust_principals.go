@@ -24,8 +24,6 @@ func awsPrincipals(d *policydoc.Document) []string {
 type principalRef struct {
 	kind       string // "user" or "role"
 	path, name string
-	// partition is the ARN's, which may differ from the account's.
-	partition string
 }
 
 // accountPrincipal parses arn as a user or role ARN of the planned
@@ -42,7 +40,7 @@ func (p *planner) accountPrincipal(arn string) (principalRef, bool) {
 		return principalRef{}, false
 	}
 	slash := strings.LastIndex(rest, "/")
-	ref := principalRef{kind: kind, path: "/" + rest[:slash+1], name: rest[slash+1:], partition: parts[1]}
+	ref := principalRef{kind: kind, path: "/" + rest[:slash+1], name: rest[slash+1:]}
 	return ref, ref.name != ""
 }
 
@@ -58,6 +56,18 @@ func (p *planner) checkTrustedPrincipals() {
 		}
 		reported := map[string]bool{}
 		for _, arn := range awsPrincipals(r.decl.AssumeRolePolicy) {
+			if partition, ok := arnPartition(arn); ok && partition != p.partition && !reported[arn] {
+				reported[arn] = true
+				p.diags = append(p.diags, &hcl.Diagnostic{
+					Severity: hcl.DiagError,
+					Summary:  "Principal of another partition",
+					Detail: fmt.Sprintf("The trust policy of %s names %s, of the partition %q, but the account is in %q. "+
+						"IAM accepts principals of the account's own partition only: a role cannot be shared between "+
+						"partitions, such as aws and aws-us-gov.", r.addr, arn, partition, p.partition),
+					Subject: rangePtr(attrRange(r.decl.Ranges, "assume_role_policy", r.decl.DeclRange)),
+				})
+				continue
+			}
 			ref, ok := p.accountPrincipal(arn)
 			if !ok || reported[arn] {
 				continue
@@ -79,6 +89,15 @@ func (p *planner) checkTrustedPrincipals() {
 	}
 }
 
+// arnPartition returns the partition of an ARN, such as "aws-cn".
+func arnPartition(arn string) (string, bool) {
+	parts := strings.SplitN(arn, ":", 3)
+	if len(parts) != 3 || parts[0] != "arn" {
+		return "", false
+	}
+	return parts[1], true
+}
+
 // principalProblem returns why the user or role that ref names will not
 // exist after the plan, and what to do, or "" when it will exist. Names are
 // compared case-insensitively, as IAM compares them, and paths exactly. A
@@ -88,9 +107,6 @@ func (p *planner) principalProblem(ref principalRef) (problem, advice string) {
 	follow := fmt.Sprintf("Refer to the %s as %s.<label>.arn, so that the ARN follows its declaration, "+
 		"or remove it from the trust policy.", ref.kind, ref.kind)
 	remove := "Remove it from the trust policy."
-	if ref.partition != p.partition {
-		return fmt.Sprintf("the account is in the partition %q, not %q", p.partition, ref.partition), follow
-	}
 
 	var declared, live *entity
 	var declaredPath, livePath, declaredName, expiry string

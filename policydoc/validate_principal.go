@@ -90,7 +90,8 @@ func (v *validator) awsPrincipal(path, principal string) {
 // awsPrincipalARN checks an ARN given as an AWS principal. IAM takes the
 // ARN of an account root, a user or a role, or one of STS, such as an
 // assumed-role session, and rejects a wildcard inside the ARN and a user
-// group, which is not a principal.
+// group, which is not a principal. IAM and STS ARNs have no region and a
+// 12-digit account ID.
 func (v *validator) awsPrincipalARN(path, arn string) {
 	if strings.ContainsAny(arn, "*?") {
 		v.errorf(path, "Wildcard in principal ARN",
@@ -99,12 +100,22 @@ func (v *validator) awsPrincipalARN(path, arn string) {
 		return
 	}
 	parts := strings.SplitN(arn, ":", 6)
-	if len(parts) != 6 || parts[2] != "iam" {
+	if len(parts) != 6 || (parts[2] != "iam" && parts[2] != "sts") {
 		return
 	}
 	resource := parts[5]
 	kind, rest, _ := strings.Cut(resource, "/")
 	switch {
+	case parts[3] != "" || !accountIDPattern.MatchString(parts[4]):
+		v.errorf(path, "Invalid AWS principal",
+			"%s is not a valid %s ARN: it has no region, and its account is a 12-digit account ID, such as arn:aws:%s::123456789012:%s.",
+			quoteString(arn), strings.ToUpper(parts[2]), parts[2], resource)
+	case parts[2] == "sts":
+		if (kind != "assumed-role" && kind != "federated-user") || rest == "" {
+			v.errorf(path, "Invalid AWS principal",
+				"%s is not the ARN of a role session (assumed-role/ROLE/SESSION) or a federated user session (federated-user/NAME), the STS principals IAM accepts.",
+				quoteString(arn))
+		}
 	case resource == "root":
 	case kind == "group":
 		v.errorf(path, "Group as principal",

@@ -296,6 +296,14 @@ func TestValidate(t *testing.T) {
 				{Error, "/Statement/Principal/AWS/2", "Invalid AWS principal"}, {Error, "/Statement/Principal/AWS/3", "Invalid AWS principal"},
 			},
 		},
+		"principal ARNs with a bad account or region": {
+			kind: Trust,
+			doc:  `{"Version":"2012-10-17","Statement":{"Effect":"Allow","Principal":{"AWS":["arn:aws:iam::12345678901:root","arn:aws:iam::acme:root","arn:aws:iam:us-east-1:123456789012:root","arn:aws:sts::123456789012:role/x"]},"Action":"sts:AssumeRole"}}`,
+			want: []finding{
+				{Error, "/Statement/Principal/AWS/0", "Invalid AWS principal"}, {Error, "/Statement/Principal/AWS/1", "Invalid AWS principal"},
+				{Error, "/Statement/Principal/AWS/2", "Invalid AWS principal"}, {Error, "/Statement/Principal/AWS/3", "Invalid AWS principal"},
+			},
+		},
 		"NotPrincipal in a trust policy": {
 			kind: Trust,
 			doc:  `{"Version":"2012-10-17","Statement":{"Effect":"Deny","NotPrincipal":{"AWS":"arn:aws:iam::123456789012:user/alice"},"Action":"sts:AssumeRole"}}`,

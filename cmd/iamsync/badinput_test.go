@@ -271,8 +271,9 @@ role "admin" {
 }
 `
 	tests := map[string]struct {
-		config string
-		want   string
+		config  string
+		want    string
+		summary string // "Trusted principal will not exist" when empty
 	}{
 		"user never declared": {
 			config: live + trusting("user/people/nobody"),
@@ -294,8 +295,14 @@ role "admin" {
 			want: `the user "bruno" expired at 2020-01-01T00:00:00Z, so this plan deletes it`,
 		},
 		"another partition": {
-			config: live + strings.Replace(trusting("user/people/bruno"), "arn:aws:", "arn:aws-cn:", 1),
-			want:   `the account is in the partition "aws", not "aws-cn"`,
+			config:  live + strings.Replace(trusting("user/people/bruno"), "arn:aws:", "arn:aws-cn:", 1),
+			want:    `of the partition "aws-cn", but the account is in "aws"`,
+			summary: "Principal of another partition",
+		},
+		"another account in another partition": {
+			config:  live + strings.Replace(trusting("root"), "arn:aws:iam::${account.id}:", "arn:aws-us-gov:iam::111122223333:", 1),
+			want:    `of the partition "aws-us-gov", but the account is in "aws"`,
+			summary: "Principal of another partition",
 		},
 		"role deleted": {
 			config: `user "bruno" {
@@ -315,7 +322,11 @@ role "admin" {
 
 			// The message wraps at the terminal width.
 			out := strings.Join(strings.Fields(r.stderr), " ")
-			for _, want := range []string{"Error: Trusted principal will not exist", tt.want, "main.hcl line"} {
+			summary := tt.summary
+			if summary == "" {
+				summary = "Trusted principal will not exist"
+			}
+			for _, want := range []string{"Error: " + summary, tt.want, "main.hcl line"} {
 				if !strings.Contains(out, want) {
 					t.Errorf("plan output lacks %q:\n%s", want, r.stderr)
 				}

@@ -166,18 +166,21 @@ func (a *account) checkPrincipals(document string) *apiError {
 }
 
 // principalARNShape reports whether arn has the shape of a principal's ARN:
-// no wildcard, and for IAM an account root or a named user or role in the
-// sandbox's partition.
+// no wildcard, the sandbox's partition for IAM and STS, and for IAM an
+// account root or a named user or role.
 func principalARNShape(arn string) bool {
 	if strings.ContainsAny(arn, "*?") {
 		return false
 	}
 	parts := strings.SplitN(arn, ":", 6)
-	if len(parts) != 6 || parts[2] != "iam" {
+	if len(parts) != 6 || (parts[2] != "iam" && parts[2] != "sts") {
 		return true
 	}
 	if parts[1] != "aws" {
 		return false
+	}
+	if parts[2] == "sts" {
+		return true
 	}
 	kind, rest, _ := strings.Cut(parts[5], "/")
 	switch {
