@@ -114,6 +114,9 @@ type loader struct {
 	// instanceOf names the instance of a for_each block that each
 	// diagnostic raised while decoding it is about.
 	instanceOf map[*hcl.Diagnostic]Address
+
+	// scopeFailed is set when the scope block has errors.
+	scopeFailed bool
 }
 
 func newLoader(dir string, opts LoadOptions) *loader {
@@ -473,6 +476,10 @@ func (l *loader) tagInstance(from int, inst *instance) {
 // or their name. Plan checks the entities in the account against the scope
 // too, where their live path decides.
 func (l *loader) checkScope() {
+	// A scope block in error is reported as such, not once per declaration.
+	if l.scopeFailed {
+		return
+	}
 	scope := l.cfg.Scope
 	check := func(noun, name, path string, rng hcl.Range) {
 		// An invalid path is reported as such.

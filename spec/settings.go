@@ -40,6 +40,8 @@ func (l *loader) settingsReader(block *hcl.Block, schema *blockSchema, ctx *hcl.
 }
 
 func (l *loader) decodeScope(block *hcl.Block, ctx *hcl.EvalContext) {
+	from := len(l.diags)
+	defer func() { l.scopeFailed = l.diags[from:].HasErrors() }()
 	r := l.settingsReader(block, scopeSchema, ctx)
 	scope := DefaultScope()
 	scope.DeclRange = block.DefRange
