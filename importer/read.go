@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"github.com/iamsync/iamsync/provider"
 	awsprovider "github.com/iamsync/iamsync/provider/aws"
@@ -100,7 +101,7 @@ func ReadDump(ctx context.Context, path string, opts Options) (*provider.State, 
 	// Serve the copy and read it as an account.
 	srv, err := sandbox.New(sandbox.Options{StatePath: statePath})
 	if err != nil {
-		return nil, opts, fmt.Errorf("load dump %s: %w", path, err)
+		return nil, opts, &dumpError{path: path, copyPath: statePath, err: err}
 	}
 	endpoint, err := srv.Start("127.0.0.1:0")
 	if err != nil {
@@ -124,3 +125,20 @@ func ReadDump(ctx context.Context, path string, opts Options) (*provider.State, 
 	}
 	return state, opts, nil
 }
+
+// dumpError is the error of a dump that the sandbox could not load. Its
+// message names the dump rather than the private copy the sandbox read.
+type dumpError struct {
+	path, copyPath string
+	err            error
+}
+
+func (e *dumpError) Error() string {
+	cause := e.err.Error()
+	if _, after, ok := strings.Cut(cause, e.copyPath+": "); ok {
+		cause = after
+	}
+	return fmt.Sprintf("load dump %s: not a valid account dump: %s", e.path, strings.ReplaceAll(cause, e.copyPath, e.path))
+}
+
+func (e *dumpError) Unwrap() error { return e.err }

@@ -213,3 +213,26 @@ func TestReadDumpRejectsOtherJSON(t *testing.T) {
 		})
 	}
 }
+
+// TestReadDumpNamesTheFile reads a file with a dump's key that the sandbox
+// cannot load: the output of "aws iam list-policies". The error names the
+// file given, not the private copy that the sandbox read.
+func TestReadDumpNamesTheFile(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "list-policies.json")
+	content := `{"Policies": [{"PolicyName": "P", "Arn": "arn:aws:iam::aws:policy/P", "DefaultVersionId": "v1"}], "IsTruncated": false}`
+	if err := os.WriteFile(path, []byte(content), 0o644); err != nil {
+		t.Fatal(err)
+	}
+
+	_, _, err := importer.ReadDump(t.Context(), path, importer.Options{})
+
+	if err == nil {
+		t.Fatal("ReadDump succeeded, want an error")
+	}
+	if want := "load dump " + path + ": not a valid account dump: "; !strings.HasPrefix(err.Error(), want) {
+		t.Errorf("ReadDump error = %q, want it to start with %q", err, want)
+	}
+	if strings.Contains(err.Error(), "iamsync-import-") {
+		t.Errorf("ReadDump error = %q names the private copy of the dump", err)
+	}
+}
