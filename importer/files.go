@@ -172,6 +172,13 @@ func WriteDir(dir string, files Files, overwrite bool) error {
 	if len(others) > 0 {
 		return &OtherFilesError{Dir: dir, Names: others}
 	}
+	kept, err := filesWithOwnBlocks(dir, files)
+	if err != nil {
+		return err
+	}
+	if len(kept) > 0 {
+		return &OwnBlocksError{Dir: dir, Names: kept}
+	}
 	if !overwrite {
 		var existing []string
 		for _, name := range files.Names() {

@@ -27,10 +27,12 @@ func TestWriteDir(t *testing.T) {
 	tests := map[string]struct {
 		existing  map[string]string
 		overwrite bool
-		// wantExisting and wantOther are the names that an
-		// ExistingFilesError or an OtherFilesError reports.
+		// wantExisting, wantOther and wantOwn are the names that an
+		// ExistingFilesError, an OtherFilesError or an OwnBlocksError
+		// reports.
 		wantExisting []string
 		wantOther    []string
+		wantOwn      []string
 		want         map[string]string
 	}{
 		"empty directory": {
@@ -81,6 +83,12 @@ func TestWriteDir(t *testing.T) {
 			overwrite: true,
 			want:      with(map[string]string{"provider.hcl": "provider {\n  region = \"eu-west-1\"\n}\n\nvariable \"team\" {}\n"}),
 		},
+		"provider block in a file to overwrite refused": {
+			existing:  map[string]string{"users.hcl": "provider {\n  allowed_account_ids = [\"123456789012\"]\n}\n"},
+			overwrite: true,
+			wantOwn:   []string{"users.hcl"},
+			want:      map[string]string{"users.hcl": "provider {\n  allowed_account_ids = [\"123456789012\"]\n}\n"},
+		},
 		"syntax error after a block refused": {
 			existing:  map[string]string{"broken.hcl": "user \"a\" {}\n\nthis is not HCL {\n"},
 			wantOther: []string{"broken.hcl"},
@@ -108,7 +116,14 @@ func TestWriteDir(t *testing.T) {
 			err := importer.WriteDir(dir, files, tt.overwrite)
 			var existing *importer.ExistingFilesError
 			var other *importer.OtherFilesError
+			var own *importer.OwnBlocksError
 			switch {
+			case tt.wantOwn != nil && !errors.As(err, &own):
+				t.Fatalf("WriteDir error = %v, want an OwnBlocksError", err)
+			case tt.wantOwn != nil:
+				if diff := cmp.Diff(tt.wantOwn, own.Names); diff != "" {
+					t.Errorf("files with own blocks reported (-want +got):\n%s", diff)
+				}
 			case tt.wantExisting == nil && tt.wantOther == nil && err != nil:
 				t.Fatalf("WriteDir: %v", err)
 			case tt.wantExisting != nil && !errors.As(err, &existing):

@@ -1,7 +1,9 @@
 package importer
 
 import (
+	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"slices"
@@ -81,9 +83,15 @@ func isConfigFile(name string) bool {
 }
 
 // declaresGeneratedBlocks reports whether a configuration file declares
-// one of the generatedBlocks. Syntax errors are ignored here, because a
-// plan reports them anyway: what parses is checked.
+// one of the generatedBlocks.
 func declaresGeneratedBlocks(name string, src []byte) bool {
+	return declares(name, src, generatedBlocks)
+}
+
+// declares reports whether a configuration file declares one of the blocks
+// of schema. Syntax errors are ignored here, because a plan reports them
+// anyway: what parses is checked.
+func declares(name string, src []byte, schema *hcl.BodySchema) bool {
 	parser := hclparse.NewParser()
 	var file *hcl.File
 	if strings.HasSuffix(name, ".hcl.json") {
@@ -94,6 +102,47 @@ func declaresGeneratedBlocks(name string, src []byte) bool {
 	if file == nil || file.Body == nil {
 		return false
 	}
-	content, _, _ := file.Body.PartialContent(generatedBlocks)
+	content, _, _ := file.Body.PartialContent(schema)
 	return content != nil && len(content.Blocks) > 0
+}
+
+// OwnBlocksError is returned by WriteDir when a file that it would write
+// exists and holds blocks that import never writes, such as a provider
+// block with the account guard. Overwriting the file would lose them.
+type OwnBlocksError struct {
+	Dir   string
+	Names []string
+}
+
+func (e *OwnBlocksError) Error() string {
+	return fmt.Sprintf("%s holds provider or variable blocks in %s, which import would replace and does not write: "+
+		"move those blocks to a file of another name, such as provider.hcl, then import again",
+		e.Dir, strings.Join(e.Names, ", "))
+}
+
+// ownBlocks are the top-level blocks that only a person writes.
+var ownBlocks = &hcl.BodySchema{Blocks: []hcl.BlockHeaderSchema{
+	{Type: "provider"},
+	{Type: "variable", LabelNames: []string{"name"}},
+}}
+
+// filesWithOwnBlocks returns the names of the files that files names, that
+// exist in dir and that declare ownBlocks, sorted.
+func filesWithOwnBlocks(dir string, files Files) ([]string, error) {
+	var names []string
+	for _, name := range files.Names() {
+		path := filepath.Join(dir, name)
+		src, err := os.ReadFile(path)
+		if errors.Is(err, fs.ErrNotExist) {
+			continue
+		}
+		if err != nil {
+			return nil, fmt.Errorf("check %s: %w", path, err)
+		}
+		if declares(name, src, ownBlocks) {
+			names = append(names, name)
+		}
+	}
+	slices.Sort(names)
+	return names, nil
 }
