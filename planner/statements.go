@@ -51,7 +51,8 @@ func statementLines(changes []policydoc.StatementChange) []statementLine {
 }
 
 // statementLabel names a statement by its Sid, or by its position counted
-// from 1 in the document that has it, and marks it added or removed.
+// from 1 in the new document, or in the old one for a removed statement,
+// and marks it added or removed.
 func statementLabel(sc policydoc.StatementChange) string {
 	label := ""
 	switch {
@@ -60,7 +61,8 @@ func statementLabel(sc policydoc.StatementChange) string {
 	case sc.NewIndex >= 0:
 		label = fmt.Sprintf("statement #%d", sc.NewIndex+1)
 	default:
-		label = fmt.Sprintf("statement #%d", sc.OldIndex+1)
+		// Counted in the old document, which the other labels are not.
+		label = fmt.Sprintf("old statement #%d", sc.OldIndex+1)
 	}
 	switch sc.Change {
 	case policydoc.StatementAdded:

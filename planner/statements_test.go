@@ -62,6 +62,17 @@ func TestStatementLines(t *testing.T) {
 				`statement "Queue" (was "Old"): + action sqs:ReceiveMessage`,
 			},
 		},
+		"statement without Sid removed": {
+			after: `{"Version": "2012-10-17", "Statement": [
+				{"Sid": "ReadObjects", "Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::data/*"},
+				{"Sid": "Old", "Effect": "Allow", "Action": "sqs:SendMessage", "Resource": "*"}
+			]}`,
+			want: []string{
+				`old statement #2 (removed): - effect Deny`,
+				`old statement #2 (removed): - action s3:DeleteBucket`,
+				`old statement #2 (removed): - resource *`,
+			},
+		},
 		"same meaning written differently": {
 			after: `{"Statement": [
 				{"Resource": ["arn:aws:s3:::data/*"], "Action": "s3:getobject", "Effect": "Allow", "Sid": "ReadObjects"},

@@ -66,7 +66,8 @@ type StatementChange struct {
 // CompareStatements reports, statement by statement, how b differs from a,
 // for reviewers of a change. Statements are paired first when they are
 // equal, then by Sid, and then, among those left, by content: two statements
-// are paired when at least half of their elements, Sid aside, are the same.
+// are paired when at least half of their elements, Sid aside, are the same,
+// or three quarters when both have a Sid and the Sids differ.
 // Elements are compared by the rules of Canonical, so a reordered list or a
 // miscased action is no change. An element is shown as written in the
 // document it comes from. Either document may be nil, for a document created
@@ -213,9 +214,16 @@ func pairStatements(before, after []*comparedStatement) []statementPair {
 		}
 	}
 
-	// Then the most similar of the statements left, greedily.
+	// Then the most similar of the statements left, greedily. Two
+	// statements whose author named them apart, with different Sids, pair
+	// only when they have three quarters of their elements in common, so
+	// that a renamed statement pairs and two that share only their Effect
+	// and Resource do not.
 	candidates := similarPairs(before, after)
 	for _, c := range candidates {
+		if c.before.sid != "" && c.after.sid != "" && c.before.sid != c.after.sid && c.similarity < renamedSimilarity {
+			continue
+		}
 		if !c.before.paired && !c.after.paired {
 			pair(c.before, c.after)
 			pairs = append(pairs, c.statementPair)
@@ -223,6 +231,10 @@ func pairStatements(before, after []*comparedStatement) []statementPair {
 	}
 	return pairs
 }
+
+// renamedSimilarity is the least similarity of two statements with
+// different Sids that pairs them.
+const renamedSimilarity = 0.75
 
 // similarPair is a candidate pair with the share of elements, Sid aside,
 // that its statements have in common: the size of the intersection of their

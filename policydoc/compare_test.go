@@ -83,6 +83,20 @@ func TestCompareStatements(t *testing.T) {
 				Removed: []Element{{Field: "Sid", Value: "Old"}},
 			}},
 		},
+		"different Sids sharing only Effect and Resource": {
+			a: `{"Statement":[{"Sid":"Old","Effect":"Allow","Action":"sns:Publish","Resource":"*"}]}`,
+			b: `{"Statement":[{"Sid":"New","Effect":"Allow","Action":"kms:Decrypt","Resource":"*"}]}`,
+			want: []StatementChange{
+				{
+					Change: StatementRemoved, Sid: "Old", OldIndex: 0, NewIndex: -1,
+					Removed: []Element{{Field: "Sid", Value: "Old"}, {Field: "Effect", Value: "Allow"}, {Field: "Action", Value: "sns:Publish"}, {Field: "Resource", Value: "*"}},
+				},
+				{
+					Change: StatementAdded, Sid: "New", OldIndex: -1, NewIndex: 0,
+					Added: []Element{{Field: "Sid", Value: "New"}, {Field: "Effect", Value: "Allow"}, {Field: "Action", Value: "kms:Decrypt"}, {Field: "Resource", Value: "*"}},
+				},
+			},
+		},
 		"principals and conditions": {
 			a: `{"Statement":{"Sid":"T","Effect":"Allow","Principal":{"AWS":["123456789012","arn:aws:iam::123456789012:role/a"]},"Action":"sts:AssumeRole",
 				"Condition":{"StringEquals":{"sts:ExternalId":["one","two"]},"Bool":{"aws:MultiFactorAuthPresent":true}}}}`,
