@@ -214,12 +214,14 @@ func TestReadDumpRejectsOtherJSON(t *testing.T) {
 	}
 }
 
-// TestReadDumpNamesTheFile reads a file with a dump's key that the sandbox
-// cannot load: the output of "aws iam list-policies". The error names the
-// file given, not the private copy that the sandbox read.
+// TestReadDumpNamesTheFile reads a dump that the sandbox cannot load: a
+// policy's default version is missing from its versions. The error names
+// the file given, not the private copy that the sandbox read.
 func TestReadDumpNamesTheFile(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "list-policies.json")
-	content := `{"Policies": [{"PolicyName": "P", "Arn": "arn:aws:iam::aws:policy/P", "DefaultVersionId": "v1"}], "IsTruncated": false}`
+	path := filepath.Join(t.TempDir(), "broken.json")
+	content := `{"Policies": [{"PolicyName": "P", "PolicyId": "ANPAEXAMPLEPOLICY0001", "Arn": "arn:aws:iam::123456789012:policy/P", "Path": "/",
+		"DefaultVersionId": "v2", "PolicyVersionList": [{"VersionId": "v1", "IsDefaultVersion": false,
+		"Document": {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}]}}]}]}`
 	if err := os.WriteFile(path, []byte(content), 0o644); err != nil {
 		t.Fatal(err)
 	}

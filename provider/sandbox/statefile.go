@@ -322,10 +322,11 @@ func decodeState(data []byte) (*stateFile, error) {
 		return nil, err
 	}
 
-	// A file without any of the four lists may still be an empty object or
-	// have them as null, and only its keys tell. A list present, even
-	// empty, decodes to a slice that is not nil.
-	if f.UserDetailList == nil && f.GroupDetailList == nil && f.RoleDetailList == nil && f.Policies == nil {
+	// A file without the lists of users, groups and roles may still be an
+	// empty object, have them as null, or be the output of ListPolicies,
+	// and only its keys tell. A list present, even empty, decodes to a
+	// slice that is not nil.
+	if f.UserDetailList == nil && f.GroupDetailList == nil && f.RoleDetailList == nil {
 		if err := CheckStateFile(data); err != nil {
 			return nil, err
 		}
@@ -337,7 +338,8 @@ func decodeState(data []byte) (*stateFile, error) {
 // the lists of GetAccountAuthorizationDetails (UserDetailList,
 // GroupDetailList, RoleDetailList, Policies), compared without case as
 // encoding/json matches keys. The sandbox writes all four in every state
-// file. The keys it adds, such as AccountAliases and PasswordPolicy, do
+// file. Policies alone counts only when a policy in it has its versions,
+// because the output of ListPolicies has a Policies list too. The keys it adds, such as AccountAliases and PasswordPolicy, do
 // not count, because the outputs of ListAccountAliases and
 // GetAccountPasswordPolicy have them too. The one exception is an empty
 // object, which is an empty account, as no file at all is.
@@ -363,19 +365,40 @@ func CheckStateFile(data []byte) error {
 	}
 
 	keys := make([]string, 0, len(top))
-	for key := range top {
-		if stateFileKeys[strings.ToLower(key)] {
+	var policies json.RawMessage
+	for key, value := range top {
+		switch strings.ToLower(key) {
+		case "userdetaillist", "groupdetaillist", "roledetaillist":
 			return nil
+		case "policies":
+			policies = value
 		}
 		keys = append(keys, key)
 	}
+	if policies != nil && policiesHaveVersions(policies) {
+		return nil
+	}
 	slices.Sort(keys)
-	return &NotStateFileError{Kind: "object", Keys: keys}
+	return &NotStateFileError{Kind: "object", Keys: keys, PoliciesOnly: policies != nil}
 }
 
-// stateFileKeys holds the keys that make a JSON object an account dump, in
-// lower case: the lists of GetAccountAuthorizationDetails.
-var stateFileKeys = map[string]bool{"userdetaillist": true, "groupdetaillist": true, "roledetaillist": true, "policies": true}
+// policiesHaveVersions reports whether a Policies list has a policy with a
+// PolicyVersionList, as GetAccountAuthorizationDetails writes them and
+// ListPolicies does not.
+func policiesHaveVersions(list json.RawMessage) bool {
+	var policies []map[string]json.RawMessage
+	if json.Unmarshal(list, &policies) != nil {
+		return false
+	}
+	for _, p := range policies {
+		for key := range p {
+			if strings.EqualFold(key, "PolicyVersionList") {
+				return true
+			}
+		}
+	}
+	return false
+}
 
 // NotStateFileError is the error of New and CheckStateFile for JSON that
 // is not an account: a value other than an object, or an object with none
@@ -386,6 +409,9 @@ type NotStateFileError struct {
 	Kind string
 	// Keys are the top-level keys of an object, sorted.
 	Keys []string
+	// PoliciesOnly is set for an object whose only list of a dump is
+	// Policies, without versions, as in the output of ListPolicies.
+	PoliciesOnly bool
 }
 
 // maxListedKeys is how many of its top-level keys a NotStateFileError
@@ -403,6 +429,11 @@ func (e *NotStateFileError) Error() string {
 		return prefix + "the file contains an empty JSON object"
 	}
 
+	if e.PoliciesOnly {
+		return prefix + `its only list is Policies, and no policy has a PolicyVersionList, as in the output of ` +
+			`"aws iam list-policies"; an account dump has UserDetailList, GroupDetailList or RoleDetailList, ` +
+			`or policies with their versions`
+	}
 	quoted := make([]string, 0, maxListedKeys)
 	for _, key := range e.Keys[:min(len(e.Keys), maxListedKeys)] {
 		quoted = append(quoted, strconv.Quote(key))

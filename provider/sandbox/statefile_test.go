@@ -303,16 +303,31 @@ func TestStateFileSaveInterval(t *testing.T) {
 // change.
 func TestStateFileNotAnAccount(t *testing.T) {
 	tests := map[string]struct {
-		content  string
-		wantKind string
-		wantKeys []string
-		wantText string
+		content      string
+		wantKind     string
+		wantKeys     []string
+		policiesOnly bool
+		wantText     string
 	}{
 		"list-users output": {
 			content:  `{"Users": [{"UserName": "alice", "UserId": "AIDAEXAMPLE", "Path": "/"}], "IsTruncated": false}`,
 			wantKind: "object",
 			wantKeys: []string{"IsTruncated", "Users"},
 			wantText: `the top-level keys are "IsTruncated", "Users", but an account dump has UserDetailList, GroupDetailList, RoleDetailList or Policies`,
+		},
+		"empty list-policies output": {
+			content:      `{"Policies": []}`,
+			wantKind:     "object",
+			wantKeys:     []string{"Policies"},
+			policiesOnly: true,
+			wantText:     `its only list is Policies, and no policy has a PolicyVersionList`,
+		},
+		"list-policies output": {
+			content:      `{"Policies": [{"PolicyName": "P", "Arn": "arn:aws:iam::123456789012:policy/P", "DefaultVersionId": "v1"}]}`,
+			wantKind:     "object",
+			wantKeys:     []string{"Policies"},
+			policiesOnly: true,
+			wantText:     `as in the output of "aws iam list-policies"`,
 		},
 		"list-account-aliases output": {
 			content:  `{"AccountAliases": ["acme-prod"], "IsTruncated": false}`,
@@ -371,7 +386,7 @@ func TestStateFileNotAnAccount(t *testing.T) {
 			if !errors.As(err, &notState) {
 				t.Fatalf("New error = %v, want a *NotStateFileError", err)
 			}
-			if diff := cmp.Diff(&NotStateFileError{Kind: tt.wantKind, Keys: tt.wantKeys}, notState); diff != "" {
+			if diff := cmp.Diff(&NotStateFileError{Kind: tt.wantKind, Keys: tt.wantKeys, PoliciesOnly: tt.policiesOnly}, notState); diff != "" {
 				t.Errorf("NotStateFileError (-want +got):\n%s", diff)
 			}
 			for _, want := range []string{path, `not in the format of "aws iam get-account-authorization-details" output`, tt.wantText} {
@@ -404,10 +419,10 @@ func TestStateFileAccounts(t *testing.T) {
 		wantAccount string
 	}{
 		"empty object":              {content: `{}`, wantAccount: DefaultAccountID},
-		"empty list of a dump":      {content: `{"Policies": []}`, wantAccount: DefaultAccountID},
+		"empty list of a dump":      {content: `{"RoleDetailList": []}`, wantAccount: DefaultAccountID},
 		"null list of a dump":       {content: `{"UserDetailList": null}`, wantAccount: DefaultAccountID},
 		"key in other case":         {content: `{"userdetaillist": null}`, wantAccount: DefaultAccountID},
-		"sandbox key beside a list": {content: `{"AccountId": "111122223333", "Policies": []}`, wantAccount: "111122223333"},
+		"sandbox key beside a list": {content: `{"AccountId": "111122223333", "RoleDetailList": []}`, wantAccount: "111122223333"},
 		"dump key beside unknown":   {content: `{"RoleDetailList": [], "IsTruncated": false}`, wantAccount: DefaultAccountID},
 	}
 	for name, tt := range tests {
