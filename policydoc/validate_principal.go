@@ -101,17 +101,24 @@ func (v *validator) awsPrincipalARN(path, arn string) {
 	}
 	parts := strings.SplitN(arn, ":", 6)
 	if len(parts) != 6 || (parts[2] != "iam" && parts[2] != "sts") {
+		v.errorf(path, "Invalid AWS principal",
+			"%s is not the ARN of an account root, a user, a role or an STS session, the AWS principals that IAM accepts. "+
+				"A resource such as a bucket is not a principal: name the account or role that acts on it.",
+			quoteString(arn))
 		return
 	}
 	resource := parts[5]
 	kind, rest, _ := strings.Cut(resource, "/")
 	switch {
+	case parts[4] == "cloudfront" && strings.HasPrefix(resource, "user/CloudFront Origin Access Identity "):
+		// The one IAM principal of a bucket policy whose account is a name.
 	case parts[3] != "" || !accountIDPattern.MatchString(parts[4]):
 		v.errorf(path, "Invalid AWS principal",
 			"%s is not a valid %s ARN: it has no region, and its account is a 12-digit account ID, such as arn:aws:%s::123456789012:%s.",
 			quoteString(arn), strings.ToUpper(parts[2]), parts[2], resource)
 	case parts[2] == "sts":
-		if (kind != "assumed-role" && kind != "federated-user") || rest == "" {
+		role, session, _ := strings.Cut(rest, "/")
+		if (kind != "assumed-role" || role == "" || session == "") && (kind != "federated-user" || rest == "") {
 			v.errorf(path, "Invalid AWS principal",
 				"%s is not the ARN of a role session (assumed-role/ROLE/SESSION) or a federated user session (federated-user/NAME), the STS principals IAM accepts.",
 				quoteString(arn))

@@ -296,12 +296,17 @@ func TestValidate(t *testing.T) {
 				{Error, "/Statement/Principal/AWS/2", "Invalid AWS principal"}, {Error, "/Statement/Principal/AWS/3", "Invalid AWS principal"},
 			},
 		},
+		"CloudFront origin access identity": {
+			kind: Resource,
+			doc:  `{"Version":"2012-10-17","Statement":{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::cloudfront:user/CloudFront Origin Access Identity E2QWRUHEXAMPLE"},"Action":"s3:GetObject","Resource":"arn:aws:s3:::b/*"}}`,
+		},
 		"principal ARNs with a bad account or region": {
 			kind: Trust,
-			doc:  `{"Version":"2012-10-17","Statement":{"Effect":"Allow","Principal":{"AWS":["arn:aws:iam::12345678901:root","arn:aws:iam::acme:root","arn:aws:iam:us-east-1:123456789012:root","arn:aws:sts::123456789012:role/x"]},"Action":"sts:AssumeRole"}}`,
+			doc:  `{"Version":"2012-10-17","Statement":{"Effect":"Allow","Principal":{"AWS":["arn:aws:iam::12345678901:root","arn:aws:iam::acme:root","arn:aws:iam:us-east-1:123456789012:root","arn:aws:sts::123456789012:role/x","arn:aws:sts::123456789012:assumed-role/x","arn:aws:s3:::bucket"]},"Action":"sts:AssumeRole"}}`,
 			want: []finding{
 				{Error, "/Statement/Principal/AWS/0", "Invalid AWS principal"}, {Error, "/Statement/Principal/AWS/1", "Invalid AWS principal"},
 				{Error, "/Statement/Principal/AWS/2", "Invalid AWS principal"}, {Error, "/Statement/Principal/AWS/3", "Invalid AWS principal"},
+				{Error, "/Statement/Principal/AWS/4", "Invalid AWS principal"}, {Error, "/Statement/Principal/AWS/5", "Invalid AWS principal"},
 			},
 		},
 		"NotPrincipal in a trust policy": {

@@ -340,3 +340,18 @@ func slicesOf(calls map[string]int) []string {
 	}
 	return out
 }
+
+// TestWhoamiUnreadAlias checks that an alias that could not be read is
+// shown as unknown, not as an account without one.
+func TestWhoamiUnreadAlias(t *testing.T) {
+	view := identityView{Account: "123456789012", ARN: "arn:aws:iam::123456789012:user/deployer", UserID: "AIDA1"}
+	for unread, want := range map[bool]string{false: "Alias:    (none)\n", true: "Alias:    (unknown)\n"} {
+		var b strings.Builder
+		if err := writeIdentity(&b, view, unread); err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(b.String(), want) {
+			t.Errorf("writeIdentity with the alias unread %v printed:\n%s\nwant a line %q", unread, b.String(), want)
+		}
+	}
+}

@@ -66,9 +66,11 @@ func (c *whoamiCommand) Run(cmd *cobra.Command) error {
 	// The alias is an IAM read that the identity may not be allowed to
 	// make; the rest is worth printing without it.
 	view := identityView{Version: jsonFormatVersion, Type: "identity", Account: id.Account, ARN: id.ARN, UserID: id.UserID}
+	aliasUnread := false
 	aliases, err := conn.provider.AccountAliases(cmd.Context())
 	if err != nil {
 		fmt.Fprintf(c.std.errOut, "Warning: the account alias cannot be read: %v\n", err)
+		aliasUnread = true
 	} else if len(aliases) > 0 {
 		view.Alias = aliases[0]
 	}
@@ -80,12 +82,17 @@ func (c *whoamiCommand) Run(cmd *cobra.Command) error {
 	if c.json {
 		return writeJSON(c.std.out, view)
 	}
-	return writeIdentity(c.std.out, view)
+	return writeIdentity(c.std.out, view, aliasUnread)
 }
 
-func writeIdentity(w io.Writer, view identityView) error {
+// writeIdentity prints the identity as a table. aliasUnread tells an alias
+// that could not be read from an account without one.
+func writeIdentity(w io.Writer, view identityView, aliasUnread bool) error {
 	alias := view.Alias
-	if alias == "" {
+	switch {
+	case aliasUnread:
+		alias = "(unknown)"
+	case alias == "":
 		alias = "(none)"
 	}
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
