@@ -10,7 +10,7 @@ import (
 	"github.com/iamsync/iamsync/provider"
 )
 
-// Comments of account.hcl. Those of the scope block say what plans leave
+// Comments of account.hcl. Those of the scope block name what plans leave
 // alone: the entities outside the paths and patterns, the alias and
 // password policy, or both.
 const (

@@ -114,7 +114,7 @@ func Write(path string, in Input) error {
 }
 
 // CheckPath reports a path that Write cannot save a plan to, because its
-// folder is missing or the path is a folder, so that a command can say so
+// folder is missing or the path is a folder, so that a command can report it
 // before it reads the account.
 func CheckPath(path string) error {
 	if info, err := os.Stat(path); err == nil && info.IsDir() {

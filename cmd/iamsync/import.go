@@ -111,7 +111,7 @@ func (c *importCommand) Run(cmd *cobra.Command, dir string) error {
 }
 
 // dumpRolesNote follows the closing hint of an import from a dump with
-// roles. It is what docs/import.md says under "Importing a dump".
+// roles. It repeats what docs/import.md explains under "Importing a dump".
 const dumpRolesNote = `A dump that "aws iam get-account-authorization-details" writes lacks role
 descriptions and maximum session durations, so that plan shows a change for
 each role whose description is not empty or whose maximum session duration is

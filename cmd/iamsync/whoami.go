@@ -85,8 +85,8 @@ func (c *whoamiCommand) Run(cmd *cobra.Command) error {
 	return writeIdentity(c.std.out, view, aliasUnread)
 }
 
-// writeIdentity prints the identity as a table. aliasUnread tells an alias
-// that could not be read from an account without one.
+// writeIdentity prints the identity as a table. aliasUnread is set when the
+// alias could not be read, which differs from an account without one.
 func writeIdentity(w io.Writer, view identityView, aliasUnread bool) error {
 	alias := view.Alias
 	switch {

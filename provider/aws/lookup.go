@@ -47,7 +47,7 @@ func (p *Provider) lookUpPolicies(ctx context.Context, s *provider.State, arns [
 			}
 			policy := out.Policy
 			if policy == nil {
-				return &CallError{Action: "GetPolicy", Entity: "policy " + arn, Err: errors.New("the response holds no policy")}
+				return &CallError{Action: "GetPolicy", Entity: "policy " + arn, Err: errors.New("the response is missing the policy")}
 			}
 			version, err := p.defaultVersion(callCtx, arn, aws.ToString(policy.DefaultVersionId))
 			if err != nil {

@@ -127,7 +127,7 @@ func (p *Provider) addMiddleware(stack *middleware.Stack) error {
 // with the element of the operation's response, such as
 // <CreateUserResponse>, as IAM's and STS's do. The SDK decodes an empty
 // body, or one of another API, without an error, as if the call had
-// returned nothing, so a server that is not IAM would pass for an account
+// returned nothing. A server that is not IAM would then pass for an account
 // that has nothing, and every change for one that succeeded. Only the start
 // of the body is read.
 func checkResponse(ctx context.Context, in middleware.DeserializeInput, next middleware.DeserializeHandler) (

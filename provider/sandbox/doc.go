@@ -168,10 +168,10 @@
 // record too, is written with the next change. A state file that does not exist yet is an empty
 // account, but its directory must exist and be writable: New checks this
 // by creating and removing a temporary file there. A JSON file that has
-// none of the four lists above, such as the output of ListUsers, or only a
-// Policies list without versions, as ListPolicies writes, is refused
+// none of the four lists above, such as the output of ListUsers, is refused
 // (CheckStateFile) and left as it is, rather than taken for an empty
-// account and overwritten. A save that fails
+// account and overwritten. So is one whose only list is Policies without
+// versions, as ListPolicies writes. A save that fails
 // anyway, as when the disk is full, is logged at error level with its
 // cause, and the request gets ServiceFailure, but its change stays in
 // memory.
