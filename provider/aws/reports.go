@@ -67,6 +67,11 @@ func (p *Provider) CredentialReport(ctx context.Context, opts ReportOptions) (*C
 		if err != nil {
 			return nil, reportError(ctx, err)
 		}
+		// IAM always names the state: STARTED, INPROGRESS or COMPLETE.
+		if out.State == "" {
+			return nil, &CallError{Action: "GenerateCredentialReport",
+				Err: errors.New("the response names no report state, so it is not one of IAM's; check the endpoint URL")}
+		}
 		if out.State == types.ReportStateTypeComplete {
 			report, err := p.getCredentialReport(ctx)
 			if provider.ErrorCode(err) != codeReportInProgress {

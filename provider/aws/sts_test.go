@@ -218,6 +218,30 @@ func TestCredentialReportTimesOut(t *testing.T) {
 	}
 }
 
+// TestCredentialReportWithoutState checks that a response that names no
+// report state fails at once instead of being polled until the timeout.
+func TestCredentialReportWithoutState(t *testing.T) {
+	noState := func(w http.ResponseWriter, action string, form url.Values) bool {
+		if action != "GenerateCredentialReport" {
+			return false
+		}
+		w.Header().Set("Content-Type", "text/xml")
+		fmt.Fprint(w, `<GenerateCredentialReportResponse xmlns="https://iam.amazonaws.com/doc/2010-05-08/">`+
+			`<GenerateCredentialReportResult/></GenerateCredentialReportResponse>`)
+		return true
+	}
+	tg, _ := newInterceptedTarget(t, noState)
+
+	_, err := tg.p.CredentialReport(context.Background(), awsprovider.ReportOptions{FirstDelay: time.Millisecond, Timeout: time.Minute})
+
+	if err == nil || errors.Is(err, awsprovider.ErrReportTimeout) || !strings.Contains(err.Error(), "names no report state") {
+		t.Errorf("CredentialReport = %v, want an error saying the response names no report state", err)
+	}
+	if got := tg.p.Calls()["GenerateCredentialReport"]; got != 1 {
+		t.Errorf("GenerateCredentialReport calls = %d, want 1", got)
+	}
+}
+
 // TestFailedAssumeRoleIsNotRetriedAgain checks that a role the chain
 // cannot assume costs the STS client's attempts once, not once for every
 // attempt of the call that needed the role's credentials.
