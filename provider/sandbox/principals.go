@@ -192,35 +192,6 @@ func principalARNShape(arn string) bool {
 	return false
 }
 
-// hasNotPrincipal reports whether a statement of the document has a
-// NotPrincipal element.
-func hasNotPrincipal(document string) bool {
-	if !strings.Contains(document, "NotPrincipal") {
-		return false
-	}
-	var doc struct {
-		Statement json.RawMessage
-	}
-	if json.Unmarshal([]byte(document), &doc) != nil {
-		return false
-	}
-	type statement struct{ NotPrincipal json.RawMessage }
-	var statements []statement
-	if json.Unmarshal(doc.Statement, &statements) != nil {
-		var single statement
-		if json.Unmarshal(doc.Statement, &single) != nil {
-			return false
-		}
-		statements = append(statements, single)
-	}
-	for _, st := range statements {
-		if len(st.NotPrincipal) > 0 {
-			return true
-		}
-	}
-	return false
-}
-
 // hasPrincipal reports whether the user or role that ref names exists.
 func (a *account) hasPrincipal(ref principalRef) bool {
 	switch ref.kind {
@@ -234,28 +205,51 @@ func (a *account) hasPrincipal(ref principalRef) bool {
 	return false
 }
 
-// awsPrincipals returns the strings in the AWS element of the Principal
-// and NotPrincipal of every statement of a trust policy. A document that
-// does not parse gives none, because the action itself rejects it.
-func awsPrincipals(document string) []string {
+// hasNotPrincipal reports whether a statement of the document has a
+// NotPrincipal element.
+func hasNotPrincipal(document string) bool {
+	if !strings.Contains(document, "NotPrincipal") {
+		return false
+	}
+	for _, st := range trustStatements(document) {
+		if len(st.NotPrincipal) > 0 {
+			return true
+		}
+	}
+	return false
+}
+
+// trustStatement is the part of a trust policy's statement that the
+// principal checks read.
+type trustStatement struct{ Principal, NotPrincipal json.RawMessage }
+
+// trustStatements decodes the statements of a trust policy, one object or
+// a list of them. A document that does not parse gives none, because the
+// action itself rejects it.
+func trustStatements(document string) []trustStatement {
 	var doc struct {
 		Statement json.RawMessage
 	}
 	if json.Unmarshal([]byte(document), &doc) != nil {
 		return nil
 	}
-	type statement struct{ Principal, NotPrincipal json.RawMessage }
-	var statements []statement
+	var statements []trustStatement
 	if json.Unmarshal(doc.Statement, &statements) != nil {
-		var single statement
+		var single trustStatement
 		if json.Unmarshal(doc.Statement, &single) != nil {
 			return nil
 		}
 		statements = append(statements, single)
 	}
+	return statements
+}
 
+// awsPrincipals returns the strings in the AWS element of the Principal
+// and NotPrincipal of every statement of a trust policy. A document that
+// does not parse gives none, because the action itself rejects it.
+func awsPrincipals(document string) []string {
 	var arns []string
-	for _, st := range statements {
+	for _, st := range trustStatements(document) {
 		for _, principal := range []json.RawMessage{st.Principal, st.NotPrincipal} {
 			arns = append(arns, awsValues(principal)...)
 		}
