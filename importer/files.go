@@ -172,12 +172,12 @@ func WriteDir(dir string, files Files, overwrite bool) error {
 	if len(others) > 0 {
 		return &OtherFilesError{Dir: dir, Names: others}
 	}
-	kept, err := filesWithOwnBlocks(dir, files)
+	withOwnBlocks, err := filesWithOwnBlocks(dir, files)
 	if err != nil {
 		return err
 	}
-	if len(kept) > 0 {
-		return &OwnBlocksError{Dir: dir, Names: kept}
+	if len(withOwnBlocks) > 0 {
+		return &OwnBlocksError{Dir: dir, Names: withOwnBlocks}
 	}
 	if !overwrite {
 		var existing []string

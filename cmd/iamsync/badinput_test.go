@@ -133,14 +133,14 @@ group "devs" {
 	}
 
 	// The suggestion finds a name in another case, and one under a path.
-	for given, want := range map[string]string{
+	for misspelt, want := range map[string]string{
 		"arn:aws:iam::aws:policy/readonlyaccess":              "arn:aws:iam::aws:policy/ReadOnlyAccess",
 		"arn:aws:iam::aws:policy/AWSLambdaBasicExecutionRole": "arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole",
 	} {
-		dir := writeConfig(t, map[string]string{"main.hcl": fmt.Sprintf("group \"devs\" {\n  managed_policy_arns = [%q]\n}\n", given)})
+		dir := writeConfig(t, map[string]string{"main.hcl": fmt.Sprintf("group \"devs\" {\n  managed_policy_arns = [%q]\n}\n", misspelt)})
 		r := h.mustRun(exitError, "plan", dir)
 		if out := strings.Join(strings.Fields(r.stderr), " "); !strings.Contains(out, "Did you mean "+want+"?") {
-			t.Errorf("plan of %s does not suggest %s:\n%s", given, want, r.stderr)
+			t.Errorf("plan of %s does not suggest %s:\n%s", misspelt, want, r.stderr)
 		}
 	}
 
@@ -345,9 +345,9 @@ role "admin" {
 		named := func(label, principal string) string {
 			return strings.Replace(trusting(principal), `role "chain"`, `role "`+label+`"`, 1)
 		}
-		kept := live + "scope {\n  exclude = [\"legacy-*\"]\n}\n" +
+		remaining := live + "scope {\n  exclude = [\"legacy-*\"]\n}\n" +
 			named("trusts_user", "user/people/bruno") + named("trusts_role", "role/admin") +
 			named("trusts_unmanaged", "user/legacy-ops")
-		h.mustRun(exitOK, "apply", "--auto-approve", writeConfig(t, config(kept)))
+		h.mustRun(exitOK, "apply", "--auto-approve", writeConfig(t, config(remaining)))
 	})
 }

@@ -338,7 +338,7 @@ user "later" {
 // TestKeySwitchedOffOutsideExplained deactivates, outside iamsync, a key
 // that an id-less block declares Active by its secret file. The plan
 // creates a new key into that file, which holds the old key's secret, so it
-// fails, and the error must say that the status changed and what to do.
+// fails, and the error must name the status change and what to do.
 func TestKeySwitchedOffOutsideExplained(t *testing.T) {
 	h := newHarness(t, "")
 	dir := writeConfig(t, map[string]string{

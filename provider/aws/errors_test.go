@@ -153,7 +153,7 @@ func TestOptionsStringHidesSecrets(t *testing.T) {
 // fmtValue prints v with every verb that could show its fields.
 func fmtValue(v any) string { return fmt.Sprintf("%v %+v %#v %s", v, v, v, v) }
 
-// TestWrongEndpointNamed checks that a server that answers with something
+// TestWrongEndpointNamed checks that a server that responds with something
 // other than an AWS response gives an error that points at the endpoint
 // URL, rather than the XML decoder's message alone.
 func TestWrongEndpointNamed(t *testing.T) {

@@ -268,7 +268,7 @@ func (p *Provider) CallerIdentity(ctx context.Context) (provider.Identity, error
 	// would make every ARN of the plan wrong.
 	if !accountIDPattern.MatchString(id.Account) || !strings.HasPrefix(id.ARN, "arn:") {
 		return provider.Identity{}, &CallError{Action: "GetCallerIdentity", Err: fmt.Errorf(
-			"the response holds no account id and ARN (account %q, ARN %q), so it is not an AWS API response; "+
+			"the response is missing the account id and ARN (account %q, ARN %q), so it is not an AWS API response; "+
 				"check that the endpoint URL is that of IAM and STS", id.Account, id.ARN)}
 	}
 	return id, nil

@@ -401,8 +401,8 @@ func policiesHaveVersions(list json.RawMessage) bool {
 }
 
 // NotStateFileError is the error of New and CheckStateFile for JSON that
-// is not an account: a value other than an object, or an object with none
-// of the top-level keys of a state file.
+// is not an account: a value other than an object, or an object without
+// the lists of an account dump.
 type NotStateFileError struct {
 	// Kind is the JSON type of the top-level value: "object", "array",
 	// "string", "number", "boolean" or "null".
