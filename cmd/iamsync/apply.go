@@ -38,6 +38,7 @@ type applyCommand struct {
 func newApplyCommand(std *streams, global *globalOptions) *cobra.Command {
 	c := &applyCommand{std: std, global: global}
 	c.conn.reach.std = std
+	c.conn.notices = std.errOut
 	cmd := &cobra.Command{
 		Use:   "apply [DIR|PLANFILE]",
 		Short: "Make the account match the configuration",
@@ -211,7 +212,7 @@ func (c *applyCommand) runSaved(ctx context.Context, path string) error {
 	}
 	readOpts := f.ReadOptions
 	readOpts.Caller = &identity
-	live, err := conn.provider.ReadState(ctx, readOpts)
+	live, err := conn.readState(ctx, readOpts)
 	if err != nil {
 		return fmt.Errorf("read account %s: %w", identity.Account, err)
 	}
@@ -396,7 +397,7 @@ func destructiveCount(plan *planner.Plan) int {
 // verify reads the account again after an apply and reports whether it
 // matches the configuration, within the targets when the plan had some.
 func (c *applyCommand) verify(ctx context.Context, conn *connection, cfg *spec.Config, readOpts provider.ReadOptions, targets []string) error {
-	state, err := conn.provider.ReadState(ctx, readOpts)
+	state, err := conn.readState(ctx, readOpts)
 	if err != nil {
 		return fmt.Errorf("every call of the apply succeeded, but reading the account again to check it failed; "+
 			"run plan to see whether the account matches the configuration: %w", err)

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"errors"
+	"io"
 	"log/slog"
 	"strings"
 	"time"
@@ -34,6 +35,10 @@ type connectionOptions struct {
 	// maxRPS caps the API calls per second of the whole command, reads
 	// included; zero means no cap. Apply sets it from --max-rps.
 	maxRPS float64
+
+	// notices receives the lines of a read that takes long, such as
+	// "Still reading account ..."; nil prints none.
+	notices io.Writer
 }
 
 // addFlags adds the flags that reach an account as some identity.
@@ -56,6 +61,7 @@ func (o *connectionOptions) addBaseFlags(fs *pflag.FlagSet) {
 type connection struct {
 	provider *awsprovider.Provider
 	sandbox  *sandbox.Server
+	notices  io.Writer
 }
 
 // Close stops the in-process sandbox, if there is one. Closing a nil
@@ -83,7 +89,7 @@ func (o *connectionOptions) connect(ctx context.Context) (*connection, error) {
 		MFATokenCode: o.reach.mfaToken,
 		MaxRPS:       o.maxRPS,
 	}
-	conn := &connection{}
+	conn := &connection{notices: o.notices}
 
 	// Start the sandbox and point the SDK client at it with its credentials.
 	if o.sandboxState != "" {

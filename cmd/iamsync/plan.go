@@ -24,6 +24,7 @@ type planCommand struct {
 func newPlanCommand(std *streams, global *globalOptions) *cobra.Command {
 	c := &planCommand{std: std, global: global}
 	c.conn.reach.std = std
+	c.conn.notices = std.errOut
 	cmd := &cobra.Command{
 		Use:   "plan [DIR]",
 		Short: "Show the changes that would make the account match the configuration",

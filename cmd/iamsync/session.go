@@ -78,7 +78,7 @@ func openSession(ctx context.Context, dir string, conn *connectionOptions, confi
 	// configuration compares.
 	opts := readOptionsFor(s.cfg)
 	opts.Caller = &identity
-	s.state, err = c.provider.ReadState(ctx, opts)
+	s.state, err = c.readState(ctx, opts)
 	if err != nil {
 		c.Close()
 		return nil, fmt.Errorf("read account %s: %w", identity.Account, err)
@@ -95,7 +95,7 @@ func openSession(ctx context.Context, dir string, conn *connectionOptions, confi
 		opts.InstanceProfileTagsOf = append(opts.InstanceProfileTagsOf, more.InstanceProfileTagsOf...)
 		opts.CredentialsOf = append(opts.CredentialsOf, more.CredentialsOf...)
 		opts.PoliciesOf = append(opts.PoliciesOf, more.PoliciesOf...)
-		s.state, err = c.provider.ReadState(ctx, opts)
+		s.state, err = c.readState(ctx, opts)
 		if err != nil {
 			c.Close()
 			return nil, fmt.Errorf("read account %s: %w", identity.Account, err)

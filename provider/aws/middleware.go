@@ -32,6 +32,8 @@ const (
 type callCounter struct {
 	mu    sync.Mutex
 	calls map[string]int
+	// activity counts all calls and the retried attempts.
+	activity Activity
 }
 
 func (c *callCounter) add(action string) {
@@ -41,12 +43,30 @@ func (c *callCounter) add(action string) {
 		c.calls = make(map[string]int)
 	}
 	c.calls[action]++
+	c.activity.Calls++
+}
+
+// retried counts an attempt after a call's first, and whether the attempt
+// before it was throttled.
+func (c *callCounter) retried(throttled bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.activity.Retries++
+	if throttled {
+		c.activity.ThrottledRetries++
+	}
 }
 
 func (c *callCounter) snapshot() map[string]int {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	return maps.Clone(c.calls)
+}
+
+func (c *callCounter) total() Activity {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.activity
 }
 
 // entityKey is the context key of the entity a call is about.
@@ -98,6 +118,7 @@ func (p *Provider) addMiddleware(stack *middleware.Stack) error {
 		record := ctx.Value(attemptsKey{}).(*attempts)
 		record.count++
 		if record.count > 1 {
+			p.calls.retried(isThrottle(record.lastErr))
 			p.logger.LogAttrs(ctx, slog.LevelDebug, "retrying request",
 				slog.String(logKeyAction, middleware.GetOperationName(ctx)),
 				slog.String(logKeyEntity, entityOf(ctx)),

@@ -251,6 +251,20 @@ func (r throttleRetryer) RetryDelay(attempt int, err error) (time.Duration, erro
 // many attempts its retries took.
 func (p *Provider) Calls() map[string]int { return p.calls.snapshot() }
 
+// Activity is what a provider has sent so far: its API calls, each counted
+// once, and the attempts that retried them.
+type Activity struct {
+	Calls int
+	// Retries counts the attempts after a call's first, and
+	// ThrottledRetries those of them that followed a throttled attempt.
+	Retries          int
+	ThrottledRetries int
+}
+
+// Activity returns the calls and retries made so far, for progress
+// reports while a read takes long.
+func (p *Provider) Activity() Activity { return p.calls.total() }
+
 // CallerIdentity returns the account and principal the credentials belong
 // to, through STS GetCallerIdentity.
 func (p *Provider) CallerIdentity(ctx context.Context) (provider.Identity, error) {
