@@ -159,6 +159,7 @@ func newLoader(dir string, opts LoadOptions) *loader {
 func (l *loader) load() {
 	// Parse the files and collect their blocks.
 	for _, file := range l.parseFiles() {
+		l.checkDuplicateKeys(file)
 		l.declare(file)
 	}
 	if l.diags.HasErrors() {
