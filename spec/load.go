@@ -81,6 +81,7 @@ func Load(dir string, opts LoadOptions) (*Config, hcl.Diagnostics) {
 	l := newLoader(dir, opts)
 	l.load()
 	l.placeJSONErrors()
+	addTerraformHints(l.diags)
 	return l.cfg, l.dedupe()
 }
 
@@ -224,6 +225,9 @@ func (l *loader) parseFiles() []*hcl.File {
 		if strings.HasSuffix(name, ".tf") || strings.HasSuffix(name, ".tf.json") {
 			terraformFiles = append(terraformFiles, name)
 		}
+		if d := l.unreadVariablesFile(name); d != nil {
+			l.diags = append(l.diags, d)
+		}
 		if !strings.HasSuffix(name, ".hcl") && !strings.HasSuffix(name, ".hcl.json") {
 			continue
 		}
@@ -271,6 +275,38 @@ func (l *loader) parseFiles() []*hcl.File {
 		l.diags = append(l.diags, noConfigurationFiles(l.dir, terraformFiles))
 	}
 	return files
+}
+
+// unreadVariablesFile warns of a file in the configuration directory that
+// Terraform would read variable values from by its name alone, such as
+// terraform.tfvars, unless a -var-file names it. iamsync reads none by name,
+// so that where a value comes from is always on the command line; a
+// variable with a default would otherwise take the default without a word.
+func (l *loader) unreadVariablesFile(name string) *hcl.Diagnostic {
+	base := strings.TrimSuffix(name, ".json")
+	if base != "terraform.tfvars" && !strings.HasSuffix(base, ".auto.tfvars") {
+		return nil
+	}
+	path := filepath.Join(l.dir, name)
+	for _, given := range l.opts.VarFiles {
+		if sameFile(given, path) {
+			return nil
+		}
+	}
+	return &hcl.Diagnostic{
+		Severity: hcl.DiagWarning,
+		Summary:  "Variables file not read",
+		Detail: fmt.Sprintf("%s is in the configuration directory, but iamsync reads no variables file by its name "+
+			"as Terraform does: values come only from -var-file, -var and IAMSYNC_VAR_ environment variables. "+
+			"To use its values, pass -var-file %s.", l.files.displayName(path), path),
+	}
+}
+
+// sameFile reports whether two paths name the same file.
+func sameFile(a, b string) bool {
+	ia, errA := os.Stat(a)
+	ib, errB := os.Stat(b)
+	return errA == nil && errB == nil && os.SameFile(ia, ib)
 }
 
 // noConfigurationFiles reports a directory without configuration files.

@@ -114,6 +114,64 @@ func TestLoadNoConfigurationFiles(t *testing.T) {
 	}
 }
 
+// TestLoadWarnsOfVariablesFilesByName checks that the files Terraform reads
+// variable values from by their names get a warning, unless -var-file
+// names them, and that their values are not used.
+func TestLoadWarnsOfVariablesFilesByName(t *testing.T) {
+	tests := map[string]struct {
+		files    []string
+		varFiles []string
+		want     []string
+	}{
+		"terraform.tfvars":           {files: []string{"terraform.tfvars"}, want: []string{"terraform.tfvars"}},
+		"auto files":                 {files: []string{"a.auto.tfvars", "b.auto.tfvars.json", "terraform.tfvars.json"}, want: []string{"a.auto.tfvars", "b.auto.tfvars.json", "terraform.tfvars.json"}},
+		"given with -var-file":       {files: []string{"terraform.tfvars"}, varFiles: []string{"terraform.tfvars"}},
+		"other names are not warned": {files: []string{"prod.tfvars", "vars.json"}},
+	}
+	for name, tt := range tests {
+		t.Run(name, func(t *testing.T) {
+			dir := t.TempDir()
+			writeFile(t, filepath.Join(dir, "main.hcl"), []byte("variable \"team\" {\n  default = \"a\"\n}\nuser \"alice\" {\n  tags = { team = var.team }\n}\n"))
+			var varFiles []string
+			for _, file := range tt.files {
+				content := "team = \"b\"\n"
+				if strings.HasSuffix(file, ".json") {
+					content = `{"team": "b"}`
+				}
+				writeFile(t, filepath.Join(dir, file), []byte(content))
+			}
+			for _, file := range tt.varFiles {
+				varFiles = append(varFiles, filepath.Join(dir, file))
+			}
+
+			cfg, diags := Load(dir, LoadOptions{VarFiles: varFiles})
+
+			var warned []string
+			for _, d := range diags {
+				if d.Severity != hcl.DiagWarning || d.Summary != "Variables file not read" {
+					t.Errorf("unexpected diagnostic: %v", d)
+					continue
+				}
+				path := strings.Fields(d.Detail)[0]
+				warned = append(warned, filepath.Base(path))
+				if !strings.Contains(d.Detail, "pass -var-file "+path+".") {
+					t.Errorf("warning does not say how to read the file: %s", d.Detail)
+				}
+			}
+			if diff := cmp.Diff(tt.want, warned); diff != "" {
+				t.Errorf("warned files (-want +got):\n%s", diff)
+			}
+			wantTeam := "a"
+			if len(tt.varFiles) > 0 {
+				wantTeam = "b"
+			}
+			if got := cfg.Users[0].Tags["team"]; got != wantTeam {
+				t.Errorf("tag team = %q, want %q", got, wantTeam)
+			}
+		})
+	}
+}
+
 func TestLoadSkipsBackupFiles(t *testing.T) {
 	dir := t.TempDir()
 	writeFile(t, filepath.Join(dir, "main.hcl"), []byte(`user "alice" {}`))

@@ -107,14 +107,13 @@ func LoadProvider(dir string, opts LoadOptions) (*Config, hcl.Diagnostics) {
 	for _, file := range l.parseFiles() {
 		l.declare(file)
 	}
-	if l.diags.HasErrors() || l.provider == nil {
-		return cfg, Dedupe(l.diags)
+	if !l.diags.HasErrors() && l.provider != nil {
+		l.evaluateVariables()
+		if !l.diags.HasErrors() {
+			cfg.Provider = l.decodeProvider(l.provider)
+		}
 	}
-	l.evaluateVariables()
-	if l.diags.HasErrors() {
-		return cfg, Dedupe(l.diags)
-	}
-	cfg.Provider = l.decodeProvider(l.provider)
+	addTerraformHints(l.diags)
 	return cfg, Dedupe(l.diags)
 }
 

@@ -200,7 +200,9 @@ func (l *loader) checkTraversal(t hcl.Traversal, eachAllowed bool) *hcl.Diagnost
 	default:
 		detail := fmt.Sprintf("There is no object named %q. A reference starts with one of %s.",
 			root, strings.Join(referenceRoots, ", "))
-		if suggestion := nameSuggestion(root, referenceRoots); suggestion != "" {
+		if hint, ok := terraformReferenceHints[root]; ok {
+			detail += " " + hint
+		} else if suggestion := nameSuggestion(root, referenceRoots); suggestion != "" {
 			detail += fmt.Sprintf(" Did you mean %q?", suggestion)
 		}
 		return &hcl.Diagnostic{Severity: hcl.DiagError, Summary: "Unknown reference", Detail: detail, Subject: rng}
