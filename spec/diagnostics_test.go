@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"sort"
 	"strings"
 	"testing"
 
@@ -132,6 +133,19 @@ func writeFile(t *testing.T, path string, data []byte) {
 // "file:line:col: severity: summary" with the detail indented below, and
 // file names relative to dir.
 func formatDiagnostics(diags hcl.Diagnostics, dir string) string {
+	// HCL reports the unexpected arguments of a body in map order. The
+	// command line prints diagnostics by position, and so does this.
+	diags = append(hcl.Diagnostics(nil), diags...)
+	sort.SliceStable(diags, func(i, j int) bool {
+		a, b := diags[i].Subject, diags[j].Subject
+		if a == nil || b == nil {
+			return a != nil && b == nil
+		}
+		if a.Filename != b.Filename {
+			return a.Filename < b.Filename
+		}
+		return a.Start.Byte < b.Start.Byte
+	})
 	var b strings.Builder
 	for _, d := range diags {
 		where := "-"

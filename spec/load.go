@@ -81,6 +81,7 @@ func Load(dir string, opts LoadOptions) (*Config, hcl.Diagnostics) {
 	l := newLoader(dir, opts)
 	l.load()
 	l.placeJSONErrors()
+	l.explainEntityLookups()
 	addTerraformHints(l.diags)
 	return l.cfg, l.dedupe()
 }
@@ -116,8 +117,10 @@ type loader struct {
 	// diagnostic raised while decoding it is about.
 	instanceOf map[*hcl.Diagnostic]Address
 
-	// scopeFailed is set when the scope block has errors.
-	scopeFailed bool
+	// scopeFailed is set when the scope block has errors, and
+	// varFileFailed when a variables file could not be read or parsed.
+	scopeFailed   bool
+	varFileFailed bool
 }
 
 func newLoader(dir string, opts LoadOptions) *loader {

@@ -219,8 +219,8 @@ func (l *loader) checkUniqueNames() {
 func duplicateNameDetail(addr Address, name string, firstAddr Address, firstName string, firstRange hcl.Range, typ string) string {
 	names := fmt.Sprintf("are both named %q", name)
 	if name != firstName {
-		names = fmt.Sprintf("are named %q and %q, which differ only in case", name, firstName)
+		names = fmt.Sprintf("are named %q and %q, which differ only in case", firstName, name)
 	}
-	return fmt.Sprintf("%s and %s, declared at %s, %s. IAM names are unique regardless of case, so each %s "+
-		"needs a name of its own.", addr, firstAddr, firstRange, names, strings.ReplaceAll(typ, "_", " "))
+	return fmt.Sprintf("%s, declared at %s, and %s %s. IAM names are unique regardless of case, so each %s "+
+		"needs a name of its own.", firstAddr, firstRange, addr, names, strings.ReplaceAll(typ, "_", " "))
 }

@@ -197,6 +197,7 @@ func (l *loader) valuesFromFile(path string, given map[string]rawValue) {
 			Summary:  "Cannot read variables file",
 			Detail:   fmt.Sprintf("Reading the variables file %s failed: %s.", path, err),
 		})
+		l.varFileFailed = true
 		return
 	}
 	var file *hcl.File
@@ -208,6 +209,7 @@ func (l *loader) valuesFromFile(path string, given map[string]rawValue) {
 	}
 	l.diags = append(l.diags, diags...)
 	if diags.HasErrors() {
+		l.varFileFailed = true
 		return
 	}
 
@@ -252,6 +254,10 @@ func (l *loader) assignVariable(v *variableDecl, given map[string]rawValue) {
 		}
 		raw = rawValue{value: val, rng: v.defaultAttr.Expr.Range()}
 		v.source = raw.rng.Ptr()
+	case l.varFileFailed:
+		// The variables file that could not be read may set it: its
+		// error is the one to fix.
+		return
 	default:
 		l.diags = append(l.diags, &hcl.Diagnostic{
 			Severity: hcl.DiagError,

@@ -162,6 +162,16 @@ func TestVariableErrors(t *testing.T) {
 			src:  `variable "env" {}`,
 			want: []string{"No value for required variable"},
 		},
+		"missing file that may set a required variable": {
+			src:  `variable "env" {}`,
+			opts: LoadOptions{VarFiles: []string{"/nonexistent/vars.hcl"}},
+			want: []string{"Cannot read variables file"},
+		},
+		"file that does not parse and may set a required variable": {
+			src:   `variable "env" {}`,
+			files: map[string]string{"v.hcl": `env = `},
+			want:  []string{"Missing expression"},
+		},
 	}
 	for name, tc := range tests {
 		t.Run(name, func(t *testing.T) {
