@@ -219,6 +219,9 @@ func (e *env) lostProfileCall(ctx context.Context, user, dest string, err error)
 	case creds != nil && creds.LoginProfile != nil:
 		return nil
 	}
+	if dest == "-" {
+		return fmt.Errorf("%w; the login profile does not exist, so its password is not printed", err)
+	}
 	return fmt.Errorf("%w; the login profile does not exist, so the password file %s is removed", err, dest)
 }
 

@@ -312,3 +312,21 @@ func TestLoginProfileUncertainCall(t *testing.T) {
 		})
 	}
 }
+
+// TestLoginProfileUncertainCallToStdout checks the same failure with the
+// password going to standard output: nothing is printed, and the error
+// says so instead of naming a file "-".
+func TestLoginProfileUncertainCallToStdout(t *testing.T) {
+	client := newFakeClient()
+	client.failUncertainOn("CreateLoginProfile", 1, true, iamError(provider.CodeServiceFailure, "ServiceFailure"))
+	stdout := &strings.Builder{}
+
+	res := run(t, newPlan(newLoginProfile("alice", "-", false)), client, Options{Stdout: stdout})
+
+	if res.Err == nil || !strings.Contains(res.Err.Error(), "the login profile does not exist, so its password is not printed") {
+		t.Errorf("Run error = %v, want it to say that the password is not printed", res.Err)
+	}
+	if stdout.Len() > 0 {
+		t.Errorf("standard output = %q, want nothing for a profile that was not made", stdout.String())
+	}
+}

@@ -408,6 +408,14 @@ func (d *entityDecoder) claimSecretFile(path string, rng hcl.Range) {
 	if dir, err := filepath.EvalSymlinks(filepath.Dir(key)); err == nil {
 		key = filepath.Join(dir, filepath.Base(key))
 	}
+	if d.l.readsAsConfiguration(key) {
+		d.report(errorAt(rng, "Secret file read as configuration", fmt.Sprintf(
+			"%s is in the configuration directory and its name ends in .hcl or .hcl.json, so every later command "+
+				"would read the secret as configuration, and its errors would print it. Name a file that ends "+
+				"otherwise, or one outside the configuration directory, such as ../secrets/%s.txt.",
+			display, strings.TrimSuffix(strings.TrimSuffix(filepath.Base(key), ".json"), ".hcl"))))
+		return
+	}
 	if d.l.secretFiles == nil {
 		d.l.secretFiles = map[string]hcl.Range{}
 	}
@@ -431,6 +439,24 @@ func (d *entityDecoder) claimSecretFile(path string, rng hcl.Range) {
 	default:
 		d.l.secretFiles[key] = rng
 	}
+}
+
+// readsAsConfiguration reports whether Load would read the file at path,
+// an absolute path whose folder has no symbolic links, as a configuration
+// file.
+func (l *loader) readsAsConfiguration(path string) bool {
+	name := filepath.Base(path)
+	if skippedFile(name) || (!strings.HasSuffix(name, ".hcl") && !strings.HasSuffix(name, ".hcl.json")) {
+		return false
+	}
+	dir, err := filepath.Abs(l.dir)
+	if err != nil {
+		return false
+	}
+	if resolved, err := filepath.EvalSymlinks(dir); err == nil {
+		dir = resolved
+	}
+	return filepath.Dir(path) == dir
 }
 
 // secretDestinationProblem returns the error for a secret file that apply

@@ -284,6 +284,11 @@ func (o *credsOptions) issue(ctx context.Context, get func(*connection) (*awspro
 	if account == "" {
 		account = id.Account
 	}
+	if conn.sandbox != nil {
+		fmt.Fprintln(o.std.errOut, "Warning: these credentials are those of the sandbox started in-process by --sandbox, "+
+			"which stops when this command ends, so nothing will accept them. To use them, start the sandbox with "+
+			"iamsync sandbox serve and pass --endpoint-url with the endpoint it prints instead.")
+	}
 	return writeCredentials(o.std.out, o.format, creds, account)
 }
 

@@ -253,3 +253,25 @@ func TestCredsFlagsCheckedOffline(t *testing.T) {
 		})
 	}
 }
+
+// TestCredsFromInProcessSandboxWarn checks that credentials issued by a
+// sandbox that --sandbox starts in the command's own process come with a
+// warning that they die with the command, on stderr only.
+func TestCredsFromInProcessSandboxWarn(t *testing.T) {
+	h := newHarness(t, "")
+	state := filepath.Join(t.TempDir(), "inproc.json")
+	const warning = "Warning: these credentials are those of the sandbox started in-process by --sandbox"
+
+	r := h.mustRun(exitOK, "creds", "session-token", "--sandbox", state, "--format", "json")
+	if !strings.Contains(r.stderr, warning) {
+		t.Errorf("stderr lacks the warning:\n%s", r.stderr)
+	}
+	if strings.Contains(r.stdout, "Warning") {
+		t.Errorf("the warning is on stdout, among the credentials:\n%s", r.stdout)
+	}
+
+	r = h.mustRun(exitOK, "creds", "session-token", "--format", "json")
+	if strings.Contains(r.stderr, warning) {
+		t.Errorf("credentials of a separate sandbox got the warning:\n%s", r.stderr)
+	}
+}

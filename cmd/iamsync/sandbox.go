@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net"
 	"syscall"
 
 	"github.com/spf13/cobra"
@@ -96,6 +97,14 @@ func (c *sandboxServeCommand) Run(cmd *cobra.Command) error {
 	if faults := c.options.Faults.String(); faults != "none" {
 		fmt.Fprintf(c.std.out, "Injecting faults: %s.\n", faults)
 	}
+	if !isLoopback(c.addr) {
+		fmt.Fprintf(c.std.errOut, "Warning: the sandbox listens on %s, which other machines may reach. Anyone who reaches it "+
+			"can read and change its account with the key pair above; keep it on 127.0.0.1 unless you mean to share it.\n", c.addr)
+		if keyID == sandbox.DefaultOptions().AccessKeyID {
+			fmt.Fprintln(c.std.errOut, "Warning: that key pair is the example pair of the AWS documentation, which anyone can guess: "+
+				"set --access-key-id and --secret-access-key.")
+		}
+	}
 	if cmd.Flags().Changed("account-id") && srv.AccountID() != c.options.AccountID {
 		fmt.Fprintf(c.std.errOut, "Warning: --account-id %s is ignored: the state file %s already holds account %s.\n",
 			c.options.AccountID, c.options.StatePath, srv.AccountID())
@@ -105,6 +114,20 @@ func (c *sandboxServeCommand) Run(cmd *cobra.Command) error {
 	<-cmd.Context().Done()
 	fmt.Fprintln(c.std.out, "Stopping the sandbox.")
 	return nil
+}
+
+// isLoopback reports whether a listen address, host:port, accepts
+// connections from this machine only.
+func isLoopback(addr string) bool {
+	host, _, err := net.SplitHostPort(addr)
+	if err != nil {
+		return false
+	}
+	if host == "localhost" {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
 }
 
 // sandboxRegion is the region that the banner exports for clients to sign

@@ -180,3 +180,23 @@ func TestSandboxServeIgnoredAccountID(t *testing.T) {
 		t.Errorf("a normal stop logs an error:\n%s", r.stderr)
 	}
 }
+
+func TestIsLoopback(t *testing.T) {
+	tests := map[string]bool{
+		"127.0.0.1:4599": true,
+		"127.0.0.2:0":    true,
+		"[::1]:4599":     true,
+		"localhost:4599": true,
+		"0.0.0.0:4599":   false,
+		":4599":          false,
+		"[::]:4599":      false,
+		"10.1.2.3:4599":  false,
+		"sandbox:4599":   false,
+		"127.0.0.1":      false,
+	}
+	for addr, want := range tests {
+		if got := isLoopback(addr); got != want {
+			t.Errorf("isLoopback(%q) = %t, want %t", addr, got, want)
+		}
+	}
+}
