@@ -78,6 +78,9 @@ func (p *planner) planUsers() {
 			c.DeclRange = rangePtr(u.decl.DeclRange)
 		}
 		c.Name = u.name()
+		if c.Action == Create {
+			c.Attrs = append(c.Attrs, expiryAttrs(decl.ExpiresAt)...)
+		}
 		if u.renamed && c.Action == Update {
 			c.Reason, c.OldName = ReasonRenamed, u.live.Name
 		}

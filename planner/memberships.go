@@ -153,6 +153,9 @@ func (p *planner) membershipChange(m *membership) *Change {
 	}
 	if m.decl != nil {
 		c.DeclRange = rangePtr(m.decl.Range)
+		if action == Create {
+			c.Attrs = expiryAttrs(m.decl.ExpiresAt)
+		}
 	}
 	return c
 }

@@ -219,7 +219,7 @@ func (p *planner) inlineChange(o *owner, d *spec.InlinePolicy, live *provider.In
 
 	if live == nil {
 		c := p.ownedChange(o, TypeInlinePolicy, d.Name, Create)
-		c.Attrs = []Attr{{Name: "document", After: d.Document}}
+		c.Attrs = append([]Attr{{Name: "document", After: d.Document}}, expiryAttrs(d.ExpiresAt)...)
 		c.DeclRange = rangePtr(d.DeclRange)
 		return c
 	}
@@ -262,6 +262,7 @@ func (p *planner) planAttachments(o *owner) {
 			continue
 		case !isLive:
 			c = p.ownedChange(o, TypeAttachment, d.PolicyARN, Create)
+			c.Attrs = expiryAttrs(d.ExpiresAt)
 		default:
 			c = p.reattachChange(o, TypeAttachment, liveARN)
 		}

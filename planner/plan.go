@@ -130,6 +130,10 @@ type Warning struct {
 //	account_alias:     alias (string)
 //	password_policy:   the fields of provider.PasswordPolicy in snake_case (int64 or bool)
 //
+// The create of a user, inline_policy, policy_attachment or membership whose
+// declaration has expires_at also carries expires_at (After, string, RFC
+// 3339), so that a reviewer sees that the object is removed again.
+//
 // Some changes carry attributes that do not differ, with Before equal to
 // After, because the executor needs them:
 //   - A replace carries every attribute of the object that is set before or

@@ -326,6 +326,16 @@ func firstNonEmpty(values ...string) string {
 // formatTime formats an expiry time as plans print it.
 func formatTime(t time.Time) string { return t.UTC().Format(time.RFC3339) }
 
+// expiryAttrs returns the expires_at attribute of a created object that
+// the plan removes again once the time has passed, so that the reviewer
+// sees that the access is temporary; none for an object without expiry.
+func expiryAttrs(expiresAt *time.Time) []Attr {
+	if expiresAt == nil {
+		return nil
+	}
+	return []Attr{{Name: "expires_at", After: formatTime(*expiresAt)}}
+}
+
 // rangePtr returns a pointer to a copy of r, or nil for an empty range.
 func rangePtr(r hcl.Range) *hcl.Range {
 	if r.Filename == "" && r.Start.Byte == 0 && r.End.Byte == 0 {
