@@ -81,10 +81,9 @@ func (c *applyCommand) Run(ctx context.Context, arg string) error {
 	if c.parallelism < 1 {
 		return fmt.Errorf("invalid --parallelism %d: it must be at least 1", c.parallelism)
 	}
-	if c.maxRPS < 0 {
-		return fmt.Errorf("invalid --max-rps %v: it must be 0, for no limit, or more", c.maxRPS)
+	if err := c.conn.setMaxRPS(c.maxRPS); err != nil {
+		return err
 	}
-	c.conn.maxRPS = c.maxRPS
 	if info, err := os.Stat(arg); err == nil && info.Mode().IsRegular() {
 		if err := c.checkSavedPlanFlags(); err != nil {
 			return err

@@ -3,8 +3,10 @@ package main
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"log/slog"
+	"math"
 	"strings"
 	"time"
 
@@ -55,6 +57,21 @@ func (o *connectionOptions) addBaseFlags(fs *pflag.FlagSet) {
 	fs.StringVar(&o.endpointURL, "endpoint-url", "", "send IAM and STS requests to this URL (AWS_ENDPOINT_URL and AWS_ENDPOINT_URL_IAM work too)")
 	fs.StringVar(&o.profile, "profile", "", "AWS shared configuration profile (default: AWS_PROFILE or the default profile)")
 	fs.StringVar(&o.region, "region", "", "AWS region for the STS endpoint (IAM itself is global; default: the configured region, or us-east-1)")
+}
+
+// minMaxRPS is the lowest request rate that --max-rps accepts: one call in
+// 100 seconds. Below it, a command would take hours over a handful of calls,
+// and the interval between calls no longer fits a time.Duration.
+const minMaxRPS = 0.01
+
+// setMaxRPS checks the value of --max-rps and caps the command's requests
+// at it.
+func (o *connectionOptions) setMaxRPS(perSecond float64) error {
+	if math.IsNaN(perSecond) || perSecond < 0 || (perSecond > 0 && perSecond < minMaxRPS) {
+		return fmt.Errorf("invalid --max-rps %v: give 0 for no limit, or a rate of at least %v calls a second", perSecond, minMaxRPS)
+	}
+	o.maxRPS = perSecond
+	return nil
 }
 
 // connection is an open link to an account.

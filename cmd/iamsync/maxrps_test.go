@@ -78,15 +78,44 @@ func TestApplyMaxRPS(t *testing.T) {
 	}
 }
 
-// A negative --max-rps is refused before anything is read.
-func TestApplyMaxRPSInvalid(t *testing.T) {
+// A --max-rps that is not a rate, or one so low that the command would
+// take hours, is refused before anything is read, by plan and apply.
+func TestMaxRPSInvalid(t *testing.T) {
 	h := newHarness(t, "")
 	dir := writeConfig(t, map[string]string{"main.hcl": `user "alice" { name = "alice" }`})
-	r := h.mustRun(exitError, "apply", "--auto-approve", "--max-rps", "-1", dir)
-	if want := "invalid --max-rps -1"; !strings.Contains(r.stderr, want) {
-		t.Errorf("stderr %q does not contain %q", r.stderr, want)
+	for _, command := range [][]string{{"apply", "--auto-approve"}, {"plan"}} {
+		for _, value := range []string{"-1", "NaN", "1e-10", "0.001"} {
+			t.Run(command[0]+" "+value, func(t *testing.T) {
+				r := h.mustRun(exitError, append(command, "--max-rps", value, dir)...)
+				if want := "invalid --max-rps "; !strings.Contains(r.stderr, want) {
+					t.Errorf("stderr %q does not contain %q", r.stderr, want)
+				}
+				if calls := h.srv.Calls(); len(calls) != 0 {
+					t.Errorf("%s made calls before refusing the flag: %v", command[0], calls)
+				}
+			})
+		}
 	}
-	if calls := h.srv.Calls(); len(calls) != 0 {
-		t.Errorf("apply made calls before refusing the flag: %v", calls)
+}
+
+// Plan with --max-rps spaces its reads too, so that a pull-request check
+// can share IAM's request rate with other jobs.
+func TestPlanMaxRPS(t *testing.T) {
+	const maxRPS = 10
+	h := newHarness(t, "")
+	var seen arrivals
+	front := httptest.NewServer(seen.wrap(h.srv))
+	t.Cleanup(front.Close)
+	dir := writeConfig(t, map[string]string{"main.hcl": `user "alice" { name = "alice" }`})
+
+	h.mustRun(exitOK, "plan", "--max-rps", strconv.Itoa(maxRPS), "--endpoint-url", front.URL, dir)
+
+	times := seen.sorted()
+	if len(times) < 4 {
+		t.Fatalf("the sandbox saw %d requests, want at least 4 for the test to mean something", len(times))
+	}
+	const allowance = 25 * time.Millisecond
+	if span, least := times[len(times)-1].Sub(times[0]), time.Duration(len(times)-1)*time.Second/maxRPS; span < least-allowance {
+		t.Errorf("the sandbox saw %d requests within %v, want them spread over at least %v", len(times), span, least)
 	}
 }

@@ -19,6 +19,7 @@ type planCommand struct {
 	json             bool
 	detailedExitCode bool
 	out              string
+	maxRPS           float64
 }
 
 func newPlanCommand(std *streams, global *globalOptions) *cobra.Command {
@@ -49,11 +50,15 @@ Exit codes: 0 when the plan succeeds, 1 on an error (including a plan over
 	cmd.Flags().BoolVar(&c.json, "json", false, "print the plan as JSON (see docs/plan-json.md)")
 	cmd.Flags().StringVar(&c.out, "out", "", "save the plan to this file, for apply FILE")
 	cmd.Flags().BoolVar(&c.detailedExitCode, "detailed-exitcode", false, "exit with 2 when the plan has changes and 0 when it has none")
+	cmd.Flags().Float64Var(&c.maxRPS, "max-rps", 0, "send at most this many API calls per second, retries included (default: no limit)")
 	return cmd
 }
 
 // Run plans the configuration in dir against the account.
 func (c *planCommand) Run(cmd *cobra.Command, dir string) error {
+	if err := c.conn.setMaxRPS(c.maxRPS); err != nil {
+		return err
+	}
 	if c.out != "" {
 		if err := planfile.CheckPath(c.out); err != nil {
 			return err
