@@ -97,6 +97,17 @@ func httpStatus(err error) int {
 	return 0
 }
 
+// StoppedRetryingError is what Hook.PostStep receives for a step that the
+// apply stopped while it waited to retry: Err, the error of its last
+// attempt, is one that Run retries, so the step changed nothing.
+type StoppedRetryingError struct{ Err error }
+
+func (e *StoppedRetryingError) Error() string {
+	return "stopped while waiting to retry after: " + e.Err.Error()
+}
+
+func (e *StoppedRetryingError) Unwrap() error { return e.Err }
+
 // StepError is the failure of one step.
 type StepError struct {
 	// Address and Action name the change and the call.

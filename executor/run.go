@@ -140,6 +140,11 @@ type StepReport struct {
 	// DependencyFailed marks a step not run because a step it depends on,
 	// directly or not, failed. Such steps carry no error of their own.
 	DependencyFailed bool
+	// StoppedRetrying is, for a step not made, the error of its last
+	// attempt when the apply stopped while the step waited to retry. The
+	// errors that Run retries, such as throttling or an entity not yet
+	// visible, mean that the attempt changed nothing.
+	StoppedRetrying error
 }
 
 // Log record keys.
@@ -310,7 +315,10 @@ func (r *runner) preflight() error {
 type outcome struct {
 	node       *node
 	notStarted bool
-	holdsSlot  bool
+	// stoppedRetrying is set when the apply stopped while the step waited
+	// to retry; err is then its last attempt's error.
+	stoppedRetrying bool
+	holdsSlot       bool
 	added      []*node
 	attempts   int
 	elapsed    time.Duration
@@ -362,6 +370,14 @@ func (r *runner) record(o outcome) {
 	}
 	n := o.node
 	report := StepReport{Step: n.public(), Elapsed: o.elapsed, Attempts: o.attempts}
+	if o.stoppedRetrying {
+		// The step stays waiting, so that it is listed with the steps not
+		// made, with the error it was retrying.
+		report.StoppedRetrying = o.err
+		r.reports[n] = report
+		r.hook.PostStep(report.Step, o.elapsed, &StoppedRetryingError{Err: o.err})
+		return
+	}
 	r.ended = append(r.ended, n)
 	if o.err != nil {
 		report.Err = &StepError{Address: n.step.Address, Action: n.step.Action, Attempts: o.attempts, Err: o.err}
@@ -430,7 +446,7 @@ func (r *runner) execute(ctx context.Context, n *node) outcome {
 			if o.attempts == 0 {
 				return outcome{node: n, notStarted: true, holdsSlot: true}
 			}
-			o.err = fmt.Errorf("apply stopped before the next attempt: %w", o.err)
+			o.stoppedRetrying = true
 			break
 		}
 		if o.attempts == 0 {
@@ -463,7 +479,7 @@ func (r *runner) execute(ctx context.Context, n *node) outcome {
 		}
 		o.holdsSlot = err == nil
 		if err != nil {
-			o.err = fmt.Errorf("apply stopped before the next attempt: %w", o.err)
+			o.stoppedRetrying = true
 			break
 		}
 	}
@@ -546,7 +562,10 @@ func (r *runner) result(ctx context.Context, preflight error) *Result {
 	blocked := make(map[*node]bool)
 	for _, n := range r.nodes {
 		if r.state[n] == waiting {
-			res.NotRun = append(res.NotRun, StepReport{Step: n.public(), DependencyFailed: r.dependencyFailed(n, blocked)})
+			res.NotRun = append(res.NotRun, StepReport{
+				Step: n.public(), DependencyFailed: r.dependencyFailed(n, blocked),
+				StoppedRetrying: r.reports[n].StoppedRetrying,
+			})
 		}
 	}
 

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -544,5 +545,50 @@ func BenchmarkCompile(b *testing.B) {
 		if _, err := Compile(plan); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+// TestStoppedWhileWaitingToRetry interrupts an apply while a step waits to
+// retry a call that IAM refused because a new role was not yet visible.
+// The refused call changed nothing, so the step is listed with the steps
+// not made, with the error it was retrying, and not as a failure.
+func TestStoppedWhileWaitingToRetry(t *testing.T) {
+	client := newFakeClient()
+	client.failOn("AddRoleToInstanceProfile", -1, iamError(provider.CodeNoSuchEntity, "The role with name app cannot be found."))
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	clock := newFakeTime()
+	hook := &recordingHook{}
+	sleep := func(ctx context.Context, d time.Duration) error {
+		cancel() // the user presses Ctrl-C during the wait
+		return ctx.Err()
+	}
+	plan := newPlan(
+		newChange(planner.Create, planner.TypeRole, "role.app", "app", set("assume_role_policy", mustDoc(docA))),
+		newChange(planner.Create, planner.TypeInstanceProfile, "instance_profile.web", "web", set("role", "app")),
+	)
+
+	res := Run(ctx, compile(t, plan), client, Options{Clock: clock.Now, Sleep: sleep, Hook: hook})
+
+	if len(res.Failed) > 0 {
+		t.Errorf("failed steps %v, want none: the refused call changed nothing", stepIDs(res.Failed))
+	}
+	var stopped *StepReport
+	for i, r := range res.NotRun {
+		if r.Step.Action == "AddRoleToInstanceProfile" {
+			stopped = &res.NotRun[i]
+		}
+	}
+	if stopped == nil {
+		t.Fatalf("steps not made %v, want AddRoleToInstanceProfile among them", stepIDs(res.NotRun))
+	}
+	if provider.ErrorCode(stopped.StoppedRetrying) != provider.CodeNoSuchEntity {
+		t.Errorf("StoppedRetrying = %v, want the NoSuchEntity error it was retrying", stopped.StoppedRetrying)
+	}
+	if res.Err == nil || !strings.Contains(res.Err.Error(), "apply interrupted") {
+		t.Errorf("Err = %v, want the interruption", res.Err)
+	}
+	if !slices.Contains(hook.recorded(), "post instance_profile.web/AddRoleToInstanceProfile failed") {
+		t.Errorf("hook events %q lack the end of the stopped step", hook.recorded())
 	}
 }

@@ -21,6 +21,11 @@ var _ executor.Hook = (*progressHook)(nil)
 func newProgressHook(w io.Writer) *progressHook { return &progressHook{w: w} }
 
 func (h *progressHook) PostStep(step executor.Step, elapsed time.Duration, err error) {
+	var stopped *executor.StoppedRetryingError
+	if errors.As(err, &stopped) {
+		fmt.Fprintf(h.w, "%s: stopped while waiting to retry, not made\n", step)
+		return
+	}
 	if err != nil {
 		fmt.Fprintf(h.w, "%s: failed after %s\n", step, roundDuration(elapsed))
 		return
@@ -51,10 +56,10 @@ func roundDuration(d time.Duration) time.Duration {
 func writeApplyFailure(w io.Writer, result *executor.Result) {
 	fmt.Fprintf(w, "\nApply stopped: %s\n", stopReason(result))
 	if len(result.Succeeded) == 0 && len(result.Failed) == 0 {
-		// Stopped before the first call: the account is as it was.
-		fmt.Fprintf(w, "\nNo call was made, so nothing changed. %s not made:\n", plural(len(result.NotRun), "call"))
+		// Stopped before any call took effect: the account is as it was.
+		fmt.Fprintf(w, "\nNo call took effect, so nothing changed. %s not made:\n", plural(len(result.NotRun), "call"))
 		for _, r := range result.NotRun {
-			fmt.Fprintf(w, "  not made  %s\n", r.Step)
+			fmt.Fprintf(w, "  not made  %s%s\n", r.Step, stoppedRetrying(r))
 		}
 		fmt.Fprintln(w, "\nFix the cause above, then apply again.")
 		return
@@ -73,10 +78,20 @@ func writeApplyFailure(w io.Writer, result *executor.Result) {
 	if len(result.NotRun) > 0 {
 		fmt.Fprintf(w, "\n%s not made:\n", plural(len(result.NotRun), "call"))
 		for _, r := range result.NotRun {
-			fmt.Fprintf(w, "  not made  %s\n", r.Step)
+			fmt.Fprintf(w, "  not made  %s%s\n", r.Step, stoppedRetrying(r))
 		}
 	}
 	fmt.Fprintln(w, "\nRun plan to see what is left, then apply again to finish.")
+}
+
+// stoppedRetrying returns, for a step that the apply stopped while it
+// waited to retry, the error it was retrying, which changed nothing.
+func stoppedRetrying(r executor.StepReport) string {
+	if r.StoppedRetrying == nil {
+		return ""
+	}
+	cause := (&executor.StepError{Err: r.StoppedRetrying}).Cause()
+	return " (stopped while waiting to retry after: " + cause + ")"
 }
 
 // stopReason returns why an apply stopped: the errors that are not a

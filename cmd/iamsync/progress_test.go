@@ -21,6 +21,9 @@ func TestApplyFailureReport(t *testing.T) {
 	createDev := executor.Step{Address: "group.dev", Action: "CreateGroup", Target: []string{"dev"}}
 	addAlice := executor.Step{Address: `group.dev.membership["alice"]`, Action: "AddUserToGroup", Target: []string{"dev", "alice"}}
 	createCarol := executor.Step{Address: "user.carol", Action: "CreateUser", Target: []string{"carol"}}
+	addRole := executor.Step{Address: "instance_profile.web", Action: "AddRoleToInstanceProfile", Target: []string{"web", "app"}}
+	notVisible := &awsprovider.CallError{Action: "AddRoleToInstanceProfile", Entity: "instance profile web",
+		Err: errors.New("NoSuchEntity: The role with name app cannot be found.")}
 	failure := &executor.StepError{Address: createDev.Address, Action: createDev.Action, Attempts: 1, Err: &awsprovider.CallError{
 		Action: "CreateGroup", Entity: "group dev", Err: errors.New("LimitExceeded: Cannot exceed quota for GroupsPerAccount: 300"),
 	}}
@@ -28,8 +31,10 @@ func TestApplyFailureReport(t *testing.T) {
 	result := &executor.Result{
 		Succeeded: []executor.StepReport{{Step: createBob}},
 		Failed:    []executor.StepReport{{Step: createDev, Err: failure}},
-		NotRun:    []executor.StepReport{{Step: addAlice, DependencyFailed: true}, {Step: createCarol}},
-		Err:       errors.Join(failure, interrupted),
+		NotRun: []executor.StepReport{
+			{Step: addAlice, DependencyFailed: true}, {Step: createCarol}, {Step: addRole, StoppedRetrying: notVisible},
+		},
+		Err: errors.Join(failure, interrupted),
 	}
 
 	var b strings.Builder
@@ -44,9 +49,10 @@ Apply stopped: apply interrupted with 2 calls not made: context canceled; 1 call
 1 call failed:
   failed    group.dev: CreateGroup dev: LimitExceeded: Cannot exceed quota for GroupsPerAccount: 300
 
-2 calls not made:
+3 calls not made:
   not made  group.dev.membership["alice"]: AddUserToGroup dev alice
   not made  user.carol: CreateUser carol
+  not made  instance_profile.web: AddRoleToInstanceProfile web app (stopped while waiting to retry after: NoSuchEntity: The role with name app cannot be found.)
 
 Run plan to see what is left, then apply again to finish.
 `
@@ -70,7 +76,7 @@ func TestApplyFailureReportBeforeAnyCall(t *testing.T) {
 	want := `
 Apply stopped: secret file keys/bob.ini already exists: move it away, or name another file, so that no earlier secret is overwritten
 
-No call was made, so nothing changed. 1 call not made:
+No call took effect, so nothing changed. 1 call not made:
   not made  user.bob: CreateUser bob
 
 Fix the cause above, then apply again.
