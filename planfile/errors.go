@@ -52,6 +52,10 @@ func (e *AccountError) Is(target error) bool { return target == ErrOtherAccount 
 // "user alice".
 type StaleError struct {
 	Changed, Created, Deleted []string
+	// Matches is set when the saved configuration, planned again against
+	// the account as it is now, has no changes: the account is already as
+	// the plan would leave it, most likely because the plan was applied.
+	Matches bool
 }
 
 // maxStaleNames bounds how many entities a StaleError names.
@@ -73,6 +77,10 @@ func (e *StaleError) Error() string {
 		what = fmt.Sprintf(" (%s and %d more)", strings.Join(names[:maxStaleNames], ", "), len(names)-maxStaleNames)
 	case len(names) > 0:
 		what = " (" + strings.Join(names, ", ") + ")"
+	}
+	if e.Matches {
+		return fmt.Sprintf("the plan is stale: the account changed since the plan was made%s, and it already "+
+			"matches the saved configuration, so the plan was most likely applied already: nothing is left to apply", what)
 	}
 	return fmt.Sprintf("the plan is stale: the account changed since the plan was made%s; make the plan again", what)
 }

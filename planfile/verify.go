@@ -1,6 +1,7 @@
 package planfile
 
 import (
+	"errors"
 	"fmt"
 
 	"github.com/hashicorp/hcl/v2"
@@ -36,6 +37,17 @@ func (f *File) Verify(live *provider.State) error {
 	return &StaleError{Changed: d.Changed, Created: d.Created, Deleted: d.Deleted}
 }
 
+// matches reports whether the saved configuration, planned against live at
+// the saved time, has no changes.
+func (f *File) matches(live *provider.State) bool {
+	cfg, diags, err := f.Config.Load()
+	if err != nil || diags.HasErrors() {
+		return false
+	}
+	plan, diags := planner.Make(cfg, live, planner.Options{Now: f.CreatedAt, Targets: f.Targets})
+	return !diags.HasErrors() && !plan.HasChanges()
+}
+
 // Prepared is a saved plan checked against the account, ready to apply.
 type Prepared struct {
 	// Config is the saved configuration decoded again. Its Dir and its
@@ -54,6 +66,10 @@ type Prepared struct {
 // them the plan must not be applied.
 func (f *File) Prepare(live *provider.State) (*Prepared, hcl.Diagnostics, error) {
 	if err := f.Verify(live); err != nil {
+		var stale *StaleError
+		if errors.As(err, &stale) {
+			stale.Matches = f.matches(live)
+		}
 		return nil, nil, err
 	}
 

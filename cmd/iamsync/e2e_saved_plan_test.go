@@ -52,9 +52,10 @@ func TestSavedPlanAppliesExactly(t *testing.T) {
 	}
 	h.mustRun(exitOK, "plan", "--detailed-exitcode", orgDir)
 
-	// The same plan again is stale: the account it was made for is gone.
+	// The same plan again is stale: the account it was made for is gone,
+	// and the refusal says that the plan was most likely applied already.
 	stale := h.mustRun(exitError, "apply", planFile)
-	if !strings.Contains(stale.stderr, "changed since") {
+	if !strings.Contains(stale.stderr, "changed since") || !strings.Contains(stale.stderr, "applied already") {
 		t.Errorf("stale plan not refused clearly:\n%s", stale.stderr)
 	}
 }
@@ -75,6 +76,9 @@ func TestStalePlanNamesWhatChanged(t *testing.T) {
 	r := h.mustRun(exitError, "apply", planFile)
 	if !strings.Contains(r.stderr, "late-arrival") {
 		t.Errorf("refusal does not name the new user:\n%s", r.stderr)
+	}
+	if strings.Contains(r.stderr, "applied already") {
+		t.Errorf("refusal takes a plan that was not applied for one that was:\n%s", r.stderr)
 	}
 	if n := h.srv.WriteCalls(); n != 0 {
 		t.Errorf("%d write calls after a stale plan, want none", n)
