@@ -98,8 +98,20 @@ func (l *loader) reportCycle(stack []node, back node) {
 		Summary:  "Cycle in references",
 		Detail: fmt.Sprintf("These values refer to each other, so none can be evaluated first: %s refers to %s. "+
 			"Break the cycle by writing one of the values out.", names[0], strings.Join(names[1:], ", which refers to ")),
-		Subject: back.nodeRange().Ptr(),
+		Subject: l.referenceRange(stack[len(stack)-1], back).Ptr(),
 	})
+}
+
+// referenceRange returns the range of the reference from n to dep, or of
+// dep's declaration when no single reference names it, as with a computed
+// name such as user[local.label].
+func (l *loader) referenceRange(n, dep node) hcl.Range {
+	for _, t := range n.references() {
+		if name, ok := staticAttr(t); ok && l.node(t.RootName(), name) == dep {
+			return t.SourceRange()
+		}
+	}
+	return dep.nodeRange()
 }
 
 // dependencies returns the nodes that n refers to, in the order of its
