@@ -178,6 +178,10 @@ func TestBadInputShownWhenAccountUnreachable(t *testing.T) {
 				t.Errorf("%s: output lacks %q:\n%s", args[0], want, stderr.String())
 			}
 		}
+		// The error to fix comes first, the account not reached after it.
+		if out := stderr.String(); strings.Index(out, "Warning: Account not reached") < strings.Index(out, "Error: Invalid user name") {
+			t.Errorf("%s: the warning comes before the error:\n%s", args[0], out)
+		}
 	}
 
 	// A valid configuration still fails on the connection itself.

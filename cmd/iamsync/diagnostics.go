@@ -137,10 +137,16 @@ func caretSpan(line string, rng hcl.Range) (start, end int) {
 
 // sortDiagnostics orders diagnostics by file and position, errors of the
 // same place first, so that output does not depend on evaluation order.
+// Warnings about no place in the files, such as one that the account was
+// not reached, come last, after the errors to fix.
 func sortDiagnostics(diags hcl.Diagnostics) hcl.Diagnostics {
 	sorted := append(hcl.Diagnostics(nil), diags...)
+	placeless := func(d *hcl.Diagnostic) bool { return d.Subject == nil && d.Severity == hcl.DiagWarning }
 	sort.SliceStable(sorted, func(i, j int) bool {
 		a, b := sorted[i], sorted[j]
+		if placeless(a) != placeless(b) {
+			return placeless(b)
+		}
 		af, bf := diagFile(a), diagFile(b)
 		if af != bf {
 			return af < bf
