@@ -319,10 +319,10 @@ type outcome struct {
 	// to retry; err is then its last attempt's error.
 	stoppedRetrying bool
 	holdsSlot       bool
-	added      []*node
-	attempts   int
-	elapsed    time.Duration
-	err        error
+	added           []*node
+	attempts        int
+	elapsed         time.Duration
+	err             error
 }
 
 // walk starts ready nodes while the concurrency limit allows and nothing
