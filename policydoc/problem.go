@@ -68,7 +68,26 @@ type Problem struct {
 	Path    string
 	Summary string // short sentence-case phrase without a trailing period
 	Detail  string // whole sentences saying what is wrong and what to do
+	// Risk names the kind of a warning about what a document grants, such
+	// as RiskAdminAccess, which a configuration can accept for one
+	// document; empty for every other problem.
+	Risk Risk
 }
+
+// Risk is a kind of grant that Validate warns of because it is broad, but
+// that a document may intend.
+type Risk string
+
+const (
+	RiskAdminAccess           Risk = "admin-access"             // every action on every resource
+	RiskPassAnyRole           Risk = "pass-any-role"            // iam:PassRole on every resource
+	RiskAllowNotAction        Risk = "allow-not-action"         // Allow with NotAction
+	RiskTrustAnyone           Risk = "trust-anyone"             // a trust policy with Principal "*"
+	RiskWebIdentityAnySubject Risk = "web-identity-any-subject" // web identity trust without a sub condition
+)
+
+// Risks lists every Risk, in the order of the table above.
+var Risks = []Risk{RiskAdminAccess, RiskPassAnyRole, RiskAllowNotAction, RiskTrustAnyone, RiskWebIdentityAnySubject}
 
 func (p Problem) String() string {
 	path := p.Path

@@ -51,11 +51,16 @@ type validator struct {
 }
 
 func (v *validator) errorf(path, summary, format string, args ...any) {
-	v.problems = append(v.problems, Problem{Error, path, summary, fmt.Sprintf(format, args...)})
+	v.problems = append(v.problems, Problem{Severity: Error, Path: path, Summary: summary, Detail: fmt.Sprintf(format, args...)})
 }
 
 func (v *validator) warnf(path, summary, format string, args ...any) {
-	v.problems = append(v.problems, Problem{Warning, path, summary, fmt.Sprintf(format, args...)})
+	v.problems = append(v.problems, Problem{Severity: Warning, Path: path, Summary: summary, Detail: fmt.Sprintf(format, args...)})
+}
+
+// risk adds a warning of a broad grant.
+func (v *validator) risk(risk Risk, path, summary, detail string) {
+	v.problems = append(v.problems, Problem{Severity: Warning, Path: path, Summary: summary, Detail: detail, Risk: risk})
 }
 
 // Policy language versions IAM accepts.

@@ -17,19 +17,19 @@ func (v *validator) risks(stPath string, st *node) {
 
 	switch {
 	case allResources && slices.ContainsFunc(actions, func(a pathString) bool { return a.text == "*" }):
-		v.warnf(stPath, "Statement allows all actions on all resources",
+		v.risk(RiskAdminAccess, stPath, "Statement allows all actions on all resources",
 			`"Action": "*" on "Resource": "*" grants full administrator access. Grant only the actions and resources needed, or attach the AWS managed policy AdministratorAccess if full access is the intent, so that it is easy to see.`)
 	case allResources:
 		for _, a := range actions {
 			if matchesAction(a.text, "iam:PassRole") && !v.deniesEverywhere("iam:PassRole") {
-				v.warnf(a.path, "iam:PassRole on all resources",
+				v.risk(RiskPassAnyRole, a.path, "iam:PassRole on all resources",
 					"The statement lets the principal pass any role of the account to an AWS service, which can then act with that role's permissions. List the ARNs of the roles it may pass in Resource.")
 			}
 		}
 	}
 
 	if st.get("NotAction") != nil {
-		v.warnf(pointerKey(stPath, "NotAction"), "Allow with NotAction",
+		v.risk(RiskAllowNotAction, pointerKey(stPath, "NotAction"), "Allow with NotAction",
 			"Allow with NotAction grants every action not listed, including actions AWS adds to services later. List the allowed actions in Action instead.")
 	}
 	if v.kind == Trust {
@@ -40,11 +40,11 @@ func (v *validator) risks(stPath string, st *node) {
 func (v *validator) trustRisks(stPath string, st *node) {
 	principal := st.get("Principal")
 	if isAnyone(principal) {
-		v.warnf(pointerKey(stPath, "Principal"), "Role can be assumed by anyone",
+		v.risk(RiskTrustAnyone, pointerKey(stPath, "Principal"), "Role can be assumed by anyone",
 			`Principal "*" lets every AWS principal, in any account, assume this role unless a condition narrows it. Name the accounts or roles that may assume it, or check that a condition such as aws:PrincipalOrgID or sts:ExternalId restricts it.`)
 	}
 	if isWebIdentityTrust(st) && !hasConditionKeySuffix(st.get("Condition"), ":sub") {
-		v.warnf(stPath, "Web identity trust without a subject condition",
+		v.risk(RiskWebIdentityAnySubject, stPath, "Web identity trust without a subject condition",
 			"Without a condition on the token's sub claim, every identity the provider issues tokens to can assume this role; for GitHub Actions that is every repository on GitHub. Add a StringEquals or StringLike condition on the provider's :sub key, such as token.actions.githubusercontent.com:sub.")
 	}
 }

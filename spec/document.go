@@ -73,10 +73,17 @@ func (l *loader) decodeDocument(r *attrReader, name string, kind policydoc.Kind)
 		return nil
 	}
 
+	accepted := l.acceptedRisks(r)
 	for _, problem := range doc.Validate(kind) {
 		severity := hcl.DiagError
 		if problem.Severity == policydoc.Warning {
 			severity = hcl.DiagWarning
+		}
+		if problem.Risk != "" && accepted != nil {
+			accepted.raised[problem.Risk] = true
+			if accepted.risks[problem.Risk] {
+				continue
+			}
 		}
 		subject := attr.Expr.Range()
 		detail := problem.Detail
@@ -85,6 +92,11 @@ func (l *loader) decodeDocument(r *attrReader, name string, kind policydoc.Kind)
 				subject = rng
 			}
 			detail = strings.TrimSpace(fmt.Sprintf("%s The problem is at %s in the document.", detail, problem.Path))
+		}
+		if problem.Risk != "" && r.has(acceptRisksAttr) {
+			detail += fmt.Sprintf(" If the grant is intended, add %q to accept_risks in this block, and plans will no longer warn of it.", problem.Risk)
+		} else if problem.Risk != "" {
+			detail += fmt.Sprintf(" If the grant is intended, accept it with accept_risks = [%q] in this block, and plans will no longer warn of it.", problem.Risk)
 		}
 		r.report(&hcl.Diagnostic{Severity: severity, Summary: problem.Summary, Detail: detail, Subject: subject.Ptr()})
 	}

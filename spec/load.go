@@ -121,6 +121,9 @@ type loader struct {
 	// varFileFailed when a variables file could not be read or parsed.
 	scopeFailed   bool
 	varFileFailed bool
+
+	// acceptances holds the accept_risks attributes read, by range.
+	acceptances map[hcl.Range]*acceptance
 }
 
 func newLoader(dir string, opts LoadOptions) *loader {
@@ -196,6 +199,7 @@ func (l *loader) load() {
 		releaseSyntax(l.opts.Parser)
 	}
 	l.decodeEntities(ctx)
+	l.checkAcceptedRisks()
 	clear(l.encoded)
 	l.resolveMemberships()
 	l.checkUniqueNames()

@@ -71,7 +71,7 @@ var (
 		Attributes: []hcl.AttributeSchema{required("arn"), {Name: "expires_at"}},
 	}}
 	inlinePolicySchema = &blockSchema{body: &hcl.BodySchema{
-		Attributes: []hcl.AttributeSchema{required("document"), {Name: "expires_at"}},
+		Attributes: []hcl.AttributeSchema{required("document"), {Name: "expires_at"}, {Name: "accept_risks"}},
 	}}
 	memberSchema = &blockSchema{body: &hcl.BodySchema{
 		Attributes: []hcl.AttributeSchema{required("user"), {Name: "expires_at"}},
@@ -139,7 +139,7 @@ var entitySchemas = map[string]*blockSchema{
 	blockRole: {
 		body: &hcl.BodySchema{
 			Attributes: append(attributes("for_each", "name", "path", "description",
-				"max_session_duration", "permissions_boundary", "tags", "managed_policy_arns"),
+				"max_session_duration", "permissions_boundary", "tags", "managed_policy_arns", "accept_risks"),
 				required("assume_role_policy")),
 			Blocks: entityBlocks,
 		},
@@ -147,7 +147,7 @@ var entitySchemas = map[string]*blockSchema{
 	},
 	blockPolicy: {
 		body: &hcl.BodySchema{
-			Attributes: append(attributes("for_each", "name", "path", "description", "tags"),
+			Attributes: append(attributes("for_each", "name", "path", "description", "tags", "accept_risks"),
 				required("document")),
 			Blocks: []hcl.BlockHeaderSchema{{Type: "lifecycle"}},
 		},
