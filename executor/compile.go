@@ -88,6 +88,14 @@ type builder struct {
 	// either.
 	passwordPolicy    *provider.PasswordPolicy
 	ownPasswordPolicy bool
+
+	// boundaryAtCreate maps the folded name of a user or role that the plan
+	// creates with a permissions boundary to the boundary's policy ARN.
+	// CreateUser and CreateRole set the boundary themselves, because IAM
+	// policies that delegate the creation of users and roles commonly
+	// allow it only with a boundary (the iam:PermissionsBoundary condition
+	// key), and so that the entity is never without it.
+	boundaryAtCreate map[planner.Type]map[string]string
 }
 
 // newBuilder returns a builder with the plan's renames recorded, because
@@ -95,9 +103,10 @@ type builder struct {
 // the plan names the entity by its old one.
 func newBuilder(plan *planner.Plan) *builder {
 	b := &builder{
-		ids:         make(map[string]bool),
-		renamedFrom: make(map[planner.Type]map[string]string),
-		renamedTo:   make(map[planner.Type]map[string]bool),
+		ids:              make(map[string]bool),
+		renamedFrom:      make(map[planner.Type]map[string]string),
+		renamedTo:        make(map[planner.Type]map[string]bool),
+		boundaryAtCreate: boundariesAtCreate(plan),
 	}
 	for _, c := range plan.Changes {
 		if c.Action != planner.Update || (c.Type != planner.TypeUser && c.Type != planner.TypeGroup) {
@@ -115,6 +124,37 @@ func newBuilder(plan *planner.Plan) *builder {
 		b.renamedTo[c.Type][strings.ToLower(newName)] = true
 	}
 	return b
+}
+
+// boundariesAtCreate returns the boundaries that the plan puts on users and
+// roles it creates, or creates again, by type and folded name.
+func boundariesAtCreate(plan *planner.Plan) map[planner.Type]map[string]string {
+	created := make(map[planner.Ref]bool)
+	for _, c := range plan.Changes {
+		if (c.Type == planner.TypeUser || c.Type == planner.TypeRole) && (c.Action == planner.Create || c.Action == planner.Replace) {
+			created[planner.Ref{Type: c.Type, Name: strings.ToLower(c.Name)}] = true
+		}
+	}
+	out := make(map[planner.Type]map[string]string)
+	for _, c := range plan.Changes {
+		if c.Type != planner.TypeBoundary || c.Parent == nil || (c.Action != planner.Create && c.Action != planner.Replace) {
+			continue
+		}
+		owner := planner.Ref{Type: c.Parent.Type, Name: strings.ToLower(c.Parent.Name)}
+		attr := c.Attr("policy_arn")
+		if !created[owner] || attr == nil {
+			continue
+		}
+		arn, ok := attr.After.(string)
+		if !ok || arn == "" {
+			continue
+		}
+		if out[owner.Type] == nil {
+			out[owner.Type] = make(map[string]string)
+		}
+		out[owner.Type][owner.Name] = arn
+	}
+	return out
 }
 
 // compile adds the steps of one change.

@@ -13,11 +13,13 @@ import (
 
 func (b *builder) createUser(c *planner.Change) []*node {
 	v := b.after(c)
-	in := provider.CreateUserInput{Name: c.Name, Path: v.str("path"), Tags: tagList(v.tags("tags"))}
+	in := provider.CreateUserInput{Name: c.Name, Path: v.str("path"), Tags: tagList(v.tags("tags")),
+		PermissionsBoundary: b.boundaryAtCreate[planner.TypeUser][strings.ToLower(c.Name)]}
 	n := b.add(c, "CreateUser", "", []string{in.Name}, call(func(ctx context.Context, client Client) error {
 		return client.CreateUser(ctx, in)
 	}))
 	creates(n, planner.TypeUser, in.Name)
+	needsBoundaryPolicy(n, in.PermissionsBoundary)
 	return []*node{n}
 }
 
@@ -171,23 +173,33 @@ func (b *builder) retag(c *planner.Change, noun, name string, foldKeys bool,
 	return nodes
 }
 
+// needsBoundaryPolicy makes a create that sets a permissions boundary wait
+// for the boundary's policy, which the plan may create too.
+func needsBoundaryPolicy(n *node, arn string) {
+	if arn != "" {
+		n.needs = append(n.needs, newFact(factExists, planner.TypePolicy, arn))
+	}
+}
+
 // Roles.
 
 func (b *builder) createRole(c *planner.Change) []*node {
 	v := b.after(c)
 	v.require("assume_role_policy")
 	in := provider.CreateRoleInput{
-		Name:               c.Name,
-		Path:               v.str("path"),
-		AssumeRolePolicy:   v.document("assume_role_policy"),
-		Description:        v.str("description"),
-		MaxSessionDuration: v.int32Value("max_session_duration"),
-		Tags:               tagList(v.tags("tags")),
+		Name:                c.Name,
+		Path:                v.str("path"),
+		AssumeRolePolicy:    v.document("assume_role_policy"),
+		Description:         v.str("description"),
+		MaxSessionDuration:  v.int32Value("max_session_duration"),
+		Tags:                tagList(v.tags("tags")),
+		PermissionsBoundary: b.boundaryAtCreate[planner.TypeRole][strings.ToLower(c.Name)],
 	}
 	n := b.add(c, "CreateRole", "", []string{in.Name}, call(func(ctx context.Context, client Client) error {
 		return client.CreateRole(ctx, in)
 	}))
 	creates(n, planner.TypeRole, in.Name)
+	needsBoundaryPolicy(n, in.PermissionsBoundary)
 	trusts(n, in.AssumeRolePolicy)
 	return []*node{n}
 }

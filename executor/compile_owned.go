@@ -3,6 +3,7 @@ package executor
 import (
 	"context"
 	"fmt"
+	"strings"
 
 	"github.com/iamsync/iamsync/planner"
 )
@@ -146,6 +147,10 @@ func (b *builder) detachPolicy(c *planner.Change) []*node {
 // keyed by the owner alone.
 
 func (b *builder) putBoundary(c *planner.Change) []*node {
+	// The create of the user or role sets the boundary.
+	if _, ok := b.boundaryAtCreate[c.Parent.Type][strings.ToLower(c.Parent.Name)]; ok {
+		return nil
+	}
 	n := b.putBoundaryNode(c)
 	if n == nil {
 		return nil

@@ -235,7 +235,11 @@ func (f *fakeClient) ReadUserCredentials(ctx context.Context, user string) (*pro
 }
 
 func (f *fakeClient) CreateUser(ctx context.Context, in provider.CreateUserInput) error {
-	return f.call(ctx, "CreateUser", in.Name, in.Path, formatTags(in.Tags))
+	args := []any{in.Name, in.Path, formatTags(in.Tags)}
+	if in.PermissionsBoundary != "" {
+		args = append(args, "boundary="+in.PermissionsBoundary)
+	}
+	return f.call(ctx, "CreateUser", args...)
 }
 func (f *fakeClient) UpdateUser(ctx context.Context, name, newName, newPath string) error {
 	return f.call(ctx, "UpdateUser", name, "name="+newName, "path="+newPath)
@@ -370,8 +374,12 @@ func (f *fakeClient) DetachGroupPolicy(ctx context.Context, group, arn string) e
 }
 
 func (f *fakeClient) CreateRole(ctx context.Context, in provider.CreateRoleInput) error {
-	return f.call(ctx, "CreateRole", in.Name, in.Path, in.AssumeRolePolicy, "description="+in.Description,
-		fmt.Sprintf("max=%d", in.MaxSessionDuration), formatTags(in.Tags))
+	args := []any{in.Name, in.Path, in.AssumeRolePolicy, "description=" + in.Description,
+		fmt.Sprintf("max=%d", in.MaxSessionDuration), formatTags(in.Tags)}
+	if in.PermissionsBoundary != "" {
+		args = append(args, "boundary="+in.PermissionsBoundary)
+	}
+	return f.call(ctx, "CreateRole", args...)
 }
 func (f *fakeClient) UpdateRole(ctx context.Context, name string, description *string, maxSession *int32) error {
 	return f.call(ctx, "UpdateRole", name, "description="+formatPtr(description), "max="+formatPtr(maxSession))

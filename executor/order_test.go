@@ -2,6 +2,7 @@ package executor
 
 import (
 	"context"
+	"slices"
 	"strings"
 	"testing"
 
@@ -73,7 +74,6 @@ func TestOrderRules(t *testing.T) {
 			order: [][2]string{
 				{"CreateUser alice", "PutUserPolicy alice"},
 				{"CreateUser alice", "AttachUserPolicy alice"},
-				{"CreateUser alice", "PutUserPermissionsBoundary alice"},
 				{"CreateUser alice", "CreateAccessKey alice"},
 				{"CreateUser alice", "CreateLoginProfile alice"},
 			},
@@ -382,4 +382,46 @@ func indexOfPrefix(lines []string, prefix string) int {
 		}
 	}
 	return -1
+}
+
+// TestBoundarySetAtCreate checks that a user or role created with a
+// permissions boundary gets it in CreateUser or CreateRole, after the
+// boundary's policy exists, and without a call of its own: IAM policies that
+// delegate the creation of users and roles often allow it only with a
+// boundary set.
+func TestBoundarySetAtCreate(t *testing.T) {
+	boundaryARN := "arn:aws:iam::123456789012:policy/Boundary"
+	plan := newPlan(
+		newChange(planner.Create, planner.TypePolicy, "policy.boundary", "Boundary",
+			set("document", mustDoc(docA)), set("arn", boundaryARN), set("path", "/")),
+		newChange(planner.Create, planner.TypeUser, "user.alice", "alice", set("path", "/")),
+		newOwned(planner.Create, planner.TypeBoundary, userRef("alice"), "user.alice.permissions_boundary", "", set("policy_arn", boundaryARN)),
+		newChange(planner.Create, planner.TypeRole, "role.app", "app", set("assume_role_policy", mustDoc(docA))),
+		newOwned(planner.Create, planner.TypeBoundary, roleRef("app"), "role.app.permissions_boundary", "", set("policy_arn", boundaryARN)),
+	)
+	client := newFakeClient()
+
+	res := run(t, plan, client, Options{Parallelism: 8})
+	if res.Err != nil {
+		t.Fatalf("Run: %v", res.Err)
+	}
+
+	calls := client.recorded()
+	policyAt := slices.IndexFunc(calls, func(c string) bool { return strings.HasPrefix(c, "CreatePolicy Boundary") })
+	for _, prefix := range []string{"CreateUser alice", "CreateRole app"} {
+		i := slices.IndexFunc(calls, func(c string) bool { return strings.HasPrefix(c, prefix) })
+		switch {
+		case i < 0:
+			t.Errorf("no %s call in %q", prefix, calls)
+		case !strings.HasSuffix(calls[i], "boundary="+boundaryARN):
+			t.Errorf("%q does not set the boundary", calls[i])
+		case i < policyAt:
+			t.Errorf("%q comes before the boundary's policy is created: %q", calls[i], calls)
+		}
+	}
+	for _, c := range calls {
+		if strings.Contains(c, "PermissionsBoundary") {
+			t.Errorf("boundary set with a call of its own: %q", c)
+		}
+	}
 }
