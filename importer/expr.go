@@ -42,11 +42,14 @@ func literal(s string) hclwrite.Tokens {
 
 // portable returns a quoted string that evaluates to s, with the account
 // field of every ARN in accountID written as ${account.id}, so that the
-// configuration can be applied to another account. With an empty
-// accountID it is literal(s).
+// configuration can be applied to another account. The account id alone,
+// as a principal or a condition's aws:SourceAccount, is ${account.id} too.
+// With an empty accountID it is literal(s).
 func portable(s, accountID string) hclwrite.Tokens {
 	var spans [][2]int
-	if accountID != "" && strings.Contains(s, accountID) {
+	if accountID != "" && s == accountID {
+		spans = append(spans, [2]int{0, len(s)})
+	} else if accountID != "" && strings.Contains(s, accountID) {
 		for _, m := range arnAccountPattern.FindAllStringSubmatchIndex(s, -1) {
 			if s[m[2]:m[3]] == accountID {
 				spans = append(spans, [2]int{m[2], m[3]})

@@ -86,6 +86,8 @@ func TestPortable(t *testing.T) {
 		"policy variable":        {"arn:aws:s3:::b/${aws:username}", `"arn:aws:s3:::b/$${aws:username}"`},
 		"variable after account": {"arn:aws:iam::123456789012:user/${aws:username}", `"arn:aws:iam::${account.id}:user/$${aws:username}"`},
 		"two ARNs":               {"arn:aws:iam::123456789012:a arn:aws:iam::123456789012:b", `"arn:aws:iam::${account.id}:a arn:aws:iam::${account.id}:b"`},
+		"account id alone":       {"123456789012", `"${account.id}"`},
+		"other account id":       {"444455556666", `"444455556666"`},
 	}
 	for name, tt := range tests {
 		t.Run(name, func(t *testing.T) {

@@ -31,6 +31,12 @@ type stateFile struct {
 	InstanceProfiles  []instanceProfileRecord `json:"InstanceProfiles,omitempty"`
 	VirtualMFADevices []virtualMFARecord      `json:"VirtualMFADevices,omitempty"`
 	Root              *rootRecord             `json:"Root,omitempty"`
+
+	// A dump that is one page of a paged result has these, and is refused;
+	// the sandbox never writes them.
+	IsTruncated bool   `json:"IsTruncated,omitempty"`
+	Marker      string `json:"Marker,omitempty"`
+	NextToken   string `json:"NextToken,omitempty"`
 }
 
 type userRecord struct {
@@ -331,6 +337,14 @@ func decodeState(data []byte) (*stateFile, error) {
 			return nil, err
 		}
 	}
+	switch {
+	case f.IsTruncated:
+		return nil, &TruncatedDumpError{Key: "IsTruncated"}
+	case f.Marker != "":
+		return nil, &TruncatedDumpError{Key: "Marker"}
+	case f.NextToken != "":
+		return nil, &TruncatedDumpError{Key: "NextToken"}
+	}
 	return &f, nil
 }
 
@@ -366,20 +380,58 @@ func CheckStateFile(data []byte) error {
 
 	keys := make([]string, 0, len(top))
 	var policies json.RawMessage
+	dump := false
 	for key, value := range top {
 		switch strings.ToLower(key) {
 		case "userdetaillist", "groupdetaillist", "roledetaillist":
-			return nil
+			dump = true
 		case "policies":
 			policies = value
 		}
 		keys = append(keys, key)
 	}
-	if policies != nil && policiesHaveVersions(policies) {
-		return nil
+	if dump || (policies != nil && policiesHaveVersions(policies)) {
+		return checkWhole(top)
 	}
 	slices.Sort(keys)
 	return &NotStateFileError{Kind: "object", Keys: keys, PoliciesOnly: policies != nil}
+}
+
+// checkWhole returns a *TruncatedDumpError for a dump that is one page of
+// a paged result: IAM's IsTruncated and Marker, or the NextToken of the AWS
+// CLI with --max-items.
+func checkWhole(top map[string]json.RawMessage) error {
+	for key, value := range top {
+		switch strings.ToLower(key) {
+		case "istruncated":
+			var truncated bool
+			if json.Unmarshal(value, &truncated) == nil && truncated {
+				return &TruncatedDumpError{Key: key}
+			}
+		case "marker", "nexttoken":
+			var token string
+			if json.Unmarshal(value, &token) == nil && token != "" {
+				return &TruncatedDumpError{Key: key}
+			}
+		}
+	}
+	return nil
+}
+
+// TruncatedDumpError is the error of New and CheckStateFile for a dump
+// that is one page of GetAccountAuthorizationDetails: it lacks the entities
+// of the other pages, and an account made from it would lack them too.
+type TruncatedDumpError struct {
+	// Key is the top-level key that marks the page: IsTruncated, Marker or
+	// NextToken.
+	Key string
+}
+
+func (e *TruncatedDumpError) Error() string {
+	return fmt.Sprintf("the file is one page of a longer GetAccountAuthorizationDetails result (it has %s), "+
+		"so it lacks the users, groups, roles and policies of the other pages, and files made from it would "+
+		"delete them; save the whole result, as \"aws iam get-account-authorization-details\" does without "+
+		"--max-items", e.Key)
 }
 
 // policiesHaveVersions reports whether a Policies list has a policy with a

@@ -459,3 +459,44 @@ func TestStateFileEmptyAccountReloads(t *testing.T) {
 		t.Errorf("reloaded account has %d users, want none", len(users))
 	}
 }
+
+// TestTruncatedDumpRefused loads dumps that are one page of a paged
+// GetAccountAuthorizationDetails result, as IAM and the AWS CLI mark them.
+// Both New and CheckStateFile refuse them, because an account made from
+// one page lacks the entities of the others.
+func TestTruncatedDumpRefused(t *testing.T) {
+	tests := map[string]struct {
+		content string
+		wantKey string
+	}{
+		"IsTruncated":           {`{"UserDetailList": [], "IsTruncated": true, "Marker": "abc"}`, "IsTruncated"},
+		"CLI NextToken":         {`{"RoleDetailList": [], "NextToken": "eyJNYXJrZXIiOiBudWxsfQ=="}`, "NextToken"},
+		"Marker alone":          {`{"GroupDetailList": [], "Marker": "abc"}`, "Marker"},
+		"policies with a token": {`{"Policies": [{"PolicyName": "p", "PolicyVersionList": []}], "NextToken": "x"}`, "NextToken"},
+	}
+	for name, tt := range tests {
+		t.Run(name, func(t *testing.T) {
+			var truncated *TruncatedDumpError
+			if err := CheckStateFile([]byte(tt.content)); !errors.As(err, &truncated) || truncated.Key != tt.wantKey {
+				t.Errorf("CheckStateFile = %v, want a *TruncatedDumpError for %s", err, tt.wantKey)
+			}
+			path := filepath.Join(t.TempDir(), "dump.json")
+			if err := os.WriteFile(path, []byte(tt.content), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			srv, err := New(Options{StatePath: path})
+			if err == nil {
+				srv.Close()
+				t.Fatal("New = no error, want the page refused")
+			}
+			if !errors.As(err, &truncated) || !strings.Contains(err.Error(), "one page of a longer") {
+				t.Errorf("New error = %v, want a *TruncatedDumpError", err)
+			}
+		})
+	}
+
+	// A whole result says IsTruncated false, and loads.
+	if err := CheckStateFile([]byte(`{"UserDetailList": [], "IsTruncated": false}`)); err != nil {
+		t.Errorf("CheckStateFile of a whole result = %v", err)
+	}
+}
