@@ -570,7 +570,7 @@ func (r *runner) result(ctx context.Context, preflight error) *Result {
 	}
 
 	if ctx.Err() != nil && len(res.NotRun) > 0 {
-		errs = append(errs, fmt.Errorf("apply interrupted with %s not made: %w", pluralCalls(len(res.NotRun)), context.Cause(ctx)))
+		errs = append(errs, fmt.Errorf("interrupted with %s not made: %w", pluralCalls(len(res.NotRun)), context.Cause(ctx)))
 	}
 	res.Err = errors.Join(errs...)
 	return res

@@ -585,7 +585,7 @@ func TestStoppedWhileWaitingToRetry(t *testing.T) {
 	if provider.ErrorCode(stopped.StoppedRetrying) != provider.CodeNoSuchEntity {
 		t.Errorf("StoppedRetrying = %v, want the NoSuchEntity error it was retrying", stopped.StoppedRetrying)
 	}
-	if res.Err == nil || !strings.Contains(res.Err.Error(), "apply interrupted") {
+	if res.Err == nil || !strings.Contains(res.Err.Error(), "interrupted with") {
 		t.Errorf("Err = %v, want the interruption", res.Err)
 	}
 	if !slices.Contains(hook.recorded(), "post instance_profile.web/AddRoleToInstanceProfile failed") {

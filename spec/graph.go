@@ -93,12 +93,20 @@ func (l *loader) reportCycle(stack []node, back node) {
 		names = append(names, n.nodeID())
 	}
 	names = append(names, back.nodeID())
+	detail := fmt.Sprintf("These values refer to each other, so none can be evaluated first: %s refers to %s. "+
+		"Break the cycle by writing one of the values out.", names[0], strings.Join(names[1:], ", which refers to "))
+	if len(names) == 2 {
+		detail = fmt.Sprintf("%s refers to itself, so it cannot be evaluated: write the value out.", names[0])
+		if _, entity := back.(*entityDecl); entity {
+			detail = fmt.Sprintf("%s refers to itself, so it cannot be evaluated. An entity's name, path and for_each "+
+				"cannot use its own attributes: write the value out.", names[0])
+		}
+	}
 	l.diags = append(l.diags, &hcl.Diagnostic{
 		Severity: hcl.DiagError,
 		Summary:  "Cycle in references",
-		Detail: fmt.Sprintf("These values refer to each other, so none can be evaluated first: %s refers to %s. "+
-			"Break the cycle by writing one of the values out.", names[0], strings.Join(names[1:], ", which refers to ")),
-		Subject: l.referenceRange(stack[len(stack)-1], back).Ptr(),
+		Detail:   detail,
+		Subject:  l.referenceRange(stack[len(stack)-1], back).Ptr(),
 	})
 }
 

@@ -202,6 +202,9 @@ func (l *loader) checkTraversal(t hcl.Traversal, eachAllowed bool) *hcl.Diagnost
 			root, strings.Join(referenceRoots, ", "))
 		if hint, ok := terraformReferenceHints[root]; ok {
 			detail += " " + hint
+		} else if typ, ok := terraformResourceTypes[root]; ok {
+			detail += fmt.Sprintf(" iamsync names an entity by its block type and label, as in %s.example.arn, "+
+				"instead of by a Terraform resource type.", typ)
 		} else if suggestion := nameSuggestion(root, referenceRoots); suggestion != "" {
 			detail += fmt.Sprintf(" Did you mean %q?", suggestion)
 		}

@@ -25,9 +25,11 @@ var (
 	terraformArgumentHints = map[string]string{
 		"depends_on": "iamsync orders its API calls from the references between entities and IAM's rules, " +
 			"so depends_on is not needed. Remove it.",
-		"count":                 "iamsync has no count: repeat a block with for_each over a set of strings or a map.",
-		"provider":              "A configuration acts on the one account that the provider block and the command line choose, so entities have no provider argument.",
-		"ignore_changes":        "The lifecycle block of iamsync has only prevent_destroy.",
+		"count":    "iamsync has no count: repeat a block with for_each over a set of strings or a map.",
+		"provider": "A configuration acts on the one account that the provider block and the command line choose, so entities have no provider argument.",
+		"ignore_changes": "The lifecycle block of iamsync has only prevent_destroy. To leave the live value of a setting " +
+			"alone, leave its argument out: plans keep the live tags, access keys and login profile of a block that " +
+			`declares none ("What leaving something out means" in docs/configuration.md).`,
 		"create_before_destroy": "The lifecycle block of iamsync has only prevent_destroy: apply orders replacements itself.",
 		"sensitive":             "iamsync has no sensitive variables: keep secrets out of variables. Access keys and passwords go to the secret files that their blocks name.",
 	}
@@ -44,6 +46,13 @@ var (
 		"self":      "iamsync has no self: refer to the entity by its address, such as user.alice.arn.",
 	}
 )
+
+// terraformResourceTypes maps the Terraform resource types that iamsync
+// declares with its own blocks to those blocks.
+var terraformResourceTypes = map[string]string{
+	"aws_iam_user": blockUser, "aws_iam_group": blockGroup, "aws_iam_role": blockRole,
+	"aws_iam_policy": blockPolicy, "aws_iam_instance_profile": blockInstanceProfile,
+}
 
 var (
 	unsupportedBlockName    = regexp.MustCompile(`^Blocks of type "([^"]+)" are not expected here\.`)

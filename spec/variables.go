@@ -169,6 +169,9 @@ func (l *loader) parseVariableText(v *variableDecl, text, filename string) (cty.
 	}
 
 	expr, diags := hclsyntax.ParseExpression(src, filename, hcl.InitialPos)
+	if !diags.HasErrors() {
+		diags = append(diags, duplicateKeysInExpr(expr)...)
+	}
 	l.diags = append(l.diags, diags...)
 	if diags.HasErrors() {
 		return cty.NilVal, whole, false
@@ -206,6 +209,9 @@ func (l *loader) valuesFromFile(path string, given map[string]rawValue) {
 		file, diags = l.parser.ParseJSON(src, path)
 	} else {
 		file, diags = l.parser.ParseHCL(src, path)
+		if body, ok := file.Body.(*hclsyntax.Body); ok && !diags.HasErrors() {
+			diags = append(diags, duplicateKeysInBody(body)...)
+		}
 	}
 	l.diags = append(l.diags, diags...)
 	if diags.HasErrors() {

@@ -162,6 +162,16 @@ func TestVariableErrors(t *testing.T) {
 			src:  `variable "env" {}`,
 			want: []string{"No value for required variable"},
 		},
+		"repeated key in a -var value": {
+			src:  `variable "m" { type = map(string) }`,
+			opts: LoadOptions{Variables: map[string]string{"m": `{ t = "1", t = "2" }`}},
+			want: []string{"Duplicate object key"},
+		},
+		"repeated key in a variables file": {
+			src:   `variable "m" { type = map(string) }`,
+			files: map[string]string{"v.hcl": `m = { t = "1", "t" = "2" }`},
+			want:  []string{"Duplicate object key"},
+		},
 		"missing file that may set a required variable": {
 			src:  `variable "env" {}`,
 			opts: LoadOptions{VarFiles: []string{"/nonexistent/vars.hcl"}},

@@ -211,7 +211,7 @@ func (c *applyCommand) runSaved(ctx context.Context, path string) error {
 	}
 	readOpts := f.ReadOptions
 	readOpts.Caller = &identity
-	live, err := conn.readState(ctx, readOpts)
+	live, err := conn.readState(ctx, readOpts, "")
 	if err != nil {
 		return fmt.Errorf("read account %s: %w", identity.Account, err)
 	}
@@ -396,7 +396,7 @@ func destructiveCount(plan *planner.Plan) int {
 // verify reads the account again after an apply and reports whether it
 // matches the configuration, within the targets when the plan had some.
 func (c *applyCommand) verify(ctx context.Context, conn *connection, cfg *spec.Config, readOpts provider.ReadOptions, targets []string) error {
-	state, err := conn.readState(ctx, readOpts)
+	state, err := conn.readState(ctx, readOpts, "again to check the apply")
 	if err != nil {
 		return fmt.Errorf("every call of the apply succeeded, but reading the account again to check it failed; "+
 			"run plan to see whether the account matches the configuration: %w", err)

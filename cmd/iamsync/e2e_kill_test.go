@@ -267,7 +267,7 @@ func TestApplyInterruptedReportsAndResumes(t *testing.T) {
 	}
 	for _, want := range []string{
 		"Interrupted: starting no new call and waiting for the calls in flight.",
-		"apply interrupted with",
+		"Apply stopped: interrupted with",
 		"calls succeeded:",
 		" not made:",
 		"Run plan to see what is left, then apply again to finish.",

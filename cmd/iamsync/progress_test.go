@@ -27,7 +27,7 @@ func TestApplyFailureReport(t *testing.T) {
 	failure := &executor.StepError{Address: createDev.Address, Action: createDev.Action, Attempts: 1, Err: &awsprovider.CallError{
 		Action: "CreateGroup", Entity: "group dev", Err: errors.New("LimitExceeded: Cannot exceed quota for GroupsPerAccount: 300"),
 	}}
-	interrupted := fmt.Errorf("apply interrupted with 2 calls not made: %w", context.Canceled)
+	interrupted := fmt.Errorf("interrupted with 2 calls not made: %w", context.Canceled)
 	result := &executor.Result{
 		Succeeded: []executor.StepReport{{Step: createBob}},
 		Failed:    []executor.StepReport{{Step: createDev, Err: failure}},
@@ -41,7 +41,7 @@ func TestApplyFailureReport(t *testing.T) {
 	writeApplyFailure(&b, result)
 
 	want := `
-Apply stopped: apply interrupted with 2 calls not made: context canceled; 1 call failed
+Apply stopped: interrupted with 2 calls not made: context canceled; 1 call failed
 
 1 call succeeded:
   done      user.bob: CreateUser bob

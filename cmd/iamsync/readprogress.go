@@ -16,59 +16,94 @@ import (
 // again. Tests shorten it.
 var readNoticeInterval = 10 * time.Second
 
-// readState reads the account with opts. Most reads take a second or two,
-// but per-entity reads under throttling can take minutes. A read that
-// lasts longer than readNoticeInterval prints a line to c.notices at every
-// interval, with the calls made so far. When it ends, a last line gives the
-// totals, so that a pipeline's log shows why a plan is slow.
-func (c *connection) readState(ctx context.Context, opts provider.ReadOptions) (*provider.State, error) {
-	if c.notices == nil {
-		return c.provider.ReadState(ctx, opts)
-	}
-	account := "the account"
-	if opts.Caller != nil && opts.Caller.Account != "" {
-		account = "account " + opts.Caller.Account
-	}
-	start, before := time.Now(), c.provider.Activity()
-	since := func() awsprovider.Activity {
-		now := c.provider.Activity()
-		return awsprovider.Activity{
-			Calls:            now.Calls - before.Calls,
-			Retries:          now.Retries - before.Retries,
-			ThrottledRetries: now.ThrottledRetries - before.ThrottledRetries,
-		}
-	}
+// readWatch reports on the reads of the account that one step of a
+// command makes, such as the two reads of a plan. Most reads take a second
+// or two, but per-entity reads under throttling can take minutes. While a
+// read lasts longer than readNoticeInterval, a line goes to c.notices at
+// every interval, with the time and the calls since the first read. When
+// the step is done, a last line gives the totals, so that a pipeline's log
+// shows why a plan is slow.
+type readWatch struct {
+	c *connection
+	// what names the read, such as "account 123456789012".
+	what    string
+	start   time.Time
+	before  awsprovider.Activity
+	noticed bool
+}
 
-	done := make(chan struct{})
-	noticed := false
+// watchReads starts a watch on the reads of opts's account. purpose, when
+// not empty, says why the account is read, such as "to check the apply".
+func (c *connection) watchReads(opts provider.ReadOptions, purpose string) *readWatch {
+	what := "the account"
+	if opts.Caller != nil && opts.Caller.Account != "" {
+		what = "account " + opts.Caller.Account
+	}
+	if purpose != "" {
+		what += " " + purpose
+	}
+	return &readWatch{c: c, what: what, start: time.Now(), before: c.provider.Activity()}
+}
+
+// readState reads the account once, as a step of its own.
+func (c *connection) readState(ctx context.Context, opts provider.ReadOptions, purpose string) (*provider.State, error) {
+	w := c.watchReads(opts, purpose)
+	state, err := w.read(ctx, opts)
+	if err == nil {
+		w.done()
+	}
+	return state, err
+}
+
+// read reads the account with opts.
+func (w *readWatch) read(ctx context.Context, opts provider.ReadOptions) (*provider.State, error) {
+	if w.c.notices == nil {
+		return w.c.provider.ReadState(ctx, opts)
+	}
+	stop := make(chan struct{})
 	var wg sync.WaitGroup
 	wg.Go(func() {
 		ticker := time.NewTicker(readNoticeInterval)
 		defer ticker.Stop()
 		for {
 			select {
-			case <-done:
+			case <-stop:
 				return
 			case <-ticker.C:
-				fmt.Fprintf(c.notices, "Still reading %s [%s elapsed]: %s\n",
-					account, elapsedSince(start), describeActivity(since(), " so far"))
-				noticed = true
+				fmt.Fprintf(w.c.notices, "Still reading %s [%s elapsed]: %s\n",
+					w.what, w.elapsed(), describeActivity(w.activity(), " so far"))
+				w.noticed = true
 			}
 		}
 	})
-	state, err := c.provider.ReadState(ctx, opts)
-	close(done)
+	state, err := w.c.provider.ReadState(ctx, opts)
+	close(stop)
 	wg.Wait()
-	if noticed && err == nil {
-		fmt.Fprintf(c.notices, "Read %s in %s: %s\n", account, elapsedSince(start), describeActivity(since(), ""))
-	}
 	return state, err
 }
 
-// elapsedSince returns the time since start in whole seconds, such as
+// done prints the totals of the reads, when a notice said that they were
+// slow.
+func (w *readWatch) done() {
+	if w.noticed {
+		fmt.Fprintf(w.c.notices, "Read %s in %s: %s\n", w.what, w.elapsed(), describeActivity(w.activity(), ""))
+	}
+}
+
+// elapsed returns the time since the first read in whole seconds, such as
 // "1m20s".
-func elapsedSince(start time.Time) time.Duration {
-	return time.Since(start).Round(time.Second)
+func (w *readWatch) elapsed() time.Duration {
+	return time.Since(w.start).Round(time.Second)
+}
+
+// activity returns the calls and retries since the first read.
+func (w *readWatch) activity() awsprovider.Activity {
+	now := w.c.provider.Activity()
+	return awsprovider.Activity{
+		Calls:            now.Calls - w.before.Calls,
+		Retries:          now.Retries - w.before.Retries,
+		ThrottledRetries: now.ThrottledRetries - w.before.ThrottledRetries,
+	}
 }
 
 // describeActivity returns how many calls a read made, followed by when,

@@ -78,7 +78,8 @@ func openSession(ctx context.Context, dir string, conn *connectionOptions, confi
 	// configuration compares.
 	opts := readOptionsFor(s.cfg)
 	opts.Caller = &identity
-	s.state, err = c.readState(ctx, opts)
+	reads := c.watchReads(opts, "")
+	s.state, err = reads.read(ctx, opts)
 	if err != nil {
 		c.Close()
 		return nil, fmt.Errorf("read account %s: %w", identity.Account, err)
@@ -95,13 +96,14 @@ func openSession(ctx context.Context, dir string, conn *connectionOptions, confi
 		opts.InstanceProfileTagsOf = append(opts.InstanceProfileTagsOf, more.InstanceProfileTagsOf...)
 		opts.CredentialsOf = append(opts.CredentialsOf, more.CredentialsOf...)
 		opts.PoliciesOf = append(opts.PoliciesOf, more.PoliciesOf...)
-		s.state, err = c.readState(ctx, opts)
+		s.state, err = reads.read(ctx, opts)
 		if err != nil {
 			c.Close()
 			return nil, fmt.Errorf("read account %s: %w", identity.Account, err)
 		}
 		plan, diags = planner.Make(s.cfg, s.state, planOpts)
 	}
+	reads.done()
 	s.readOptions, s.planOptions = opts, planOpts
 	if !diags.HasErrors() {
 		// The configuration's own warnings are added to the plan too, so

@@ -8,5 +8,6 @@ user "alice" {
     workspace = terraform.workspace
     me        = self.arn
     close     = acount.id
+    resource  = aws_iam_user.bob.arn
   }
 }
