@@ -58,6 +58,7 @@ func Make(desired *spec.Config, live *provider.State, opts Options) (*Plan, hcl.
 	p.planMemberships()
 	p.planCredentials()
 	p.planAccountSettings()
+	p.warnWidenedGrants()
 
 	// Check what only the live state can tell.
 	p.checkReferences()

@@ -61,6 +61,9 @@ type StatementChange struct {
 	NewIndex int       // index of the statement in the new document, -1 when removed
 	Added    []Element // elements only in the new statement, as written there
 	Removed  []Element // elements only in the old statement, as written there
+	// Effect is the statement's Effect in the new document, or in the old
+	// one when removed, such as "Allow".
+	Effect string
 }
 
 // CompareStatements reports, statement by statement, how b differs from a,
@@ -90,19 +93,19 @@ func CompareStatements(a, b *Document) []StatementChange {
 		changes = append(changes, StatementChange{
 			Change: StatementChanged, Sid: p.after.sid,
 			OldIndex: p.before.index, NewIndex: p.after.index,
-			Added: added, Removed: removed,
+			Added: added, Removed: removed, Effect: p.after.effect,
 		})
 	}
 
 	// A statement left unpaired was removed or added.
 	for _, st := range before {
 		if !st.paired {
-			changes = append(changes, StatementChange{Change: StatementRemoved, Sid: st.sid, OldIndex: st.index, NewIndex: -1, Removed: st.written()})
+			changes = append(changes, StatementChange{Change: StatementRemoved, Sid: st.sid, OldIndex: st.index, NewIndex: -1, Removed: st.written(), Effect: st.effect})
 		}
 	}
 	for _, st := range after {
 		if !st.paired {
-			changes = append(changes, StatementChange{Change: StatementAdded, Sid: st.sid, OldIndex: -1, NewIndex: st.index, Added: st.written()})
+			changes = append(changes, StatementChange{Change: StatementAdded, Sid: st.sid, OldIndex: -1, NewIndex: st.index, Added: st.written(), Effect: st.effect})
 		}
 	}
 
@@ -144,6 +147,7 @@ func counterparts(a, b *Document) []int {
 type comparedStatement struct {
 	index     int
 	sid       string
+	effect    string
 	canonical string
 	elements  []keyedElement // sorted, one per key
 	paired    bool
@@ -176,6 +180,9 @@ func comparedStatements(d *Document) []*comparedStatement {
 		c := &comparedStatement{index: i, canonical: string(canonicalStatement(nil, st)), elements: statementElements(st)}
 		if sid := st.get("Sid"); sid != nil && sid.kind == kindString {
 			c.sid = sid.text
+		}
+		if effect := st.get("Effect"); effect != nil && effect.kind == kindString {
+			c.effect = effect.text
 		}
 		out = append(out, c)
 	}

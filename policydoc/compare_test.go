@@ -4,6 +4,7 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
 )
 
 func TestCompareStatements(t *testing.T) {
@@ -132,10 +133,33 @@ func TestCompareStatements(t *testing.T) {
 	for name, tt := range tests {
 		t.Run(name, func(t *testing.T) {
 			got := CompareStatements(parseOrNil(tt.a), parseOrNil(tt.b))
-			if diff := cmp.Diff(tt.want, got); diff != "" {
+			// TestCompareStatementsEffect checks the effects.
+			if diff := cmp.Diff(tt.want, got, cmpopts.IgnoreFields(StatementChange{}, "Effect")); diff != "" {
 				t.Errorf("CompareStatements() mismatch (-want +got):\n%s", diff)
 			}
 		})
+	}
+}
+
+// TestCompareStatementsEffect checks that each change carries its
+// statement's Effect: the new one for a changed statement, even when the
+// change is of the Effect itself, and the old one for a removed statement.
+func TestCompareStatementsEffect(t *testing.T) {
+	a := `{"Version": "2012-10-17", "Statement": [
+		{"Sid": "Guard", "Effect": "Deny", "Action": "iam:*", "Resource": "*"},
+		{"Sid": "Flip", "Effect": "Deny", "Action": "s3:DeleteBucket", "Resource": "*"},
+		{"Sid": "Read", "Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}]}`
+	b := `{"Version": "2012-10-17", "Statement": [
+		{"Sid": "Flip", "Effect": "Allow", "Action": "s3:DeleteBucket", "Resource": "*"},
+		{"Sid": "Read", "Effect": "Allow", "Action": ["s3:GetObject", "s3:PutObject"], "Resource": "*"},
+		{"Sid": "New", "Effect": "Deny", "Action": "kms:*", "Resource": "*"}]}`
+	got := map[string]string{}
+	for _, c := range CompareStatements(parseOrNil(a), parseOrNil(b)) {
+		got[c.Sid] = c.Effect
+	}
+	want := map[string]string{"Guard": "Deny", "Flip": "Allow", "Read": "Allow", "New": "Deny"}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("effects by Sid (-want +got):\n%s", diff)
 	}
 }
 
