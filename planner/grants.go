@@ -80,14 +80,9 @@ func (p *planner) warnOtherAccounts(c *Change, changes []policydoc.StatementChan
 	if len(accounts) > 1 {
 		noun = "accounts"
 	}
-	p.diagFor(c.Address, &hcl.Diagnostic{
-		Severity: hcl.DiagWarning,
-		Summary:  "Role trusts another account",
-		Detail: fmt.Sprintf("The trust policy of %s %s %s %s assume the role (%s). They get the role's permissions: "+
-			"check that the account is meant to, and consider a condition such as sts:ExternalId or aws:PrincipalOrgID.",
-			c.Address, what, noun, joinAnd(accounts), strings.Join(lines, "; ")),
-		Subject: c.DeclRange,
-	})
+	p.warnOf(c, "Role trusts another account", fmt.Sprintf("The trust policy of %s %s %s %s assume the role (%s). They get the role's permissions: "+
+		"check that the account is meant to, and consider a condition such as sts:ExternalId or aws:PrincipalOrgID.",
+		c.Address, what, noun, joinAnd(accounts), strings.Join(lines, "; ")))
 }
 
 // warnConditionsRemoved warns when a statement that allows assuming a role
@@ -107,14 +102,9 @@ func (p *planner) warnConditionsRemoved(c *Change, changes []policydoc.Statement
 	if len(lines) == 0 {
 		return
 	}
-	p.diagFor(c.Address, &hcl.Diagnostic{
-		Severity: hcl.DiagWarning,
-		Summary:  "Trust policy condition removed",
-		Detail: fmt.Sprintf("The trust policy of %s loses a condition: %s. Principals that it held back, such as "+
-			"sessions without MFA or callers without the external id, can then assume the role. Check that the "+
-			"condition is meant to go.", c.Address, strings.Join(lines, "; ")),
-		Subject: c.DeclRange,
-	})
+	p.warnOf(c, "Trust policy condition removed", fmt.Sprintf("The trust policy of %s loses a condition: %s. Principals that it held back, such as "+
+		"sessions without MFA or callers without the external id, can then assume the role. Check that the "+
+		"condition is meant to go.", c.Address, strings.Join(lines, "; ")))
 }
 
 // hasCondition reports whether elements hold a condition of that operator
@@ -152,14 +142,9 @@ func (p *planner) warnDenyNarrowed(c *Change, attr string, changes []policydoc.S
 	if len(lines) == 0 {
 		return
 	}
-	p.diagFor(c.Address, &hcl.Diagnostic{
-		Severity: hcl.DiagWarning,
-		Summary:  "Deny removed or narrowed",
-		Detail: fmt.Sprintf("The %s of %s denies less after this change: %s. A Deny stops what any other policy allows, and in a "+
-			"guardrail policy or a permissions boundary it limits every user and role that has it. Check that what "+
-			"it stopped is meant to be allowed now.", documentNoun(attr), c.Address, strings.Join(lines, "; ")),
-		Subject: c.DeclRange,
-	})
+	p.warnOf(c, "Deny removed or narrowed", fmt.Sprintf("The %s of %s denies less after this change: %s. A Deny stops what any other policy allows, and in a "+
+		"guardrail policy or a permissions boundary it limits every user and role that has it. Check that what "+
+		"it stopped is meant to be allowed now.", documentNoun(attr), c.Address, strings.Join(lines, "; ")))
 }
 
 // warnAllowWidened warns when a statement that allows comes to apply to
@@ -179,14 +164,14 @@ func (p *planner) warnAllowWidened(c *Change, attr string, changes []policydoc.S
 	if len(lines) == 0 {
 		return
 	}
-	p.diagFor(c.Address, &hcl.Diagnostic{
-		Severity: hcl.DiagWarning,
-		Summary:  "Allow widened",
-		Detail: fmt.Sprintf("The %s of %s allows more after this change: %s. A grant on every resource, or on "+
-			"every action of a service, also covers those created or added later: check that this is meant.",
-			documentNoun(attr), c.Address, strings.Join(lines, "; ")),
-		Subject: c.DeclRange,
-	})
+	p.warnOf(c, "Allow widened", fmt.Sprintf("The %s of %s allows more after this change: %s. A grant on every resource, or on "+
+		"every action of a service, also covers those created or added later: check that this is meant.",
+		documentNoun(attr), c.Address, strings.Join(lines, "; ")))
+}
+
+// warnOf adds a warning about the change c, at its declaration.
+func (p *planner) warnOf(c *Change, summary, detail string) {
+	p.diagFor(c.Address, &hcl.Diagnostic{Severity: hcl.DiagWarning, Summary: summary, Detail: detail, Subject: c.DeclRange})
 }
 
 // wholeServiceAction matches "*" and actions such as "s3:*".
