@@ -336,9 +336,16 @@ func documentMarkdown(a Attr) string {
 
 	var b strings.Builder
 	lines := statementLines(documentChanges(a))
-	if len(lines) == 0 {
+	trusted := newTrustLines(a)
+	switch {
+	case len(trusted) > 0:
+		// Who may assume a new role matters most, so it is not left to the
+		// collapsed diff.
+		fmt.Fprintf(&b, "- %s: trust policy, in the diff below, with these principals and conditions:\n", mdCode(a.Name))
+		lines = trusted
+	case len(lines) == 0:
 		fmt.Fprintf(&b, "- %s: policy document, in the diff below\n", mdCode(a.Name))
-	} else {
+	default:
 		fmt.Fprintf(&b, "- %s: policy document, with these changes by statement:\n", mdCode(a.Name))
 	}
 	for _, l := range lines {
@@ -349,6 +356,24 @@ func documentMarkdown(a Attr) string {
 	fmt.Fprintf(&b, "\n<details><summary>Diff of <code>%s</code></summary>\n\n%sdiff\n%s%s\n\n</details>\n\n",
 		htmlEscape(a.Name), fence, diff, fence)
 	return b.String()
+}
+
+// newTrustLines returns, for a trust policy that is created, one line per
+// principal and condition of its statements; nil for any other attribute.
+func newTrustLines(a Attr) []statementLine {
+	after, _ := a.After.(*policydoc.Document)
+	if a.Name != "assume_role_policy" || a.Before != nil || after == nil {
+		return nil
+	}
+	var lines []statementLine
+	for _, sc := range policydoc.CompareStatements(nil, after) {
+		for _, e := range sc.Added {
+			if e.Field == "Principal" || e.Field == "NotPrincipal" || e.Field == "Condition" {
+				lines = append(lines, statementLine{added: true, text: statementLabel(sc) + ": " + elementText(e)})
+			}
+		}
+	}
+	return lines
 }
 
 // cutNote returns the note that counts what did not fit, or "".
