@@ -1,8 +1,10 @@
 package main
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
+	"os"
 
 	"github.com/spf13/cobra"
 
@@ -104,7 +106,7 @@ func (c *importCommand) Run(cmd *cobra.Command, dir string) error {
 		return nil
 	}
 	fmt.Fprintf(c.std.out, "\nWhen you can reach the account that the dump came from, plan it against that account: %s\n", plan)
-	if importsRoles(state, opts) {
+	if importsRoles(state, opts) && lacksRoleSettings(c.fromFile) {
 		fmt.Fprint(c.std.out, dumpRolesNote)
 	}
 	return nil
@@ -118,6 +120,28 @@ each role whose description is not empty or whose maximum session duration is
 not one hour. Add description and max_session_duration to those roles before
 you apply.
 `
+
+// lacksRoleSettings reports whether a role of the dump at path has no
+// Description or no MaxSessionDuration, as in every dump that the AWS CLI
+// writes; a dump that a tool completed from ListRoles has both.
+func lacksRoleSettings(path string) bool {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return true
+	}
+	var dump struct{ RoleDetailList []map[string]json.RawMessage }
+	if json.Unmarshal(data, &dump) != nil {
+		return true
+	}
+	for _, role := range dump.RoleDetailList {
+		_, description := role["Description"]
+		_, duration := role["MaxSessionDuration"]
+		if !description || !duration {
+			return true
+		}
+	}
+	return false
+}
 
 // importsRoles reports whether the import declares a role: one that AWS
 // does not reserve, inside the scope of opts.

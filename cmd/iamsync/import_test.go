@@ -155,3 +155,24 @@ func TestImportRejectsBadFlags(t *testing.T) {
 		})
 	}
 }
+
+// TestImportFromFileWithRoleSettings imports a dump whose roles have their
+// descriptions and maximum session durations, as a tool that completes a
+// dump from ListRoles writes it: the closing message does not warn that
+// they are missing.
+func TestImportFromFileWithRoleSettings(t *testing.T) {
+	dump := filepath.Join(t.TempDir(), "dump.json")
+	content := `{"RoleDetailList": [{"RoleName": "app", "Path": "/", "RoleId": "AROAEXAMPLEAPP000001",
+		"Arn": "arn:aws:iam::123456789012:role/app", "CreateDate": "2024-01-01T00:00:00Z",
+		"AssumeRolePolicyDocument": {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"Service": "ec2.amazonaws.com"}, "Action": "sts:AssumeRole"}]},
+		"Description": "the app", "MaxSessionDuration": 7200,
+		"RolePolicyList": [], "AttachedManagedPolicies": [], "InstanceProfileList": [], "Tags": []}]}`
+	if err := os.WriteFile(dump, []byte(content), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	h := newHarness(t, "")
+	r := h.mustRun(exitOK, "import", "--from-file", dump, filepath.Join(t.TempDir(), "imported"))
+	if strings.Contains(r.stdout, "maximum session durations") {
+		t.Errorf("closing message warns of role settings that the dump has:\n%s", r.stdout)
+	}
+}
