@@ -64,7 +64,7 @@ func (p *planner) checkTrustedPrincipals() {
 					Detail: fmt.Sprintf("The trust policy of %s names %s, of the partition %q, but the account is in %q. "+
 						"IAM accepts principals of the account's own partition only: a role cannot be shared between "+
 						"partitions, such as aws and aws-us-gov.", r.addr, arn, partition, p.partition),
-					Subject: rangePtr(attrRange(r.decl.Ranges, "assume_role_policy", r.decl.DeclRange)),
+					Subject: rangePtr(principalRange(r, arn)),
 				})
 				continue
 			}
@@ -83,10 +83,19 @@ func (p *planner) checkTrustedPrincipals() {
 				Detail: fmt.Sprintf("The trust policy of %s names %s, but %s. IAM rejects a trust policy "+
 					"that names a user or role that does not exist. %s",
 					r.addr, arn, problem, advice),
-				Subject: rangePtr(attrRange(r.decl.Ranges, "assume_role_policy", r.decl.DeclRange)),
+				Subject: rangePtr(principalRange(r, arn)),
 			})
 		}
 	}
+}
+
+// principalRange returns where a trust policy names arn, or the trust
+// policy's attribute when the document's text cannot be traced there.
+func principalRange(r *rolePair, arn string) hcl.Range {
+	if rng, ok := r.decl.PrincipalRanges[arn]; ok {
+		return rng
+	}
+	return attrRange(r.decl.Ranges, "assume_role_policy", r.decl.DeclRange)
 }
 
 // arnPartition returns the partition of an ARN, such as "aws-cn".

@@ -103,6 +103,34 @@ func (l *loader) decodeDocument(r *attrReader, name string, kind policydoc.Kind)
 	return doc
 }
 
+// principalRanges returns where each ARN that a trust policy names as an
+// AWS principal is written, by ARN, for those that can be traced to the
+// source. Account ids, "*" and other principal types are left out: only
+// ARNs are checked against the account.
+func (l *loader) principalRanges(r *attrReader, name string, doc *policydoc.Document) map[string]hcl.Range {
+	attr, ok := r.attrs[name]
+	if doc == nil || !ok {
+		return nil
+	}
+	text := doc.String()
+	var ranges map[string]hcl.Range
+	for _, p := range doc.AWSPrincipals() {
+		if !strings.HasPrefix(p.Value, "arn:") {
+			continue
+		}
+		if _, seen := ranges[p.Value]; seen {
+			continue
+		}
+		if rng, ok := l.problemRange(attr.Expr, r.ctx, text, p.Path); ok {
+			if ranges == nil {
+				ranges = map[string]hcl.Range{}
+			}
+			ranges[p.Value] = rng
+		}
+	}
+	return ranges
+}
+
 // problemRange returns the source range of the value at a JSON pointer in
 // a document.
 func (l *loader) problemRange(expr hcl.Expression, ctx *hcl.EvalContext, text, pointer string) (hcl.Range, bool) {

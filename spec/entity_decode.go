@@ -138,6 +138,7 @@ func (d *entityDecoder) role() *Role {
 			d.r.ranges["max_session_duration"]))
 	}
 	role.AssumeRolePolicy = d.l.decodeDocument(d.r, "assume_role_policy", policydoc.Trust)
+	role.PrincipalRanges = d.l.principalRanges(d.r, "assume_role_policy", role.AssumeRolePolicy)
 	role.PermissionsBoundary = d.boundary()
 	role.Tags = d.tags()
 	role.Attachments = d.attachments()

@@ -154,6 +154,11 @@ type Role struct {
 	AssumeRolePolicy   *policydoc.Document
 	Description        string
 	MaxSessionDuration int32 // seconds; 3600 when not set
+	// PrincipalRanges maps each ARN that the trust policy names as an AWS
+	// principal to where it is written, when the document's text can be
+	// traced to the source, so that an error about one principal points at
+	// it.
+	PrincipalRanges map[string]hcl.Range
 
 	Tags                map[string]string
 	PermissionsBoundary string
