@@ -14,9 +14,9 @@ import (
 // warnWidenedGrants warns of document changes that grant more, and that a
 // reviewer could miss among the lines of a statement summary: a trust
 // policy that lets another account assume a role, a condition taken off a
-// trust policy, a Deny removed or narrowed, and an Allow widened to every
-// resource or action. Only changes warn, so each warning shows once, in the
-// plan that makes the change.
+// trust policy or changed, a Deny removed or narrowed, and an Allow that
+// comes to cover every resource or every action of a service. Only changes
+// warn, so each warning shows once, in the plan that makes the change.
 func (p *planner) warnWidenedGrants() {
 	addresses := make([]string, 0, len(p.changes))
 	for address := range p.changes {
@@ -36,7 +36,7 @@ func (p *planner) warnWidenedGrants() {
 			}
 			changes := policydoc.CompareStatements(before, after)
 			if attr.Name == "assume_role_policy" {
-				p.warnOtherAccounts(c, changes, before == nil)
+				p.warnOtherAccounts(c, changes, before, after)
 				p.warnConditionsRemoved(c, changes)
 			}
 			if before != nil {
@@ -48,8 +48,13 @@ func (p *planner) warnWidenedGrants() {
 }
 
 // warnOtherAccounts warns when a trust policy comes to name principals of
-// another account. "*" is left to the document's own warning.
-func (p *planner) warnOtherAccounts(c *Change, changes []policydoc.StatementChange, created bool) {
+// an account that it did not trust before, other than the role's own. "*"
+// is left to the document's own warning.
+func (p *planner) warnOtherAccounts(c *Change, changes []policydoc.StatementChange, before, after *policydoc.Document) {
+	trusted := map[string]bool{p.accountID: true}
+	for _, pv := range before.AWSPrincipals() {
+		trusted[principalAccount(pv.Value)] = true
+	}
 	var accounts, lines []string
 	for _, sc := range changes {
 		if sc.Effect != "Allow" {
@@ -60,7 +65,7 @@ func (p *planner) warnOtherAccounts(c *Change, changes []policydoc.StatementChan
 				continue
 			}
 			account := principalAccount(e.Value)
-			if account == "" || account == p.accountID {
+			if account == "" || trusted[account] {
 				continue
 			}
 			if !slices.Contains(accounts, account) {
@@ -73,20 +78,24 @@ func (p *planner) warnOtherAccounts(c *Change, changes []policydoc.StatementChan
 		return
 	}
 	what := "now lets principals of"
-	if created {
+	if before == nil {
 		what = "lets principals of"
 	}
 	noun := "account"
 	if len(accounts) > 1 {
 		noun = "accounts"
 	}
-	p.warnOf(c, "Role trusts another account", fmt.Sprintf("The trust policy of %s %s %s %s assume the role (%s). They get the role's permissions: "+
-		"check that the account is meant to, and consider a condition such as sts:ExternalId or aws:PrincipalOrgID.",
-		c.Address, what, noun, joinAnd(accounts), strings.Join(lines, "; ")))
+	advice := "check that the account is meant to have them"
+	if text := after.String(); !strings.Contains(text, "sts:ExternalId") && !strings.Contains(text, "aws:PrincipalOrgID") {
+		advice += ", and consider a condition such as sts:ExternalId or aws:PrincipalOrgID"
+	}
+	p.warnOf(c, "Role trusts another account", fmt.Sprintf("The trust policy of %s %s %s %s assume the role (%s). "+
+		"They get the role's permissions: %s.", c.Address, what, noun, joinAnd(accounts), strings.Join(lines, "; "), advice))
 }
 
 // warnConditionsRemoved warns when a statement that allows assuming a role
-// loses a condition key, such as aws:MultiFactorAuthPresent.
+// loses a condition key, such as aws:MultiFactorAuthPresent, or a key's
+// value changes, such as from "true" to "false".
 func (p *planner) warnConditionsRemoved(c *Change, changes []policydoc.StatementChange) {
 	var lines []string
 	for _, sc := range changes {
@@ -94,30 +103,28 @@ func (p *planner) warnConditionsRemoved(c *Change, changes []policydoc.Statement
 			continue
 		}
 		for _, e := range sc.Removed {
-			if e.Field == "Condition" && !hasCondition(sc.Added, e.Type, e.Key) {
-				lines = append(lines, statementLabel(sc)+": - "+elementText(e))
+			if e.Field != "Condition" {
+				continue
+			}
+			lines = append(lines, statementLabel(sc)+": - "+elementText(e))
+			for _, added := range sc.Added {
+				if added.Field == "Condition" && added.Type == e.Type && strings.EqualFold(added.Key, e.Key) {
+					lines = append(lines, statementLabel(sc)+": + "+elementText(added))
+				}
 			}
 		}
 	}
 	if len(lines) == 0 {
 		return
 	}
-	p.warnOf(c, "Trust policy condition removed", fmt.Sprintf("The trust policy of %s loses a condition: %s. Principals that it held back, such as "+
-		"sessions without MFA or callers without the external id, can then assume the role. Check that the "+
-		"condition is meant to go.", c.Address, strings.Join(lines, "; ")))
-}
-
-// hasCondition reports whether elements hold a condition of that operator
-// and key.
-func hasCondition(elements []policydoc.Element, operator, key string) bool {
-	return slices.ContainsFunc(elements, func(e policydoc.Element) bool {
-		return e.Field == "Condition" && e.Type == operator && strings.EqualFold(e.Key, key)
-	})
+	p.warnOf(c, "Trust policy condition removed or changed", fmt.Sprintf("The trust policy of %s changes what it "+
+		"requires: %s. Principals that it held back, such as sessions without MFA or callers without the external id, "+
+		"may then assume the role. Check that the change is meant.", c.Address, strings.Join(lines, "; ")))
 }
 
 // warnDenyNarrowed warns when a Deny statement is removed, turned into an
-// Allow, or denies less: fewer actions or resources, or only under a new
-// condition.
+// Allow, or denies less: actions or resources that no new one covers, or
+// only under a new condition, or with new exceptions.
 func (p *planner) warnDenyNarrowed(c *Change, attr string, changes []policydoc.StatementChange) {
 	var lines []string
 	for _, sc := range changes {
@@ -128,7 +135,7 @@ func (p *planner) warnDenyNarrowed(c *Change, attr string, changes []policydoc.S
 			lines = append(lines, statementLabel(sc)+": Deny is now "+sc.Effect)
 		case sc.Change == policydoc.StatementChanged && sc.Effect == "Deny":
 			for _, e := range sc.Removed {
-				if e.Field == "Action" || e.Field == "Resource" {
+				if (e.Field == "Action" || e.Field == "Resource") && !coveredBy(e, sc.Added) {
 					lines = append(lines, statementLabel(sc)+": - "+elementText(e))
 				}
 			}
@@ -142,21 +149,61 @@ func (p *planner) warnDenyNarrowed(c *Change, attr string, changes []policydoc.S
 	if len(lines) == 0 {
 		return
 	}
-	p.warnOf(c, "Deny removed or narrowed", fmt.Sprintf("The %s of %s denies less after this change: %s. A Deny stops what any other policy allows, and in a "+
-		"guardrail policy or a permissions boundary it limits every user and role that has it. Check that what "+
-		"it stopped is meant to be allowed now.", documentNoun(attr), c.Address, strings.Join(lines, "; ")))
+	p.warnOf(c, "Deny removed or narrowed", fmt.Sprintf("The %s of %s denies less after this change: %s. "+
+		"A Deny stops what any other policy allows, and in a guardrail policy or a permissions boundary it limits "+
+		"every user and role that has it. Check that what it stopped is meant to be allowed now.",
+		documentNoun(attr), c.Address, strings.Join(lines, "; ")))
+}
+
+// coveredBy reports whether an action or resource element that a
+// statement lost is matched by one that it gained, as iam:CreateUser is by
+// iam:*.
+func coveredBy(lost policydoc.Element, gained []policydoc.Element) bool {
+	return slices.ContainsFunc(gained, func(e policydoc.Element) bool {
+		if e.Field != lost.Field {
+			return false
+		}
+		if e.Field == "Action" {
+			return globMatch(strings.ToLower(e.Value), strings.ToLower(lost.Value))
+		}
+		return globMatch(e.Value, lost.Value)
+	})
+}
+
+// globMatch reports whether s matches an IAM pattern, in which * matches any
+// run of characters, "/" included, and ? any one character.
+func globMatch(pattern, s string) bool {
+	if pattern == "" {
+		return s == ""
+	}
+	switch pattern[0] {
+	case '*':
+		for i := 0; i <= len(s); i++ {
+			if globMatch(pattern[1:], s[i:]) {
+				return true
+			}
+		}
+		return false
+	case '?':
+		return s != "" && globMatch(pattern[1:], s[1:])
+	default:
+		return s != "" && s[0] == pattern[0] && globMatch(pattern[1:], s[1:])
+	}
 }
 
 // warnAllowWidened warns when a statement that allows comes to apply to
-// every resource, or to every action of a service or of all services.
+// every resource, or to every action of a service or of all services, and
+// when a new statement allows every action of a service.
 func (p *planner) warnAllowWidened(c *Change, attr string, changes []policydoc.StatementChange) {
 	var lines []string
 	for _, sc := range changes {
-		if sc.Change != policydoc.StatementChanged || sc.Effect != "Allow" {
+		if sc.Effect != "Allow" || sc.Change == policydoc.StatementRemoved {
 			continue
 		}
 		for _, e := range sc.Added {
-			if (e.Field == "Resource" && e.Value == "*") || (e.Field == "Action" && wholeServiceAction.MatchString(e.Value)) {
+			wholeService := e.Field == "Action" && wholeServiceAction.MatchString(e.Value)
+			everyResource := e.Field == "Resource" && e.Value == "*" && sc.Change == policydoc.StatementChanged
+			if wholeService || everyResource {
 				lines = append(lines, statementLabel(sc)+": + "+elementText(e))
 			}
 		}
@@ -164,8 +211,8 @@ func (p *planner) warnAllowWidened(c *Change, attr string, changes []policydoc.S
 	if len(lines) == 0 {
 		return
 	}
-	p.warnOf(c, "Allow widened", fmt.Sprintf("The %s of %s allows more after this change: %s. A grant on every resource, or on "+
-		"every action of a service, also covers those created or added later: check that this is meant.",
+	p.warnOf(c, "Allow widened", fmt.Sprintf("The %s of %s allows more after this change: %s. A grant on every "+
+		"resource, or on every action of a service, also covers those created or added later: check that this is meant.",
 		documentNoun(attr), c.Address, strings.Join(lines, "; ")))
 }
 

@@ -341,7 +341,7 @@ func documentMarkdown(a Attr) string {
 	case len(trusted) > 0:
 		// Who may assume a new role matters most, so it is not left to the
 		// collapsed diff.
-		fmt.Fprintf(&b, "- %s: trust policy, in the diff below, with these principals and conditions:\n", mdCode(a.Name))
+		fmt.Fprintf(&b, "- %s: trust policy, in the diff below, whose statements are:\n", mdCode(a.Name))
 		lines = trusted
 	case len(lines) == 0:
 		fmt.Fprintf(&b, "- %s: policy document, in the diff below\n", mdCode(a.Name))
@@ -359,7 +359,8 @@ func documentMarkdown(a Attr) string {
 }
 
 // newTrustLines returns, for a trust policy that is created, one line per
-// principal and condition of its statements; nil for any other attribute.
+// effect, principal, action and condition of its statements; nil for any
+// other attribute.
 func newTrustLines(a Attr) []statementLine {
 	after, _ := a.After.(*policydoc.Document)
 	if a.Name != "assume_role_policy" || a.Before != nil || after == nil {
@@ -368,7 +369,8 @@ func newTrustLines(a Attr) []statementLine {
 	var lines []statementLine
 	for _, sc := range policydoc.CompareStatements(nil, after) {
 		for _, e := range sc.Added {
-			if e.Field == "Principal" || e.Field == "NotPrincipal" || e.Field == "Condition" {
+			switch e.Field {
+			case "Effect", "Principal", "NotPrincipal", "Action", "NotAction", "Condition":
 				lines = append(lines, statementLine{added: true, text: statementLabel(sc) + ": " + elementText(e)})
 			}
 		}

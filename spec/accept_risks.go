@@ -34,7 +34,7 @@ type acceptance struct {
 
 // acceptedRisks reads accept_risks from r, and nil when it is not set.
 // Unknown names are errors.
-func (l *loader) acceptedRisks(r *attrReader) *acceptedRisks {
+func (l *loader) acceptedRisks(r *attrReader, kind policydoc.Kind) *acceptedRisks {
 	attr, ok := r.attrs[acceptRisksAttr]
 	if !ok {
 		return nil
@@ -68,12 +68,31 @@ func (l *loader) acceptedRisks(r *attrReader) *acceptedRisks {
 			r.report(errorAt(r.elementRange(acceptRisksAttr, i), "Unknown risk", detail))
 			continue
 		}
+		if problem := riskOfOtherKind(risk, kind); problem != "" {
+			r.report(errorAt(r.elementRange(acceptRisksAttr, i), "Risk of another kind of document", problem))
+			continue
+		}
 		accepted.risks[risk] = true
 		if _, seen := record.elements[risk]; !seen {
 			record.elements[risk] = r.elementRange(acceptRisksAttr, i)
 		}
 	}
 	return accepted
+}
+
+// riskOfOtherKind returns why a document of kind can never grant risk, or
+// "" when it can.
+func riskOfOtherKind(risk policydoc.Risk, kind policydoc.Kind) string {
+	switch {
+	case kind == policydoc.Trust && (risk == policydoc.RiskAdminAccess || risk == policydoc.RiskPassAnyRole):
+		return fmt.Sprintf("accept_risks in a role block applies to the role's trust policy, which cannot grant %q: "+
+			"that is a risk of identity policies. Move it to the accept_risks of the inline_policy or policy "+
+			"block whose document grants it.", risk)
+	case kind == policydoc.Identity && (risk == policydoc.RiskTrustAnyone || risk == policydoc.RiskWebIdentityAnySubject):
+		return fmt.Sprintf("%q is a risk of trust policies, which this block's document is not. Accept it in "+
+			"the role block whose assume_role_policy grants it.", risk)
+	}
+	return ""
 }
 
 // checkAcceptedRisks warns of accepted risks that no instance's document

@@ -73,7 +73,7 @@ func (l *loader) decodeDocument(r *attrReader, name string, kind policydoc.Kind)
 		return nil
 	}
 
-	accepted := l.acceptedRisks(r)
+	accepted := l.acceptedRisks(r, kind)
 	for _, problem := range doc.Validate(kind) {
 		severity := hcl.DiagError
 		if problem.Severity == policydoc.Warning {

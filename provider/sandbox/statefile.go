@@ -401,19 +401,27 @@ func CheckStateFile(data []byte) error {
 // a paged result: IAM's IsTruncated and Marker, or the NextToken of the AWS
 // CLI with --max-items.
 func checkWhole(top map[string]json.RawMessage) error {
+	var truncated bool
+	var marker, nextToken string
 	for key, value := range top {
 		switch strings.ToLower(key) {
 		case "istruncated":
-			var truncated bool
-			if json.Unmarshal(value, &truncated) == nil && truncated {
-				return &TruncatedDumpError{Key: key}
-			}
-		case "marker", "nexttoken":
-			var token string
-			if json.Unmarshal(value, &token) == nil && token != "" {
-				return &TruncatedDumpError{Key: key}
-			}
+			json.Unmarshal(value, &truncated)
+		case "marker":
+			json.Unmarshal(value, &marker)
+		case "nexttoken":
+			json.Unmarshal(value, &nextToken)
 		}
+	}
+	// The keys are checked in the order that decodeState checks them, so
+	// that both name the same one.
+	switch {
+	case truncated:
+		return &TruncatedDumpError{Key: "IsTruncated"}
+	case marker != "":
+		return &TruncatedDumpError{Key: "Marker"}
+	case nextToken != "":
+		return &TruncatedDumpError{Key: "NextToken"}
 	}
 	return nil
 }

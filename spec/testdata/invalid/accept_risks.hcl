@@ -46,3 +46,19 @@ policy "per-team" {
     Statement = [{ Effect = "Allow", Action = each.value, Resource = "*" }]
   })
 }
+
+role "ci" {
+  accept_risks = ["admin-access"]
+  assume_role_policy = jsonencode({
+    Version   = "2012-10-17"
+    Statement = [{ Effect = "Allow", Principal = { Service = "codebuild.amazonaws.com" }, Action = "sts:AssumeRole" }]
+  })
+}
+
+policy "misplaced" {
+  accept_risks = ["trust-anyone"]
+  document = jsonencode({
+    Version   = "2012-10-17"
+    Statement = [{ Effect = "Allow", Action = "s3:GetObject", Resource = "*" }]
+  })
+}
