@@ -37,7 +37,7 @@ func (p *planner) warnWidenedGrants() {
 			changes := policydoc.CompareStatements(before, after)
 			if attr.Name == "assume_role_policy" {
 				p.warnOtherAccounts(c, changes, before, after)
-				p.warnConditionsRemoved(c, changes)
+				p.warnConditionsRemoved(c, changes, before)
 			}
 			if before != nil {
 				p.warnDenyNarrowed(c, attr.Name, changes)
@@ -94,13 +94,21 @@ func (p *planner) warnOtherAccounts(c *Change, changes []policydoc.StatementChan
 }
 
 // warnConditionsRemoved warns when a statement that allows assuming a role
-// loses a condition key, such as aws:MultiFactorAuthPresent, or a key's
-// value changes, such as from "true" to "false".
-func (p *planner) warnConditionsRemoved(c *Change, changes []policydoc.StatementChange) {
+// loses a condition key, such as aws:MultiFactorAuthPresent, when a key's
+// value changes, such as from "true" to "false", and when a key that the
+// statement had gains a value that it accepts, such as a second external id.
+func (p *planner) warnConditionsRemoved(c *Change, changes []policydoc.StatementChange, before *policydoc.Document) {
 	var lines []string
 	for _, sc := range changes {
 		if sc.Change != policydoc.StatementChanged || sc.Effect != "Allow" {
 			continue
+		}
+		old := before.StatementElements(sc.OldIndex)
+		for _, e := range sc.Added {
+			if e.Field == "Condition" && !strings.Contains(e.Type, "Not") && hasCondition(old, e.Type, e.Key) &&
+				!hasCondition(sc.Removed, e.Type, e.Key) {
+				lines = append(lines, statementLabel(sc)+": + "+elementText(e))
+			}
 		}
 		for _, e := range sc.Removed {
 			if e.Field != "Condition" {
@@ -254,4 +262,12 @@ func joinAnd(words []string) string {
 		return strings.Join(words, "")
 	}
 	return strings.Join(words[:len(words)-1], ", ") + " and " + words[len(words)-1]
+}
+
+// hasCondition reports whether elements hold a condition of that operator
+// and key.
+func hasCondition(elements []policydoc.Element, operator, key string) bool {
+	return slices.ContainsFunc(elements, func(e policydoc.Element) bool {
+		return e.Field == "Condition" && e.Type == operator && strings.EqualFold(e.Key, key)
+	})
 }

@@ -316,3 +316,14 @@ func elementDiff(before, after *comparedStatement) (added, removed []Element) {
 	}
 	return added, removed
 }
+
+// StatementElements returns the elements of the statement at index i, as
+// written, in the order CompareStatements reports them, or nil when there
+// is no such statement.
+func (d *Document) StatementElements(i int) []Element {
+	statements := comparedStatements(d)
+	if i < 0 || i >= len(statements) {
+		return nil
+	}
+	return statements[i].written()
+}
