@@ -300,8 +300,15 @@ func keyNotFoundDiag(user string, k *spec.AccessKey) *hcl.Diagnostic {
 // the change is in the plan after the targets limit it: see
 // reportChangeDiags.
 func (p *planner) diagFor(address string, d *hcl.Diagnostic) {
+	if d.Extra == nil {
+		d.Extra = changeAddress(address)
+	}
 	p.changeDiags = append(p.changeDiags, changeDiag{address: address, diag: d})
 }
+
+// changeAddress is the Extra of a diagnostic about one change: its address,
+// which WarningsOf gives the warning.
+type changeAddress string
 
 // reportChangeDiags reports the diagnostics of the changes that are still
 // in the plan.

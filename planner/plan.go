@@ -103,6 +103,9 @@ type Warning struct {
 	// Range is the source range of the declaration that the warning is
 	// about, or nil when the warning is about something only in the account.
 	Range *hcl.Range
+	// Address is the change that the warning is about, such as
+	// "role.deploy", or empty when it is about no single change.
+	Address string
 }
 
 // Change is one planned change to one object.

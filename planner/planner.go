@@ -374,6 +374,9 @@ func WarningsOf(diags hcl.Diagnostics) []Warning {
 			continue
 		}
 		w := Warning{Summary: d.Summary, Detail: d.Detail}
+		if address, ok := d.Extra.(changeAddress); ok {
+			w.Address = string(address)
+		}
 		if d.Subject != nil {
 			r := *d.Subject
 			w.Range = &r

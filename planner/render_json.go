@@ -13,7 +13,7 @@ import (
 // writes. Its minor number grows when fields are added, its major number when
 // a field changes meaning or goes away. docs/plan-json.md describes it, and
 // docs/plan.schema.json is its JSON Schema.
-const JSONFormatVersion = "1.4"
+const JSONFormatVersion = "1.5"
 
 // jsonPlan is the JSON form of a plan.
 type jsonPlan struct {
@@ -29,6 +29,7 @@ type jsonPlan struct {
 type jsonWarning struct {
 	Summary    string   `json:"summary"`
 	Detail     string   `json:"detail,omitempty"`
+	Address    string   `json:"address,omitempty"`
 	DeclaredAt *jsonPos `json:"declared_at,omitempty"`
 }
 
@@ -121,7 +122,7 @@ func RenderJSON(w io.Writer, p *Plan) error {
 		doc.Changes = append(doc.Changes, toJSONChange(c))
 	}
 	for _, w := range p.Warnings {
-		jw := jsonWarning{Summary: w.Summary, Detail: w.Detail}
+		jw := jsonWarning{Summary: w.Summary, Detail: w.Detail, Address: w.Address}
 		if w.Range != nil {
 			jw.DeclaredAt = &jsonPos{Filename: w.Range.Filename, Line: w.Range.Start.Line, Column: w.Range.Start.Column}
 		}

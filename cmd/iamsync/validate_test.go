@@ -194,7 +194,7 @@ func TestExampleConfigurationsAreFormatted(t *testing.T) {
 // format, which decides whether a saved plan can be applied.
 func TestVersionNamesTheFormats(t *testing.T) {
 	r := runOffline(t, "version")
-	if r.code != exitOK || !strings.Contains(r.stdout, "plan file format 1, JSON plan format 1.4") {
+	if r.code != exitOK || !strings.Contains(r.stdout, "plan file format 1, JSON plan format 1.5") {
 		t.Errorf("version: exit code %d\n%s", r.code, r.stdout)
 	}
 }
