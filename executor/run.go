@@ -325,6 +325,19 @@ type outcome struct {
 	err             error
 }
 
+// stopRetrying ends a step that waits to retry because the apply stops.
+// Its last attempt failed with an error that Run retries, which changed
+// nothing, so the step is listed with the steps not made. An earlier
+// attempt without a known outcome may have made the change, and then the
+// step fails, as any step that the apply cannot finish.
+func (o *outcome) stopRetrying(uncertain bool) {
+	if uncertain {
+		o.err = fmt.Errorf("apply stopped before the next attempt, and an earlier attempt may have taken effect: %w", o.err)
+		return
+	}
+	o.stoppedRetrying = true
+}
+
 // walk starts ready nodes while the concurrency limit allows and nothing
 // has failed, and records outcomes until no node runs.
 func (r *runner) walk(ctx context.Context) {
@@ -446,7 +459,7 @@ func (r *runner) execute(ctx context.Context, n *node) outcome {
 			if o.attempts == 0 {
 				return outcome{node: n, notStarted: true, holdsSlot: true}
 			}
-			o.stoppedRetrying = true
+			o.stopRetrying(uncertain.Load())
 			break
 		}
 		if o.attempts == 0 {
@@ -479,7 +492,7 @@ func (r *runner) execute(ctx context.Context, n *node) outcome {
 		}
 		o.holdsSlot = err == nil
 		if err != nil {
-			o.stoppedRetrying = true
+			o.stopRetrying(uncertain.Load())
 			break
 		}
 	}

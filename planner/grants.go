@@ -34,39 +34,121 @@ func (p *planner) warnWidenedGrants() {
 			if after == nil || (before != nil && policydoc.Equal(before, after)) {
 				continue
 			}
-			changes := policydoc.CompareStatements(before, after)
+			d := docChange{
+				changes: policydoc.CompareStatements(before, after),
+				before:  docStatementsOf(before), after: docStatementsOf(after),
+			}
 			if attr.Name == "assume_role_policy" {
-				p.warnOtherAccounts(c, changes, before, after)
-				p.warnConditionsRemoved(c, changes, before)
+				p.warnOtherAccounts(c, d, before == nil)
+				p.warnConditionsRemoved(c, d)
 			}
 			if before != nil {
-				p.warnDenyNarrowed(c, attr.Name, changes)
-				p.warnAllowWidened(c, attr.Name, changes)
+				p.warnDenyNarrowed(c, attr.Name, d)
+				p.warnAllowWidened(c, attr.Name, d)
 			}
 		}
 	}
 }
 
-// warnOtherAccounts warns when a trust policy comes to name principals of
-// an account that it did not trust before, other than the role's own. "*"
-// is left to the document's own warning.
-func (p *planner) warnOtherAccounts(c *Change, changes []policydoc.StatementChange, before, after *policydoc.Document) {
-	trusted := map[string]bool{p.accountID: true}
-	for _, pv := range before.AWSPrincipals() {
-		trusted[principalAccount(pv.Value)] = true
+// docChange is a document change, statement by statement.
+type docChange struct {
+	changes []policydoc.StatementChange
+	// before and after are the statements of the two documents, by index.
+	before, after docStatements
+}
+
+// docStatement is the elements of one statement, as written.
+type docStatement []policydoc.Element
+
+// docStatements is the statements of a document, by index.
+type docStatements []docStatement
+
+func docStatementsOf(d *policydoc.Document) docStatements {
+	if d == nil {
+		return nil
 	}
-	var accounts, lines []string
-	for _, sc := range changes {
-		if sc.Effect != "Allow" {
+	var out docStatements
+	for _, elements := range d.StatementElements() {
+		out = append(out, elements)
+	}
+	return out
+}
+
+// values returns the values of the elements of a field, such as the
+// actions of "Action".
+func (s docStatement) values(field string) []string {
+	var out []string
+	for _, e := range s {
+		if e.Field == field {
+			out = append(out, e.Value)
+		}
+	}
+	return out
+}
+
+func (s docStatement) has(field string) bool { return len(s.values(field)) > 0 }
+
+func (s docStatement) effect() string {
+	if effects := s.values("Effect"); len(effects) > 0 {
+		return effects[0]
+	}
+	return ""
+}
+
+// conditional reports whether the statement applies only under a
+// condition.
+func (s docStatement) conditional() bool { return s.has("Condition") }
+
+// old returns the statement that a change replaced or removed, or nil.
+func (d docChange) old(sc policydoc.StatementChange) docStatement {
+	if sc.OldIndex < 0 || sc.OldIndex >= len(d.before) {
+		return nil
+	}
+	return d.before[sc.OldIndex]
+}
+
+// new returns the statement that a change added or changed, or nil.
+func (d docChange) new(sc policydoc.StatementChange) docStatement {
+	if sc.NewIndex < 0 || sc.NewIndex >= len(d.after) {
+		return nil
+	}
+	return d.after[sc.NewIndex]
+}
+
+// warnOtherAccounts warns when a trust policy comes to let an account
+// assume the role that it did not let before, other than the role's own,
+// or lets an account that it let only under conditions do so without
+// them. "*" is left to the document's own warning.
+func (p *planner) warnOtherAccounts(c *Change, d docChange, created bool) {
+	always, conditionally := map[string]bool{p.accountID: true}, map[string]bool{}
+	for _, st := range d.before {
+		if st.effect() != "Allow" {
 			continue
 		}
+		for _, principal := range st.awsPrincipals() {
+			if account := principalAccount(principal); st.conditional() {
+				conditionally[account] = true
+			} else {
+				always[account] = true
+			}
+		}
+	}
+	var accounts, lines, unconditioned []string
+	for _, sc := range d.changes {
+		if sc.Effect != "Allow" || sc.Change == policydoc.StatementRemoved {
+			continue
+		}
+		conditional := d.new(sc).conditional()
 		for _, e := range sc.Added {
 			if e.Field != "Principal" || e.Type != "AWS" {
 				continue
 			}
 			account := principalAccount(e.Value)
-			if account == "" || trusted[account] {
+			if account == "" || always[account] || (conditionally[account] && conditional) {
 				continue
+			}
+			if conditionally[account] && !slices.Contains(unconditioned, account) {
+				unconditioned = append(unconditioned, account)
 			}
 			if !slices.Contains(accounts, account) {
 				accounts = append(accounts, account)
@@ -78,48 +160,80 @@ func (p *planner) warnOtherAccounts(c *Change, changes []policydoc.StatementChan
 		return
 	}
 	what := "now lets principals of"
-	if before == nil {
+	if created {
 		what = "lets principals of"
 	}
-	noun := "account"
-	if len(accounts) > 1 {
-		noun = "accounts"
+	detail := fmt.Sprintf("The trust policy of %s %s %s assume the role (%s).", c.Address, what,
+		accountList(accounts), strings.Join(lines, "; "))
+	if len(unconditioned) > 0 {
+		detail += fmt.Sprintf(" Before, %s could assume it only under conditions, which this statement does not have.",
+			accountList(unconditioned))
 	}
-	advice := "check that the account is meant to have them"
-	if text := after.String(); !strings.Contains(text, "sts:ExternalId") && !strings.Contains(text, "aws:PrincipalOrgID") {
-		advice += ", and consider a condition such as sts:ExternalId or aws:PrincipalOrgID"
+	detail += " They get the role's permissions: check that this is meant"
+	if text := strings.Join(d.after.conditionKeys(), " "); !strings.Contains(text, "sts:ExternalId") &&
+		!strings.Contains(text, "aws:PrincipalOrgID") {
+		detail += ", and consider a condition such as sts:ExternalId or aws:PrincipalOrgID"
 	}
-	p.warnOf(c, "Role trusts another account", fmt.Sprintf("The trust policy of %s %s %s %s assume the role (%s). "+
-		"They get the role's permissions: %s.", c.Address, what, noun, joinAnd(accounts), strings.Join(lines, "; "), advice))
+	p.warnOf(c, "Role trusts another account", detail+".")
+}
+
+// awsPrincipals returns the AWS principals of a statement.
+func (s docStatement) awsPrincipals() []string {
+	var out []string
+	for _, e := range s {
+		if e.Field == "Principal" && e.Type == "AWS" {
+			out = append(out, e.Value)
+		}
+	}
+	return out
+}
+
+// conditionKeys returns the keys of every condition of every statement.
+func (ss docStatements) conditionKeys() []string {
+	var out []string
+	for _, st := range ss {
+		for _, e := range st {
+			if e.Field == "Condition" {
+				out = append(out, e.Key)
+			}
+		}
+	}
+	return out
 }
 
 // warnConditionsRemoved warns when a statement that allows assuming a role
 // loses a condition key, such as aws:MultiFactorAuthPresent, when a key's
 // value changes, such as from "true" to "false", and when a key that the
 // statement had gains a value that it accepts, such as a second external id.
-func (p *planner) warnConditionsRemoved(c *Change, changes []policydoc.StatementChange, before *policydoc.Document) {
+// A statement rewritten with another Sid is compared as one removed and one
+// added: an added statement that names a principal of a removed one must
+// require what the removed one required.
+func (p *planner) warnConditionsRemoved(c *Change, d docChange) {
 	var lines []string
-	for _, sc := range changes {
-		if sc.Change != policydoc.StatementChanged || sc.Effect != "Allow" {
-			continue
-		}
-		old := before.StatementElements(sc.OldIndex)
-		for _, e := range sc.Added {
-			if e.Field == "Condition" && !strings.Contains(e.Type, "Not") && hasCondition(old, e.Type, e.Key) &&
-				!hasCondition(sc.Removed, e.Type, e.Key) {
-				lines = append(lines, statementLabel(sc)+": + "+elementText(e))
-			}
-		}
-		for _, e := range sc.Removed {
-			if e.Field != "Condition" {
-				continue
-			}
-			lines = append(lines, statementLabel(sc)+": - "+elementText(e))
-			for _, added := range sc.Added {
-				if added.Field == "Condition" && added.Type == e.Type && strings.EqualFold(added.Key, e.Key) {
-					lines = append(lines, statementLabel(sc)+": + "+elementText(added))
+	for _, sc := range d.changes {
+		switch {
+		case sc.Effect != "Allow":
+		case sc.Change == policydoc.StatementChanged:
+			old := d.old(sc)
+			for _, e := range sc.Added {
+				if e.Field == "Condition" && !strings.Contains(e.Type, "Not") && hasCondition(old, e.Type, e.Key) &&
+					!hasCondition(sc.Removed, e.Type, e.Key) {
+					lines = append(lines, statementLabel(sc)+": + "+elementText(e))
 				}
 			}
+			for _, e := range sc.Removed {
+				if e.Field != "Condition" {
+					continue
+				}
+				lines = append(lines, statementLabel(sc)+": - "+elementText(e))
+				for _, added := range sc.Added {
+					if added.Field == "Condition" && added.Type == e.Type && strings.EqualFold(added.Key, e.Key) {
+						lines = append(lines, statementLabel(sc)+": + "+elementText(added))
+					}
+				}
+			}
+		case sc.Change == policydoc.StatementRemoved:
+			lines = append(lines, p.conditionsDropped(sc, d)...)
 		}
 	}
 	if len(lines) == 0 {
@@ -130,20 +244,66 @@ func (p *planner) warnConditionsRemoved(c *Change, changes []policydoc.Statement
 		"may then assume the role. Check that the change is meant.", c.Address, strings.Join(lines, "; ")))
 }
 
-// warnDenyNarrowed warns when a Deny statement is removed, turned into an
-// Allow, or denies less: actions or resources that no new one covers, or
-// only under a new condition, or with new exceptions.
-func (p *planner) warnDenyNarrowed(c *Change, attr string, changes []policydoc.StatementChange) {
+// conditionsDropped returns a line for each condition of a removed
+// statement that an added statement naming one of its principals lacks.
+func (p *planner) conditionsDropped(removed policydoc.StatementChange, d docChange) []string {
 	var lines []string
-	for _, sc := range changes {
+	for _, sc := range d.changes {
+		if sc.Change != policydoc.StatementAdded || sc.Effect != "Allow" {
+			continue
+		}
+		shared := slices.ContainsFunc(sc.Added, func(e policydoc.Element) bool {
+			return e.Field == "Principal" && slices.Contains(removed.Removed, e)
+		})
+		if !shared {
+			continue
+		}
+		for _, e := range removed.Removed {
+			if e.Field == "Condition" && !hasCondition(sc.Added, e.Type, e.Key) {
+				lines = append(lines, fmt.Sprintf("%s, which names a principal of %s, lacks %s",
+					statementLabel(sc), statementLabel(removed), elementText(e)))
+			}
+		}
+	}
+	return lines
+}
+
+// hasCondition reports whether elements hold a condition of that operator
+// and key.
+func hasCondition(elements []policydoc.Element, operator, key string) bool {
+	return slices.ContainsFunc(elements, func(e policydoc.Element) bool {
+		return e.Field == "Condition" && e.Type == operator && strings.EqualFold(e.Key, key)
+	})
+}
+
+// warnDenyNarrowed warns when a Deny statement is removed, turned into an
+// Allow, or denies less: actions or resources that no unconditional Deny
+// of the new document covers, or only under a new condition, or with new
+// exceptions. A Deny split into several, or merged into one, denies no less.
+func (p *planner) warnDenyNarrowed(c *Change, attr string, d docChange) {
+	denies := unconditionalDenies(d.after)
+	var lines []string
+	for _, sc := range d.changes {
+		old := d.old(sc)
 		switch {
 		case sc.Change == policydoc.StatementRemoved && sc.Effect == "Deny":
-			lines = append(lines, statementLabel(sc))
+			if !denies.cover(old.values("Action"), old.values("Resource")) || old.has("NotAction") || old.has("NotResource") {
+				lines = append(lines, statementLabel(sc))
+			}
 		case sc.Change == policydoc.StatementChanged && slices.Contains(sc.Removed, policydoc.Element{Field: "Effect", Value: "Deny"}):
-			lines = append(lines, statementLabel(sc)+": Deny is now "+sc.Effect)
+			if !denies.cover(old.values("Action"), old.values("Resource")) {
+				lines = append(lines, statementLabel(sc)+": Deny is now "+sc.Effect)
+			}
 		case sc.Change == policydoc.StatementChanged && sc.Effect == "Deny":
 			for _, e := range sc.Removed {
-				if (e.Field == "Action" || e.Field == "Resource") && !coveredBy(e, sc.Added) {
+				covered := true
+				switch e.Field {
+				case "Action":
+					covered = denies.cover([]string{e.Value}, old.values("Resource"))
+				case "Resource":
+					covered = denies.cover(old.values("Action"), []string{e.Value})
+				}
+				if !covered {
 					lines = append(lines, statementLabel(sc)+": - "+elementText(e))
 				}
 			}
@@ -163,48 +323,81 @@ func (p *planner) warnDenyNarrowed(c *Change, attr string, changes []policydoc.S
 		documentNoun(attr), c.Address, strings.Join(lines, "; ")))
 }
 
-// coveredBy reports whether an action or resource element that a
-// statement lost is matched by one that it gained, as iam:CreateUser is by
-// iam:*.
-func coveredBy(lost policydoc.Element, gained []policydoc.Element) bool {
-	return slices.ContainsFunc(gained, func(e policydoc.Element) bool {
-		if e.Field != lost.Field {
+// denyStatements are Deny statements without conditions or exceptions,
+// which deny their actions on their resources always.
+type denyStatements []docStatement
+
+func unconditionalDenies(ss docStatements) denyStatements {
+	var out denyStatements
+	for _, st := range ss {
+		if st.effect() == "Deny" && !st.conditional() && !st.has("NotAction") && !st.has("NotResource") &&
+			!st.has("NotPrincipal") {
+			out = append(out, st)
+		}
+	}
+	return out
+}
+
+// cover reports whether every action on every resource is denied by one of
+// the statements.
+func (ds denyStatements) cover(actions, resources []string) bool {
+	for _, action := range actions {
+		covered := slices.ContainsFunc(ds, func(st docStatement) bool {
+			return matchesAny(st.values("Action"), action, true) &&
+				!slices.ContainsFunc(resources, func(r string) bool { return !matchesAny(st.values("Resource"), r, false) })
+		})
+		if !covered {
 			return false
 		}
-		if e.Field == "Action" {
-			return globMatch(strings.ToLower(e.Value), strings.ToLower(lost.Value))
+	}
+	return true
+}
+
+// matchesAny reports whether a value matches one of the patterns; actions
+// match without case, as IAM compares them.
+func matchesAny(patterns []string, value string, foldCase bool) bool {
+	return slices.ContainsFunc(patterns, func(pattern string) bool {
+		if foldCase {
+			return globMatch(strings.ToLower(pattern), strings.ToLower(value))
 		}
-		return globMatch(e.Value, lost.Value)
+		return globMatch(pattern, value)
 	})
 }
 
 // globMatch reports whether s matches an IAM pattern, in which * matches any
-// run of characters, "/" included, and ? any one character.
+// run of characters, "/" included, and ? any one character. It backtracks
+// only to the last *, so it takes time linear in the lengths for any input.
 func globMatch(pattern, s string) bool {
-	if pattern == "" {
-		return s == ""
-	}
-	switch pattern[0] {
-	case '*':
-		for i := 0; i <= len(s); i++ {
-			if globMatch(pattern[1:], s[i:]) {
-				return true
-			}
+	p, i := 0, 0
+	star, mark := -1, 0
+	for i < len(s) {
+		switch {
+		case p < len(pattern) && (pattern[p] == '?' || pattern[p] == s[i]):
+			p++
+			i++
+		case p < len(pattern) && pattern[p] == '*':
+			star, mark = p, i
+			p++
+		case star >= 0:
+			p = star + 1
+			mark++
+			i = mark
+		default:
+			return false
 		}
-		return false
-	case '?':
-		return s != "" && globMatch(pattern[1:], s[1:])
-	default:
-		return s != "" && s[0] == pattern[0] && globMatch(pattern[1:], s[1:])
 	}
+	for p < len(pattern) && pattern[p] == '*' {
+		p++
+	}
+	return p == len(pattern)
 }
 
 // warnAllowWidened warns when a statement that allows comes to apply to
 // every resource, or to every action of a service or of all services, and
 // when a new statement allows every action of a service.
-func (p *planner) warnAllowWidened(c *Change, attr string, changes []policydoc.StatementChange) {
+func (p *planner) warnAllowWidened(c *Change, attr string, d docChange) {
 	var lines []string
-	for _, sc := range changes {
+	for _, sc := range d.changes {
 		if sc.Effect != "Allow" || sc.Change == policydoc.StatementRemoved {
 			continue
 		}
@@ -256,18 +449,19 @@ func principalAccount(value string) string {
 
 var accountIDPattern = regexp.MustCompile(`^[0-9]{12}$`)
 
+// accountList names accounts, such as "account 111122223333" or "accounts
+// 111122223333 and 444455556666".
+func accountList(accounts []string) string {
+	if len(accounts) == 1 {
+		return "account " + accounts[0]
+	}
+	return "accounts " + joinAnd(accounts)
+}
+
 // joinAnd joins words with commas and a final "and".
 func joinAnd(words []string) string {
 	if len(words) < 2 {
 		return strings.Join(words, "")
 	}
 	return strings.Join(words[:len(words)-1], ", ") + " and " + words[len(words)-1]
-}
-
-// hasCondition reports whether elements hold a condition of that operator
-// and key.
-func hasCondition(elements []policydoc.Element, operator, key string) bool {
-	return slices.ContainsFunc(elements, func(e policydoc.Element) bool {
-		return e.Field == "Condition" && e.Type == operator && strings.EqualFold(e.Key, key)
-	})
 }

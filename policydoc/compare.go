@@ -317,13 +317,13 @@ func elementDiff(before, after *comparedStatement) (added, removed []Element) {
 	return added, removed
 }
 
-// StatementElements returns the elements of the statement at index i, as
-// written, in the order CompareStatements reports them, or nil when there
-// is no such statement.
-func (d *Document) StatementElements(i int) []Element {
+// StatementElements returns the elements of each statement, as written,
+// in the order CompareStatements reports them.
+func (d *Document) StatementElements() [][]Element {
 	statements := comparedStatements(d)
-	if i < 0 || i >= len(statements) {
-		return nil
+	out := make([][]Element, len(statements))
+	for i, st := range statements {
+		out[i] = st.written()
 	}
-	return statements[i].written()
+	return out
 }

@@ -26,6 +26,13 @@ const maxDocumentLength = 131072
 // Problems point into the document where its text can be traced: a string
 // literal or heredoc, a jsonencode call, or a file read with file().
 func (l *loader) decodeDocument(r *attrReader, name string, kind policydoc.Kind) *policydoc.Document {
+	return l.decodeDocumentFor(r, name, kind, true)
+}
+
+// decodeDocumentFor is decodeDocument, with the warnings of broad grants
+// left out unless risks is set: a session policy only narrows what the
+// role's own policies grant, so "*" on "*" there means no narrowing.
+func (l *loader) decodeDocumentFor(r *attrReader, name string, kind policydoc.Kind, risks bool) *policydoc.Document {
 	text, ok := r.str(name)
 	if !ok {
 		if r.null[name] {
@@ -75,6 +82,9 @@ func (l *loader) decodeDocument(r *attrReader, name string, kind policydoc.Kind)
 
 	accepted := l.acceptedRisks(r, kind)
 	for _, problem := range doc.Validate(kind) {
+		if problem.Risk != "" && !risks {
+			continue
+		}
 		severity := hcl.DiagError
 		if problem.Severity == policydoc.Warning {
 			severity = hcl.DiagWarning

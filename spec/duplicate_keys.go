@@ -97,6 +97,8 @@ func duplicateKeysInExpr(expr hclsyntax.Expression) hcl.Diagnostics {
 			}
 		case *hclsyntax.TemplateWrapExpr:
 			walk(e.Wrapped)
+		case *hclsyntax.TemplateJoinExpr:
+			walk(e.Tuple)
 		}
 	}
 	walk(expr)

@@ -322,7 +322,7 @@ func (l *loader) sessionDuration(r *attrReader) time.Duration {
 // sessionPolicy reads policy, an inline session policy: a permissions
 // policy of at most 2048 characters.
 func (l *loader) sessionPolicy(r *attrReader) string {
-	doc := l.decodeDocument(r, "policy", policydoc.Identity)
+	doc := l.decodeDocumentFor(r, "policy", policydoc.Identity, false)
 	if doc == nil {
 		return ""
 	}

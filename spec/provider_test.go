@@ -139,3 +139,22 @@ func TestShortDuration(t *testing.T) {
 		})
 	}
 }
+
+// TestSessionPolicyHasNoRiskWarnings loads a session policy of "*" on "*":
+// a session policy only narrows what the role grants, so it is no broad
+// grant, and the provider block has no accept_risks to silence a warning.
+func TestSessionPolicyHasNoRiskWarnings(t *testing.T) {
+	dir := t.TempDir()
+	writeFile(t, filepath.Join(dir, "main.hcl"), []byte(`provider {
+  assume_role {
+    role_arn = "arn:aws:iam::123456789012:role/gateway"
+    policy   = jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Allow", Action = "*", Resource = "*" }] })
+  }
+}
+`))
+	for name, load := range map[string]func(string, LoadOptions) (*Config, hcl.Diagnostics){"LoadProvider": LoadProvider, "Load": Load} {
+		if _, diags := load(dir, LoadOptions{AccountID: "123456789012"}); len(diags) > 0 {
+			t.Errorf("%s: diagnostics %v, want none", name, diags)
+		}
+	}
+}

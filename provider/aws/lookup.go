@@ -26,7 +26,11 @@ import (
 func (p *Provider) lookUpPolicies(ctx context.Context, s *provider.State, arns []string) error {
 	g, gctx := errgroup.WithContext(ctx)
 	g.SetLimit(perEntityReads)
+	// The goroutines collect what they find, which joins s once they are
+	// done, so that nothing reads s while they write.
 	var mu sync.Mutex
+	var found []*provider.ManagedPolicy
+	var missing []string
 	seen := map[string]bool{}
 	for _, arn := range arns {
 		if seen[arn] || s.Policy(arn) != nil {
@@ -36,11 +40,11 @@ func (p *Provider) lookUpPolicies(ctx context.Context, s *provider.State, arns [
 		g.Go(func() error {
 			callCtx := withEntity(gctx, "policy "+arn)
 			out, err := p.iam.GetPolicy(callCtx, &iam.GetPolicyInput{PolicyArn: aws.String(arn)})
-			mu.Lock()
-			defer mu.Unlock()
 			switch {
 			case provider.ErrorCode(err) == provider.CodeNoSuchEntity:
-				s.MissingPolicies = append(s.MissingPolicies, arn)
+				mu.Lock()
+				missing = append(missing, arn)
+				mu.Unlock()
 				return nil
 			case err != nil:
 				return wrapError(callCtx, err)
@@ -53,7 +57,9 @@ func (p *Provider) lookUpPolicies(ctx context.Context, s *provider.State, arns [
 			if err != nil {
 				return err
 			}
-			s.Policies = append(s.Policies, &provider.ManagedPolicy{
+			mu.Lock()
+			defer mu.Unlock()
+			found = append(found, &provider.ManagedPolicy{
 				Name:             aws.ToString(policy.PolicyName),
 				Path:             aws.ToString(policy.Path),
 				ID:               aws.ToString(policy.PolicyId),
@@ -72,6 +78,8 @@ func (p *Provider) lookUpPolicies(ctx context.Context, s *provider.State, arns [
 	if err := g.Wait(); err != nil {
 		return err
 	}
+	s.Policies = append(s.Policies, found...)
+	s.MissingPolicies = append(s.MissingPolicies, missing...)
 	sort.Strings(s.MissingPolicies)
 	if slices.ContainsFunc(s.MissingPolicies, provider.IsAWSManagedPolicyARN) {
 		arns, err := p.awsManagedPolicyARNs(ctx)

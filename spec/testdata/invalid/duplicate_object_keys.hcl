@@ -19,4 +19,5 @@ user "keys-known-only-at-evaluation" {
 locals {
   for_object = { for k in ["a", "b"] : k => 1 }
   nested     = { outer = { inner = 1, inner = 2 } }
+  template   = "%{ for s in [{ a = "x", a = "y" }] }${s.a}%{ endfor }"
 }
