@@ -2,6 +2,7 @@ package planner
 
 import (
 	"fmt"
+	"github.com/iamsync/iamsync/internal/wildcard"
 	"regexp"
 	"slices"
 	"strings"
@@ -358,38 +359,10 @@ func (ds denyStatements) cover(actions, resources []string) bool {
 func matchesAny(patterns []string, value string, foldCase bool) bool {
 	return slices.ContainsFunc(patterns, func(pattern string) bool {
 		if foldCase {
-			return globMatch(strings.ToLower(pattern), strings.ToLower(value))
+			return wildcard.MatchFold(pattern, value)
 		}
-		return globMatch(pattern, value)
+		return wildcard.Match(pattern, value)
 	})
-}
-
-// globMatch reports whether s matches an IAM pattern, in which * matches any
-// run of characters, "/" included, and ? any one character. It backtracks
-// only to the last *, so it takes time linear in the lengths for any input.
-func globMatch(pattern, s string) bool {
-	p, i := 0, 0
-	star, mark := -1, 0
-	for i < len(s) {
-		switch {
-		case p < len(pattern) && (pattern[p] == '?' || pattern[p] == s[i]):
-			p++
-			i++
-		case p < len(pattern) && pattern[p] == '*':
-			star, mark = p, i
-			p++
-		case star >= 0:
-			p = star + 1
-			mark++
-			i = mark
-		default:
-			return false
-		}
-	}
-	for p < len(pattern) && pattern[p] == '*' {
-		p++
-	}
-	return p == len(pattern)
 }
 
 // warnAllowWidened warns when a statement that allows comes to apply to

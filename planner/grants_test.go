@@ -135,35 +135,6 @@ func TestWidenedGrantWarnings(t *testing.T) {
 	}
 }
 
-func TestGlobMatch(t *testing.T) {
-	tests := []struct {
-		pattern, s string
-		want       bool
-	}{
-		{"*", "", true},
-		{"*", "arn:aws:s3:::b/k", true},
-		{"iam:*", "iam:CreateUser", true},
-		{"iam:Create*", "iam:DeleteUser", false},
-		{"arn:aws:s3:::b/*", "arn:aws:s3:::b/dir/key", true},
-		{"arn:aws:s3:::b/?ey", "arn:aws:s3:::b/key", true},
-		{"arn:aws:s3:::b/?ey", "arn:aws:s3:::b/kkey", false},
-		{"a*b*c", "axxbyyc", true},
-		{"a*b*c", "axxbyy", false},
-		{"*x", "x", true},
-		{"", "", true},
-		{"", "a", false},
-		// Many wildcards against a long text that does not match: a
-		// matcher that backtracks to every * takes exponential time here.
-		{"arn:aws:s3:::" + strings.Repeat("*-", 9) + "x", "arn:aws:s3:::" + strings.Repeat("a-", 40) + "y", false},
-		{"arn:aws:s3:::" + strings.Repeat("*-", 9) + "y", "arn:aws:s3:::" + strings.Repeat("a-", 40) + "y", true},
-	}
-	for _, tt := range tests {
-		if got := globMatch(tt.pattern, tt.s); got != tt.want {
-			t.Errorf("globMatch(%q, %q) = %t, want %t", tt.pattern, tt.s, got, tt.want)
-		}
-	}
-}
-
 func TestPrincipalAccount(t *testing.T) {
 	tests := map[string]string{
 		"444455556666":                               "444455556666",

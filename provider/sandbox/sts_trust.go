@@ -3,6 +3,7 @@ package sandbox
 import (
 	"encoding/json"
 	"fmt"
+	"github.com/iamsync/iamsync/internal/wildcard"
 	"maps"
 	"slices"
 	"strconv"
@@ -95,10 +96,10 @@ func evaluateTrust(document string, caller *trustCaller, action string, ctx cond
 // NotAction, covers action. Action names are compared without case.
 func statementActionMatches(st map[string]any, action string) bool {
 	if v, ok := st["Action"]; ok {
-		return slices.ContainsFunc(stringValues(v), func(p string) bool { return wildcardMatchFold(p, action) })
+		return slices.ContainsFunc(stringValues(v), func(p string) bool { return wildcard.MatchFold(p, action) })
 	}
 	if v, ok := st["NotAction"]; ok {
-		return !slices.ContainsFunc(stringValues(v), func(p string) bool { return wildcardMatchFold(p, action) })
+		return !slices.ContainsFunc(stringValues(v), func(p string) bool { return wildcard.MatchFold(p, action) })
 	}
 	return false
 }
@@ -176,12 +177,12 @@ var conditionOperators = map[string]conditionOperator{
 	"StringNotEquals":           {compare: func(a, b string) bool { return a == b }, negated: true},
 	"StringEqualsIgnoreCase":    {compare: strings.EqualFold},
 	"StringNotEqualsIgnoreCase": {compare: strings.EqualFold, negated: true},
-	"StringLike":                {compare: func(a, b string) bool { return wildcardMatch(b, a) }},
-	"StringNotLike":             {compare: func(a, b string) bool { return wildcardMatch(b, a) }, negated: true},
-	"ArnEquals":                 {compare: func(a, b string) bool { return wildcardMatch(b, a) }},
-	"ArnLike":                   {compare: func(a, b string) bool { return wildcardMatch(b, a) }},
-	"ArnNotEquals":              {compare: func(a, b string) bool { return wildcardMatch(b, a) }, negated: true},
-	"ArnNotLike":                {compare: func(a, b string) bool { return wildcardMatch(b, a) }, negated: true},
+	"StringLike":                {compare: func(a, b string) bool { return wildcard.Match(b, a) }},
+	"StringNotLike":             {compare: func(a, b string) bool { return wildcard.Match(b, a) }, negated: true},
+	"ArnEquals":                 {compare: func(a, b string) bool { return wildcard.Match(b, a) }},
+	"ArnLike":                   {compare: func(a, b string) bool { return wildcard.Match(b, a) }},
+	"ArnNotEquals":              {compare: func(a, b string) bool { return wildcard.Match(b, a) }, negated: true},
+	"ArnNotLike":                {compare: func(a, b string) bool { return wildcard.Match(b, a) }, negated: true},
 	"Bool":                      {compare: strings.EqualFold},
 	"NumericEquals":             {compare: numericCompare(func(a, b float64) bool { return a == b })},
 	"NumericNotEquals":          {compare: numericCompare(func(a, b float64) bool { return a == b }), negated: true},
@@ -298,38 +299,4 @@ func stringValues(v any) []string {
 		return out
 	}
 	return nil
-}
-
-// wildcardMatch matches s against a pattern in which * stands for any run
-// of characters and ? for one character, as in IAM's Like operators.
-func wildcardMatch(pattern, s string) bool {
-	p, t := []rune(pattern), []rune(s)
-	pi, ti := 0, 0
-	star, mark := -1, 0
-	for ti < len(t) {
-		switch {
-		case pi < len(p) && (p[pi] == '?' || p[pi] == t[ti]):
-			pi++
-			ti++
-		case pi < len(p) && p[pi] == '*':
-			star, mark = pi, ti
-			pi++
-		case star >= 0:
-			pi = star + 1
-			mark++
-			ti = mark
-		default:
-			return false
-		}
-	}
-	for pi < len(p) && p[pi] == '*' {
-		pi++
-	}
-	return pi == len(p)
-}
-
-// wildcardMatchFold is wildcardMatch without regard to case, for action
-// names.
-func wildcardMatchFold(pattern, s string) bool {
-	return wildcardMatch(strings.ToLower(pattern), strings.ToLower(s))
 }

@@ -5,30 +5,6 @@ import (
 	"testing"
 )
 
-func TestWildcardMatch(t *testing.T) {
-	cases := map[string]struct {
-		pattern, s string
-		want       bool
-	}{
-		"exact":                  {"sts:AssumeRole", "sts:AssumeRole", true},
-		"star matches a run":     {"sts:Assume*", "sts:AssumeRole", true},
-		"star matches nothing":   {"sts:AssumeRole*", "sts:AssumeRole", true},
-		"question mark is one":   {"ci-?", "ci-1", true},
-		"question mark not zero": {"ci-?", "ci-", false},
-		"star in the middle":     {"arn:aws:iam::*:role/ops-*", "arn:aws:iam::123456789012:role/ops-admin", true},
-		"case matters":           {"Team", "team", false},
-		"different":              {"sts:TagSession", "sts:AssumeRole", false},
-		"backtracking":           {"*a*b", "aaab", true},
-	}
-	for name, tc := range cases {
-		t.Run(name, func(t *testing.T) {
-			if got := wildcardMatch(tc.pattern, tc.s); got != tc.want {
-				t.Errorf("wildcardMatch(%q, %q) = %t, want %t", tc.pattern, tc.s, got, tc.want)
-			}
-		})
-	}
-}
-
 func TestEvaluateCondition(t *testing.T) {
 	ctx := conditionContext{
 		"sts:externalid":             {"abc"},
