@@ -140,7 +140,12 @@ func (p *planner) warnOtherAccounts(c *Change, d docChange, created bool) {
 			continue
 		}
 		conditional := d.new(sc).conditional()
-		for _, e := range sc.Added {
+		gained := sc.Added
+		if slices.Contains(sc.Removed, policydoc.Element{Field: "Effect", Value: "Deny"}) {
+			// A Deny turned into an Allow lets in all of its principals.
+			gained = d.new(sc)
+		}
+		for _, e := range gained {
 			if e.Field != "Principal" || e.Type != "AWS" {
 				continue
 			}
@@ -202,71 +207,122 @@ func (ss docStatements) conditionKeys() []string {
 	return out
 }
 
-// warnConditionsRemoved warns when a statement that allows assuming a role
-// loses a condition key, such as aws:MultiFactorAuthPresent, when a key's
-// value changes, such as from "true" to "false", and when a key that the
-// statement had gains a value that it accepts, such as a second external id.
-// A statement rewritten with another Sid is compared as one removed and one
-// added: an added statement that names a principal of a removed one must
-// require what the removed one required.
+// warnConditionsRemoved warns when a principal that a trust policy lets
+// assume the role comes to need fewer conditions: a condition key that
+// every statement allowing the principal required before, and that some
+// statement allowing it does not require now, whether the statement lost
+// it, the principal moved to another statement, or a statement was split.
+// It also warns when a kept key's value changes, such as from "true" to
+// "false", and when a key gains a value that it accepts, such as a second
+// external id.
 func (p *planner) warnConditionsRemoved(c *Change, d docChange) {
 	var lines []string
+	before, after := requiredConditions(d.before), requiredConditions(d.after)
+	for _, principal := range sortedPrincipals(after) {
+		old, ok := before[principal]
+		if !ok {
+			continue // newly trusted: warnOtherAccounts speaks of other accounts
+		}
+		for _, need := range old {
+			if slices.ContainsFunc(after[principal], sameCondition(need)) {
+				continue
+			}
+			line := fmt.Sprintf("%s no longer needs %s", principalText(principal), elementText(need))
+			var now []string
+			for _, e := range after[principal] {
+				if strings.EqualFold(e.Key, need.Key) {
+					now = append(now, elementText(e))
+				}
+			}
+			if len(now) > 0 {
+				line += " (now " + strings.Join(now, ", ") + ")"
+			}
+			if !slices.Contains(lines, line) {
+				lines = append(lines, line)
+			}
+		}
+	}
 	for _, sc := range d.changes {
-		switch {
-		case sc.Effect != "Allow":
-		case sc.Change == policydoc.StatementChanged:
-			old := d.old(sc)
-			for _, e := range sc.Added {
-				if e.Field == "Condition" && !strings.Contains(e.Type, "Not") && hasCondition(old, e.Type, e.Key) &&
-					!hasCondition(sc.Removed, e.Type, e.Key) {
-					lines = append(lines, statementLabel(sc)+": + "+elementText(e))
-				}
+		if sc.Change != policydoc.StatementChanged || sc.Effect != "Allow" {
+			continue
+		}
+		old := d.old(sc)
+		for _, e := range sc.Added {
+			if e.Field != "Condition" || strings.Contains(e.Type, "Not") || !hasCondition(old, e.Type, e.Key) {
+				continue
 			}
-			for _, e := range sc.Removed {
-				if e.Field != "Condition" {
-					continue
-				}
-				lines = append(lines, statementLabel(sc)+": - "+elementText(e))
-				for _, added := range sc.Added {
-					if added.Field == "Condition" && added.Type == e.Type && strings.EqualFold(added.Key, e.Key) {
-						lines = append(lines, statementLabel(sc)+": + "+elementText(added))
-					}
-				}
-			}
-		case sc.Change == policydoc.StatementRemoved:
-			lines = append(lines, p.conditionsDropped(sc, d)...)
+			// A key that keeps its operator and gains a value accepts more.
+			lines = append(lines, statementLabel(sc)+" accepts "+elementText(e))
 		}
 	}
 	if len(lines) == 0 {
 		return
 	}
-	p.warnOf(c, "Trust policy condition removed or changed", fmt.Sprintf("The trust policy of %s changes what it "+
-		"requires: %s. Principals that it held back, such as sessions without MFA or callers without the external id, "+
-		"may then assume the role. Check that the change is meant.", c.Address, strings.Join(lines, "; ")))
+	p.warnOf(c, "Trust policy condition removed or changed", fmt.Sprintf("The trust policy of %s requires less: %s. "+
+		"Principals that it held back, such as sessions without MFA or callers without the external id, may then "+
+		"assume the role. Check that the change is meant.", c.Address, strings.Join(lines, "; ")))
 }
 
-// conditionsDropped returns a line for each condition of a removed
-// statement that an added statement naming one of its principals lacks.
-func (p *planner) conditionsDropped(removed policydoc.StatementChange, d docChange) []string {
-	var lines []string
-	for _, sc := range d.changes {
-		if sc.Change != policydoc.StatementAdded || sc.Effect != "Allow" {
+// principalKey identifies a principal element: its type and value.
+type principalKey struct{ typ, value string }
+
+// requiredConditions returns, for each principal that an Allow statement
+// names, the conditions that every Allow statement naming it has, by
+// operator and key: those that the principal must meet whichever
+// statement lets it in.
+func requiredConditions(ss docStatements) map[principalKey][]policydoc.Element {
+	out := map[principalKey][]policydoc.Element{}
+	for _, st := range ss {
+		if st.effect() != "Allow" {
 			continue
 		}
-		shared := slices.ContainsFunc(sc.Added, func(e policydoc.Element) bool {
-			return e.Field == "Principal" && slices.Contains(removed.Removed, e)
-		})
-		if !shared {
-			continue
-		}
-		for _, e := range removed.Removed {
-			if e.Field == "Condition" && !hasCondition(sc.Added, e.Type, e.Key) {
-				lines = append(lines, fmt.Sprintf("%s, which names a principal of %s, lacks %s",
-					statementLabel(sc), statementLabel(removed), elementText(e)))
+		var conditions []policydoc.Element
+		for _, e := range st {
+			if e.Field == "Condition" {
+				conditions = append(conditions, e)
 			}
 		}
+		for _, e := range st {
+			if e.Field != "Principal" {
+				continue
+			}
+			key := principalKey{e.Type, e.Value}
+			required, seen := out[key]
+			if !seen {
+				out[key] = conditions
+				continue
+			}
+			var kept []policydoc.Element
+			for _, need := range required {
+				if slices.ContainsFunc(conditions, sameCondition(need)) {
+					kept = append(kept, need)
+				}
+			}
+			out[key] = kept
+		}
 	}
-	return lines
+	return out
+}
+
+// sameCondition matches a condition of the same operator and key.
+func sameCondition(need policydoc.Element) func(policydoc.Element) bool {
+	return func(e policydoc.Element) bool { return e.Type == need.Type && strings.EqualFold(e.Key, need.Key) }
+}
+
+func sortedPrincipals(m map[principalKey][]policydoc.Element) []principalKey {
+	keys := make([]principalKey, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	slices.SortFunc(keys, func(a, b principalKey) int { return strings.Compare(a.typ+" "+a.value, b.typ+" "+b.value) })
+	return keys
+}
+
+func principalText(k principalKey) string {
+	if k.typ == "" {
+		return "principal " + k.value
+	}
+	return "principal " + k.typ + " " + k.value
 }
 
 // hasCondition reports whether elements hold a condition of that operator
@@ -278,38 +334,46 @@ func hasCondition(elements []policydoc.Element, operator, key string) bool {
 }
 
 // warnDenyNarrowed warns when a Deny statement is removed, turned into an
-// Allow, or denies less: actions or resources that no unconditional Deny
-// of the new document covers, or only under a new condition, or with new
-// exceptions. A Deny split into several, or merged into one, denies no less.
+// Allow, or denies less: actions, resources or, in a trust policy,
+// principals that no unconditional Deny of the new document covers, or only
+// under a new condition, or with new exceptions. A Deny split into several,
+// or merged into one, denies no less.
 func (p *planner) warnDenyNarrowed(c *Change, attr string, d docChange) {
+	trust := attr == "assume_role_policy"
 	denies := unconditionalDenies(d.after)
+	covered := func(st docStatement) bool {
+		return !st.has("NotAction") && !st.has("NotResource") && !st.has("NotPrincipal") && denies.cover(st, trust)
+	}
 	var lines []string
 	for _, sc := range d.changes {
 		old := d.old(sc)
 		switch {
 		case sc.Change == policydoc.StatementRemoved && sc.Effect == "Deny":
-			if !denies.cover(old.values("Action"), old.values("Resource")) || old.has("NotAction") || old.has("NotResource") {
+			if !covered(old) {
 				lines = append(lines, statementLabel(sc))
 			}
 		case sc.Change == policydoc.StatementChanged && slices.Contains(sc.Removed, policydoc.Element{Field: "Effect", Value: "Deny"}):
-			if !denies.cover(old.values("Action"), old.values("Resource")) {
+			if !covered(old) {
 				lines = append(lines, statementLabel(sc)+": Deny is now "+sc.Effect)
 			}
 		case sc.Change == policydoc.StatementChanged && sc.Effect == "Deny":
 			for _, e := range sc.Removed {
-				covered := true
-				switch e.Field {
-				case "Action":
-					covered = denies.cover([]string{e.Value}, old.values("Resource"))
-				case "Resource":
-					covered = denies.cover(old.values("Action"), []string{e.Value})
+				if e.Field != "Action" && e.Field != "Resource" && !(trust && e.Field == "Principal") {
+					continue
 				}
-				if !covered {
+				// The old statement with only this element of its field.
+				var part docStatement
+				for _, o := range old {
+					if o.Field != e.Field || o == e {
+						part = append(part, o)
+					}
+				}
+				if !denies.cover(part, trust) {
 					lines = append(lines, statementLabel(sc)+": - "+elementText(e))
 				}
 			}
 			for _, e := range sc.Added {
-				if e.Field == "Condition" || e.Field == "NotAction" || e.Field == "NotResource" {
+				if e.Field == "Condition" || e.Field == "NotAction" || e.Field == "NotResource" || e.Field == "NotPrincipal" {
 					lines = append(lines, statementLabel(sc)+": + "+elementText(e))
 				}
 			}
@@ -339,13 +403,15 @@ func unconditionalDenies(ss docStatements) denyStatements {
 	return out
 }
 
-// cover reports whether every action on every resource is denied by one of
-// the statements.
-func (ds denyStatements) cover(actions, resources []string) bool {
-	for _, action := range actions {
+// cover reports whether the statements deny all that old denied: each of
+// its actions on all of its resources and, in a trust policy, to all of
+// its principals.
+func (ds denyStatements) cover(old docStatement, trust bool) bool {
+	for _, action := range old.values("Action") {
 		covered := slices.ContainsFunc(ds, func(st docStatement) bool {
-			return matchesAny(st.values("Action"), action, true) &&
-				!slices.ContainsFunc(resources, func(r string) bool { return !matchesAny(st.values("Resource"), r, false) })
+			return coversAny(st.values("Action"), action, true) &&
+				allCovered(st.values("Resource"), old.values("Resource")) &&
+				(!trust || principalsCovered(st, old))
 		})
 		if !covered {
 			return false
@@ -354,15 +420,51 @@ func (ds denyStatements) cover(actions, resources []string) bool {
 	return true
 }
 
-// matchesAny reports whether a value matches one of the patterns; actions
-// match without case, as IAM compares them.
-func matchesAny(patterns []string, value string, foldCase bool) bool {
+func allCovered(patterns, values []string) bool {
+	return !slices.ContainsFunc(values, func(v string) bool { return !coversAny(patterns, v, false) })
+}
+
+// principalsCovered reports whether st names every principal of old, or
+// every principal with "*".
+func principalsCovered(st, old docStatement) bool {
+	for _, e := range old {
+		if e.Field != "Principal" {
+			continue
+		}
+		if !slices.ContainsFunc(st, func(n policydoc.Element) bool {
+			return n.Field == "Principal" && (n == e || n.Value == "*")
+		}) {
+			return false
+		}
+	}
+	return true
+}
+
+// coversAny reports whether one of the patterns covers the value, itself a
+// pattern; actions compare without case, as IAM compares them.
+func coversAny(patterns []string, value string, foldCase bool) bool {
 	return slices.ContainsFunc(patterns, func(pattern string) bool {
 		if foldCase {
-			return wildcard.MatchFold(pattern, value)
+			pattern, value = strings.ToLower(pattern), strings.ToLower(value)
 		}
-		return wildcard.Match(pattern, value)
+		return patternCovers(pattern, value)
 	})
+}
+
+// patternCovers reports whether everything that older matches, newer
+// matches too. For an older value without wildcards that is a match. For
+// an older pattern, the answer is yes only in the simple cases: the same
+// pattern, or a newer one that ends with * after a prefix of the older one,
+// such as iam:* for iam:Create*. A ? never covers a *.
+func patternCovers(newer, older string) bool {
+	if !strings.ContainsAny(older, "*?") {
+		return wildcard.Match(newer, older)
+	}
+	if newer == older || newer == "*" {
+		return true
+	}
+	prefix, ok := strings.CutSuffix(newer, "*")
+	return ok && !strings.ContainsAny(prefix, "*?") && strings.HasPrefix(older, prefix)
 }
 
 // warnAllowWidened warns when a statement that allows comes to apply to
@@ -395,8 +497,9 @@ func (p *planner) warnOf(c *Change, summary, detail string) {
 	p.diagFor(c.Address, &hcl.Diagnostic{Severity: hcl.DiagWarning, Summary: summary, Detail: detail, Subject: c.DeclRange})
 }
 
-// wholeServiceAction matches "*" and actions such as "s3:*".
-var wholeServiceAction = regexp.MustCompile(`^(\*|[A-Za-z0-9-]+:\*)$`)
+// wholeServiceAction matches "*" and actions such as "s3:*" or "s3:?*",
+// which match every action of a service.
+var wholeServiceAction = regexp.MustCompile(`^[*?]*\*[*?]*$|^[A-Za-z0-9-]+:[*?]*\*[*?]*$`)
 
 // documentNoun names a document attribute in a sentence.
 func documentNoun(attr string) string {

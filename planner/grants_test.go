@@ -119,6 +119,60 @@ func TestWidenedGrantWarnings(t *testing.T) {
 			live: liveGuard(`{"Sid": "Read", "Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b/*"}`),
 			want: []string{"Allow widened"},
 		},
+		"Deny of every IAM action narrowed to a pattern of one character": {
+			desired: guardPolicy(`{ Sid = "NoIAM", Effect = "Deny", Action = "iam:?", Resource = "*" }`),
+			live:    liveGuard(`{"Sid": "NoIAM", "Effect": "Deny", "Action": "iam:*", "Resource": "*"}`),
+			want:    []string{"Deny removed or narrowed"},
+		},
+		"Deny of a prefix widened to the service": {
+			desired: guardPolicy(`{ Sid = "NoCreate", Effect = "Deny", Action = "iam:*", Resource = "*" }`),
+			live:    liveGuard(`{"Sid": "NoCreate", "Effect": "Deny", "Action": "iam:Create*", "Resource": "*"}`),
+		},
+		"trust Deny of a principal removed": {
+			desired: trustRole(`{ Sid = "Humans", Effect = "Allow", Principal = { AWS = "arn:aws:iam::111122223333:root" }, Action = "sts:AssumeRole" }`),
+			live: liveTrust(`{"Sid": "Humans", "Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::111122223333:root"}, "Action": "sts:AssumeRole"},
+				{"Sid": "NoIntern", "Effect": "Deny", "Principal": {"AWS": "arn:aws:iam::111122223333:user/intern"}, "Action": "sts:AssumeRole"}`),
+			want: []string{"Deny removed or narrowed"},
+		},
+		"trust Deny moved to another principal": {
+			desired: trustRole(`{ Sid = "Humans", Effect = "Allow", Principal = { AWS = "arn:aws:iam::111122223333:root" }, Action = "sts:AssumeRole" },
+				{ Sid = "NoIntern", Effect = "Deny", Principal = { AWS = "arn:aws:iam::111122223333:user/other" }, Action = "sts:AssumeRole" }`),
+			live: liveTrust(`{"Sid": "Humans", "Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::111122223333:root"}, "Action": "sts:AssumeRole"},
+				{"Sid": "NoIntern", "Effect": "Deny", "Principal": {"AWS": "arn:aws:iam::111122223333:user/intern"}, "Action": "sts:AssumeRole"}`),
+			want: []string{"Deny removed or narrowed"},
+		},
+		"trust Deny of another account turned into an Allow": {
+			desired: trustRole(`{ Sid = "NoContractor", Effect = "Allow", Principal = { AWS = "777788889999" }, Action = "sts:AssumeRole" }`),
+			live:    liveTrust(`{"Sid": "NoContractor", "Effect": "Deny", "Principal": {"AWS": "777788889999"}, "Action": "sts:AssumeRole"}`),
+			want:    []string{"Role trusts another account", "Deny removed or narrowed"},
+		},
+		"principal moved to a statement without its condition": {
+			desired: trustRole(`{ Sid = "Humans", Effect = "Allow", Principal = { AWS = "arn:aws:iam::444455556666:role/ops" }, Action = "sts:AssumeRole",
+				Condition = { Bool = { "aws:MultiFactorAuthPresent" = "true" } } },
+				{ Sid = "Automation", Effect = "Allow", Principal = { AWS = ["arn:aws:iam::444455556666:role/deploy", "arn:aws:iam::444455556666:role/bruno"] }, Action = "sts:AssumeRole" }`),
+			live: liveTrust(`{"Sid": "Humans", "Effect": "Allow", "Principal": {"AWS": ["arn:aws:iam::444455556666:role/ops", "arn:aws:iam::444455556666:role/bruno"]}, "Action": "sts:AssumeRole", "Condition": {"Bool": {"aws:MultiFactorAuthPresent": "true"}}},
+				{"Sid": "Automation", "Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::444455556666:role/deploy"}, "Action": "sts:AssumeRole"}`),
+			want: []string{"Trust policy condition removed or changed"},
+		},
+		"statement split, one half without the condition": {
+			desired: trustRole(`{ Sid = "Alice", Effect = "Allow", Principal = { AWS = "arn:aws:iam::444455556666:role/ops" }, Action = "sts:AssumeRole",
+				Condition = { Bool = { "aws:MultiFactorAuthPresent" = "true" } } },
+				{ Sid = "Bruno", Effect = "Allow", Principal = { AWS = "arn:aws:iam::444455556666:role/bruno" }, Action = "sts:AssumeRole" }`),
+			live: liveTrust(`{"Sid": "Humans", "Effect": "Allow", "Principal": {"AWS": ["arn:aws:iam::444455556666:role/ops", "arn:aws:iam::444455556666:role/bruno"]}, "Action": "sts:AssumeRole", "Condition": {"Bool": {"aws:MultiFactorAuthPresent": "true"}}}`),
+			// The account was trusted only under the condition before.
+			want: []string{"Role trusts another account", "Trust policy condition removed or changed"},
+		},
+		"external id taken away": {
+			desired: trustRole(`{ Effect = "Allow", Principal = { AWS = "arn:aws:iam::444455556666:root" }, Action = "sts:AssumeRole",
+				Condition = { StringEquals = { "sts:ExternalId" = "a" } } }`),
+			live: liveTrust(`{"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::444455556666:root"}, "Action": "sts:AssumeRole", "Condition": {"StringEquals": {"sts:ExternalId": ["a", "b"]}}}`),
+		},
+		"external id operator loosened to a pattern": {
+			desired: trustRole(`{ Effect = "Allow", Principal = { AWS = "arn:aws:iam::444455556666:root" }, Action = "sts:AssumeRole",
+				Condition = { StringLike = { "sts:ExternalId" = "a*" } } }`),
+			live: liveTrust(`{"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::444455556666:root"}, "Action": "sts:AssumeRole", "Condition": {"StringEquals": {"sts:ExternalId": "a"}}}`),
+			want: []string{"Trust policy condition removed or changed"},
+		},
 		"Deny pattern with many wildcards": {
 			desired: guardPolicy(`{ Sid = "NoDelete", Effect = "Deny", Action = "s3:DeleteObject", Resource = "arn:aws:s3:::` + strings.Repeat("*-", 9) + `x" }`),
 			live:    liveGuard(`{"Sid": "NoDelete", "Effect": "Deny", "Action": "s3:DeleteObject", "Resource": "arn:aws:s3:::` + strings.Repeat("a-", 40) + `y"}`),
