@@ -2,6 +2,7 @@ package sandbox
 
 import (
 	"errors"
+	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
@@ -70,10 +71,14 @@ func copyState(t *testing.T, path string) string {
 
 // clients returns IAM and STS clients that sign with the given key pair.
 func (f *fixture) clients(keyID, secret string) (*iam.Client, *sts.Client) {
+	// Without retries, a keep-alive connection that the server closes just
+	// as the client reuses it fails a test on a busy machine, so every
+	// request gets a connection of its own.
 	cfg := aws.Config{
 		Region:      "us-east-1",
 		Credentials: credentials.NewStaticCredentialsProvider(keyID, secret, ""),
 		Retryer:     func() aws.Retryer { return aws.NopRetryer{} },
+		HTTPClient:  &http.Client{Transport: &http.Transport{DisableKeepAlives: true}},
 	}
 	iamClient := iam.NewFromConfig(cfg, func(o *iam.Options) { o.BaseEndpoint = aws.String(f.url) })
 	stsClient := sts.NewFromConfig(cfg, func(o *sts.Options) { o.BaseEndpoint = aws.String(f.url) })
