@@ -27,6 +27,7 @@ type savedPlan struct {
 type savedWarning struct {
 	Summary string      `json:"summary"`
 	Detail  string      `json:"detail,omitempty"`
+	Address string      `json:"address,omitempty"`
 	Range   *savedRange `json:"range,omitempty"`
 }
 
@@ -101,7 +102,7 @@ func encodePlan(p *planner.Plan, dir string) savedPlan {
 		sp.Changes = append(sp.Changes, encodeChange(c, dir))
 	}
 	for _, w := range p.Warnings {
-		sw := savedWarning{Summary: w.Summary, Detail: w.Detail}
+		sw := savedWarning{Summary: w.Summary, Detail: w.Detail, Address: w.Address}
 		if w.Range != nil {
 			sw.Range = encodeRange(*w.Range, dir)
 		}
@@ -198,7 +199,7 @@ func decodePlan(sp savedPlan, dir string) (*planner.Plan, error) {
 		p.Changes = append(p.Changes, c)
 	}
 	for _, sw := range sp.Warnings {
-		w := planner.Warning{Summary: sw.Summary, Detail: sw.Detail}
+		w := planner.Warning{Summary: sw.Summary, Detail: sw.Detail, Address: sw.Address}
 		if sw.Range != nil {
 			r := decodeRange(sw.Range, dir)
 			w.Range = &r

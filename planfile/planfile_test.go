@@ -530,3 +530,20 @@ func TestCheckPath(t *testing.T) {
 		})
 	}
 }
+
+// TestWarningAddressSurvivesTheFile checks that a warning about one change
+// keeps the change's address through the plan file, as show --json writes it.
+func TestWarningAddressSurvivesTheFile(t *testing.T) {
+	p := &planner.Plan{AccountID: "111122223333", Warnings: []planner.Warning{
+		{Summary: "Allow widened", Detail: "The policy document of policy.app allows more.", Address: "policy.app"},
+		{Summary: "Account quota may be reached"},
+	}}
+	saved := encodePlan(p, t.TempDir())
+	got, err := decodePlan(saved, t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(p.Warnings, got.Warnings); diff != "" {
+		t.Errorf("warnings through the file (-saved +read):\n%s", diff)
+	}
+}

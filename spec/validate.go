@@ -84,7 +84,12 @@ func quoteBadRunes(s string, pattern *regexp.Regexp) string {
 			continue
 		}
 		seen[r] = true
-		bad = append(bad, fmt.Sprintf("%q", r))
+		quoted := fmt.Sprintf("%q", r)
+		if r == '\'' {
+			// %q writes '\'', which reads as Go, not as a quoted apostrophe.
+			quoted = `"'"`
+		}
+		bad = append(bad, quoted)
 	}
 	return strings.Join(bad, ", ")
 }

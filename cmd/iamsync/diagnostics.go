@@ -249,6 +249,9 @@ type sarifLog struct {
 type sarifRun struct {
 	Tool    sarifTool     `json:"tool"`
 	Results []sarifResult `json:"results"`
+	// ColumnKind says how columns count: HCL counts characters, where SARIF
+	// would otherwise assume UTF-16 code units.
+	ColumnKind string `json:"columnKind"`
 }
 
 type sarifTool struct {
@@ -301,14 +304,19 @@ type sarifRegion struct {
 // becomes a rule, so code-scanning services group repeated findings. File
 // paths are made relative to baseDir, the working directory, because the
 // services expect paths relative to the repository root, where CI runs.
-func writeSARIF(w io.Writer, diags hcl.Diagnostics, baseDir string) error {
+// A diagnostic about no place in the files, such as a value given on the
+// command line, is placed at the start of fallback, the configuration
+// directory's first file or the directory itself, because code scanning
+// rejects a result without a location.
+func writeSARIF(w io.Writer, diags hcl.Diagnostics, baseDir, fallback string) error {
 	run := sarifRun{
 		Tool: sarifTool{Driver: sarifDriver{
 			Name:           "iamsync",
 			InformationURI: "https://github.com/iamsync/iamsync",
 			Rules:          []sarifRule{},
 		}},
-		Results: []sarifResult{},
+		Results:    []sarifResult{},
+		ColumnKind: "unicodeCodePoints",
 	}
 	seen := map[string]bool{}
 	for _, d := range sortDiagnostics(diags) {
@@ -320,15 +328,17 @@ func writeSARIF(w io.Writer, diags hcl.Diagnostics, baseDir string) error {
 		result := sarifResult{RuleID: id, Level: severityName(d.Severity), Message: sarifMessage{Text: strings.TrimSpace(d.Summary + ". " + d.Detail)}}
 		// A value from the command line or the environment has a pseudo
 		// file name, such as <value for var.team>, that names no file.
+		subject := hcl.Range{Filename: fallback, Start: hcl.InitialPos, End: hcl.InitialPos}
 		if d.Subject != nil && !strings.HasPrefix(d.Subject.Filename, "<") {
-			result.Locations = []sarifLocation{{PhysicalLocation: sarifPhysicalLocation{
-				ArtifactLocation: sarifArtifactLocation{URI: relativeURI(baseDir, d.Subject.Filename)},
-				Region: sarifRegion{
-					StartLine: d.Subject.Start.Line, StartColumn: d.Subject.Start.Column,
-					EndLine: d.Subject.End.Line, EndColumn: d.Subject.End.Column,
-				},
-			}}}
+			subject = *d.Subject
 		}
+		result.Locations = []sarifLocation{{PhysicalLocation: sarifPhysicalLocation{
+			ArtifactLocation: sarifArtifactLocation{URI: relativeURI(baseDir, subject.Filename)},
+			Region: sarifRegion{
+				StartLine: subject.Start.Line, StartColumn: subject.Start.Column,
+				EndLine: subject.End.Line, EndColumn: subject.End.Column,
+			},
+		}}}
 		run.Results = append(run.Results, result)
 	}
 	sort.Slice(run.Tool.Driver.Rules, func(i, j int) bool { return run.Tool.Driver.Rules[i].ID < run.Tool.Driver.Rules[j].ID })

@@ -111,6 +111,10 @@ func (c *fmtCommand) collect(paths []string) ([]string, error) {
 			return nil, fmt.Errorf("format %s: %w", p, err)
 		}
 		if !info.IsDir() {
+			if !strings.HasSuffix(p, ".hcl") {
+				return nil, fmt.Errorf("format %s: fmt formats native HCL files, whose names end in .hcl; "+
+					"a .hcl.json file is JSON, which fmt leaves as it is", p)
+			}
 			files = append(files, p)
 			continue
 		}

@@ -39,6 +39,9 @@ func (d *deleteLimit) Set(s string) error {
 	if err != nil {
 		return errors.New("not a whole number")
 	}
+	if n < 0 {
+		return errors.New("a limit is 0 or more; leave the flag out for no limit")
+	}
 	*d = deleteLimit(n)
 	return nil
 }

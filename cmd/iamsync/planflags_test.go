@@ -28,3 +28,28 @@ func TestMaxDeletesHelpDefault(t *testing.T) {
 		})
 	}
 }
+
+func TestMaxDeletesValues(t *testing.T) {
+	tests := map[string]struct {
+		value   string
+		want    deleteLimit
+		wantErr string
+	}{
+		"zero":     {value: "0", want: 0},
+		"some":     {value: "12", want: 12},
+		"negative": {value: "-1", wantErr: "a limit is 0 or more"},
+		"word":     {value: "abc", wantErr: "not a whole number"},
+	}
+	for name, tt := range tests {
+		t.Run(name, func(t *testing.T) {
+			d := deleteLimit(-1)
+			err := d.Set(tt.value)
+			switch {
+			case tt.wantErr != "" && (err == nil || !strings.Contains(err.Error(), tt.wantErr)):
+				t.Errorf("Set(%q) = %v, want an error with %q", tt.value, err, tt.wantErr)
+			case tt.wantErr == "" && (err != nil || d != tt.want):
+				t.Errorf("Set(%q) = %v, limit %d, want %d", tt.value, err, d, tt.want)
+			}
+		})
+	}
+}

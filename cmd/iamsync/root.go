@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"regexp"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -91,11 +92,34 @@ func Run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 // writeError prints a command's error, followed by the fix for the errors
 // whose fix is known.
 func writeError(w io.Writer, err error) {
-	fmt.Fprintf(w, "Error: %v\n", err)
+	fmt.Fprintf(w, "Error: %s\n", flagGroupMessage(err.Error()))
 	var missing *awsprovider.NoCredentialsError
 	if errors.As(err, &missing) {
 		fmt.Fprintln(w, noCredentialsHint)
 	}
+}
+
+// exclusiveFlagsError matches cobra's error for flags that cannot be used
+// together, such as "if any flags in the group [json sarif] are set none
+// of the others can be; [json sarif] were all set".
+var exclusiveFlagsError = regexp.MustCompile(`^if any flags in the group \[[^\]]*\] are set none of the others can be; \[([^\]]*)\] were all set$`)
+
+// flagGroupMessage rewrites cobra's error for flags that cannot be used
+// together as "--json and --sarif cannot be used together"; other messages
+// are returned as they are.
+func flagGroupMessage(message string) string {
+	m := exclusiveFlagsError.FindStringSubmatch(message)
+	if m == nil {
+		return message
+	}
+	names := strings.Fields(m[1])
+	for i, name := range names {
+		names[i] = "--" + name
+	}
+	if len(names) == 2 {
+		return names[0] + " and " + names[1] + " cannot be used together"
+	}
+	return strings.Join(names[:len(names)-1], ", ") + " and " + names[len(names)-1] + " cannot be used together"
 }
 
 // noCredentialsHint names the ways to give iamsync credentials.

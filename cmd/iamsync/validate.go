@@ -3,6 +3,8 @@ package main
 import (
 	"fmt"
 	"os"
+	"path/filepath"
+	"strings"
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/spf13/cobra"
@@ -39,6 +41,22 @@ when there are errors.`,
 	return cmd
 }
 
+// firstConfigFile returns the first .hcl or .hcl.json file of dir by name,
+// or dir itself when it has none.
+func firstConfigFile(dir string) string {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return dir
+	}
+	for _, e := range entries {
+		name := e.Name()
+		if !e.IsDir() && !strings.HasPrefix(name, ".") && (strings.HasSuffix(name, ".hcl") || strings.HasSuffix(name, ".hcl.json")) {
+			return filepath.Join(dir, name)
+		}
+	}
+	return dir
+}
+
 // Run validates the configuration in dir.
 func (c *validateCommand) Run(dir string) error {
 	cfg, diags := c.config.load(dir, "", "")
@@ -60,7 +78,7 @@ func (c *validateCommand) Run(dir string) error {
 		if err != nil {
 			return fmt.Errorf("find the working directory, which SARIF paths are relative to: %w", err)
 		}
-		if err := writeSARIF(c.std.out, diags, workDir); err != nil {
+		if err := writeSARIF(c.std.out, diags, workDir, firstConfigFile(dir)); err != nil {
 			return err
 		}
 	default:

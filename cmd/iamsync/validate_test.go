@@ -179,6 +179,14 @@ func TestFmt(t *testing.T) {
 	if r.code != exitError || !strings.Contains(r.stderr, "c.hcl line 1") {
 		t.Errorf("fmt of a broken file: exit code %d\n%s", r.code, r.stderr)
 	}
+
+	// A file named on the command line must be native HCL: a .hcl.json
+	// file is JSON, which fmt does not format.
+	jsonDir := writeConfig(t, map[string]string{"c.hcl.json": `{"group": {"j": {"name": "J"}}}`})
+	r = runOffline(t, "fmt", filepath.Join(jsonDir, "c.hcl.json"))
+	if r.code != exitError || !strings.Contains(r.stderr, "fmt formats native HCL files") {
+		t.Errorf("fmt of a .hcl.json file: exit code %d\n%s", r.code, r.stderr)
+	}
 }
 
 // TestExampleConfigurationsAreFormatted keeps the examples in canonical style.
@@ -200,8 +208,9 @@ func TestVersionNamesTheFormats(t *testing.T) {
 }
 
 // TestValidateSARIFCommandLineValue gives a list variable a bare word on
-// the command line. The error has no file to point at, so its SARIF result
-// has no location.
+// the command line. The error has no file of its own to point at, and code
+// scanning rejects a result without a location, so the result points at
+// the start of the configuration's first file.
 func TestValidateSARIFCommandLineValue(t *testing.T) {
 	repo := writeConfig(t, map[string]string{"iam/main.hcl": "variable \"admins\" {\n  type = list(string)\n}\n"})
 	t.Chdir(repo)
@@ -217,7 +226,21 @@ func TestValidateSARIFCommandLineValue(t *testing.T) {
 	if len(results) != 1 || results[0].RuleID != "invalid-value-for-input-variable" {
 		t.Fatalf("results = %+v, want one invalid-value-for-input-variable", results)
 	}
-	if len(results[0].Locations) != 0 {
-		t.Errorf("the result points at %+v, which is no file", results[0].Locations)
+	locations := results[0].Locations
+	if len(locations) != 1 || locations[0].PhysicalLocation.ArtifactLocation.URI != "iam/main.hcl" ||
+		locations[0].PhysicalLocation.Region.StartLine != 1 {
+		t.Errorf("the result points at %+v, want line 1 of iam/main.hcl", locations)
+	}
+	if log.Runs[0].ColumnKind != "unicodeCodePoints" {
+		t.Errorf("columnKind = %q, want unicodeCodePoints", log.Runs[0].ColumnKind)
+	}
+}
+
+// TestExclusiveFlagsMessage checks the message for flags that cannot be
+// used together, which cobra words in terms of its flag groups.
+func TestExclusiveFlagsMessage(t *testing.T) {
+	r := runOffline(t, "validate", "--json", "--sarif", "iam")
+	if r.code != exitError || !strings.Contains(r.stderr, "Error: --json and --sarif cannot be used together") {
+		t.Errorf("exit code %d\n%s", r.code, r.stderr)
 	}
 }

@@ -15,3 +15,7 @@ role "role_too_long" {
 group "empty" {
   name = ""
 }
+
+user "apostrophe" {
+  name = "carol.o'neil"
+}
