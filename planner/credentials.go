@@ -310,6 +310,9 @@ func (p *planner) diagFor(address string, d *hcl.Diagnostic) {
 // which WarningsOf gives the warning.
 type changeAddress string
 
+// DiagnosticAddress returns the address.
+func (a changeAddress) DiagnosticAddress() string { return string(a) }
+
 // reportChangeDiags reports the diagnostics of the changes that are still
 // in the plan.
 func (p *planner) reportChangeDiags() {

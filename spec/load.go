@@ -503,7 +503,18 @@ func instancesClause(addrs []string) string {
 // tagInstance records that the diagnostics raised since from are about
 // inst, when inst is an instance of a for_each block.
 func (l *loader) tagInstance(from int, inst *instance) {
-	if !inst.decl.hasForEach || from >= len(l.diags) {
+	if from >= len(l.diags) {
+		return
+	}
+	if !inst.decl.hasForEach {
+		// A warning about one entity carries its address, which plans
+		// give the warning. The instances of a for_each block share
+		// their warnings, which name the instances instead.
+		for _, d := range l.diags[from:] {
+			if d.Severity == hcl.DiagWarning && d.Extra == nil {
+				d.Extra = DiagnosticAddress(inst.address().String())
+			}
+		}
 		return
 	}
 	if l.instanceOf == nil {

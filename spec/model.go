@@ -430,3 +430,10 @@ func matchFold(pattern, name string) bool {
 	ok, err := path.Match(strings.ToLower(pattern), strings.ToLower(name))
 	return err == nil && ok
 }
+
+// DiagnosticAddress is the Extra of a warning about one declared entity:
+// the entity's address, such as "role.deploy".
+type DiagnosticAddress string
+
+// DiagnosticAddress returns the address.
+func (a DiagnosticAddress) DiagnosticAddress() string { return string(a) }
