@@ -12,12 +12,12 @@ import (
 	"github.com/iamsync/iamsync/policydoc"
 )
 
-// warnWidenedGrants warns of document changes that grant more, and that a
-// reviewer could miss among the lines of a statement summary: a trust
-// policy that lets another account assume a role, a condition taken off a
-// trust policy or changed, a Deny removed or narrowed, and an Allow that
-// comes to cover every resource or every action of a service. Only changes
-// warn, so each warning shows once, in the plan that makes the change.
+// warnWidenedGrants warns of document changes that grant more, which a
+// reviewer could miss among the lines of a statement summary. They are a
+// trust policy that lets another account assume a role, a condition taken
+// off a trust policy or changed, a Deny removed or narrowed, and an Allow
+// that comes to cover every resource or every action of a service. Only
+// changes warn, so each warning shows once, in the plan that makes it.
 func (p *planner) warnWidenedGrants() {
 	addresses := make([]string, 0, len(p.changes))
 	for address := range p.changes {
@@ -208,10 +208,10 @@ func (ss docStatements) conditionKeys() []string {
 }
 
 // warnConditionsRemoved warns when a principal that a trust policy lets
-// assume the role comes to need fewer conditions: a condition key that
-// every statement allowing the principal required before, and that some
-// statement allowing it does not require now, whether the statement lost
-// it, the principal moved to another statement, or a statement was split.
+// assume the role comes to need fewer conditions. That is a condition key
+// that every statement allowing the principal required before, and that
+// some statement allowing it does not require now: the statement lost it,
+// the principal moved to another statement, or a statement was split.
 // It also warns when a kept key's value changes, such as from "true" to
 // "false", and when a key gains a value that it accepts, such as a second
 // external id.

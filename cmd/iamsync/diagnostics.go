@@ -249,8 +249,8 @@ type sarifLog struct {
 type sarifRun struct {
 	Tool    sarifTool     `json:"tool"`
 	Results []sarifResult `json:"results"`
-	// ColumnKind says how columns count: HCL counts characters, where SARIF
-	// would otherwise assume UTF-16 code units.
+	// ColumnKind names how columns count: HCL counts characters, where
+	// SARIF would otherwise assume UTF-16 code units.
 	ColumnKind string `json:"columnKind"`
 }
 
@@ -304,10 +304,10 @@ type sarifRegion struct {
 // becomes a rule, so code-scanning services group repeated findings. File
 // paths are made relative to baseDir, the working directory, because the
 // services expect paths relative to the repository root, where CI runs.
-// A diagnostic about no place in the files, such as a value given on the
-// command line, is placed at the start of fallback, the configuration
-// directory's first file or the directory itself, because code scanning
-// rejects a result without a location.
+// Code scanning rejects a result without a location. So a diagnostic about
+// no place in the files, such as a value given on the command line, is
+// placed at the start of fallback: the configuration directory's first
+// file, or the directory itself.
 func writeSARIF(w io.Writer, diags hcl.Diagnostics, baseDir, fallback string) error {
 	run := sarifRun{
 		Tool: sarifTool{Driver: sarifDriver{

@@ -122,8 +122,8 @@ you apply.
 `
 
 // lacksRoleSettings reports whether a role of the dump at path has no
-// Description or no MaxSessionDuration, as in every dump that the AWS CLI
-// writes; a dump that a tool completed from ListRoles has both.
+// Description or no MaxSessionDuration. Every dump that the AWS CLI writes
+// lacks both, and a dump that a tool completed from ListRoles has both.
 func lacksRoleSettings(path string) bool {
 	data, err := os.ReadFile(path)
 	if err != nil {

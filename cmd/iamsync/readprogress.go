@@ -33,7 +33,7 @@ type readWatch struct {
 }
 
 // watchReads starts a watch on the reads of opts's account. purpose, when
-// not empty, says why the account is read, such as "to check the apply".
+// not empty, tells why the account is read, such as "to check the apply".
 func (c *connection) watchReads(opts provider.ReadOptions, purpose string) *readWatch {
 	what := "the account"
 	if opts.Caller != nil && opts.Caller.Account != "" {
@@ -82,8 +82,7 @@ func (w *readWatch) read(ctx context.Context, opts provider.ReadOptions) (*provi
 	return state, err
 }
 
-// done prints the totals of the reads, when a notice said that they were
-// slow.
+// done prints the totals of the reads, when a notice reported them slow.
 func (w *readWatch) done() {
 	if w.noticed {
 		fmt.Fprintf(w.c.notices, "Read %s in %s: %s\n", w.what, w.elapsed(), describeActivity(w.activity(), ""))
