@@ -288,6 +288,7 @@ func (l *loader) assignVariable(v *variableDecl, given map[string]rawValue) {
 			Detail: fmt.Sprintf("The value given for var.%s, declared at %s, is not suitable: %s.",
 				v.name, v.block.DefRange, err),
 			Subject: raw.rng.Ptr(),
+			Context: v.block.DefRange.Ptr(),
 		})
 		return
 	}

@@ -329,8 +329,12 @@ func writeSARIF(w io.Writer, diags hcl.Diagnostics, baseDir, fallback string) er
 		// A value from the command line or the environment has a pseudo
 		// file name, such as <value for var.team>, that names no file.
 		subject := hcl.Range{Filename: fallback, Start: hcl.InitialPos, End: hcl.InitialPos}
-		if d.Subject != nil && !strings.HasPrefix(d.Subject.Filename, "<") {
+		switch {
+		case d.Subject != nil && !strings.HasPrefix(d.Subject.Filename, "<"):
 			subject = *d.Subject
+		case d.Context != nil && !strings.HasPrefix(d.Context.Filename, "<"):
+			// Such as the declaration of a variable whose value is wrong.
+			subject = *d.Context
 		}
 		result.Locations = []sarifLocation{{PhysicalLocation: sarifPhysicalLocation{
 			ArtifactLocation: sarifArtifactLocation{URI: relativeURI(baseDir, subject.Filename)},

@@ -31,8 +31,8 @@ func newFmtCommand(std *streams, global *globalOptions) *cobra.Command {
 		Use:   "fmt [DIR|FILE ...]",
 		Short: "Rewrite configuration files in canonical style",
 		Long: `Fmt rewrites the .hcl files in the given directories (the current directory by
-default) or the given files in the canonical HCL style, and lists the files it
-changed. Files that do not parse are reported with their errors and left as
+default) or the given .hcl files in the canonical HCL style, and lists the files
+it changed. It leaves .hcl.json files alone, and refuses one named as an argument. Files that do not parse are reported with their errors and left as
 they are.
 
 With --check nothing is written: fmt lists the files that are not formatted

@@ -244,3 +244,23 @@ func TestExclusiveFlagsMessage(t *testing.T) {
 		t.Errorf("exit code %d\n%s", r.code, r.stderr)
 	}
 }
+
+// TestValidateSARIFWrongValuePointsAtTheVariable gives a number variable a
+// word on the command line: the SARIF result points at the variable's
+// declaration, which the value belongs to.
+func TestValidateSARIFWrongValuePointsAtTheVariable(t *testing.T) {
+	repo := writeConfig(t, map[string]string{"iam/main.hcl": "variable \"name\" {\n  type = string\n}\n\nvariable \"max_age\" {\n  type = number\n}\n"})
+	t.Chdir(repo)
+	r := runOffline(t, "validate", "--sarif", "--var", "max_age=abc", "--var", "name=x", "iam")
+	var log sarifLog
+	if err := json.Unmarshal([]byte(r.stdout), &log); err != nil {
+		t.Fatalf("not JSON: %v\n%s", err, r.stdout)
+	}
+	results := log.Runs[0].Results
+	if len(results) != 1 || len(results[0].Locations) != 1 {
+		t.Fatalf("results = %+v, want one with a location", results)
+	}
+	if got := results[0].Locations[0].PhysicalLocation.Region.StartLine; got != 5 {
+		t.Errorf("the result points at line %d, want 5, where max_age is declared", got)
+	}
+}

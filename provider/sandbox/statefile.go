@@ -34,7 +34,7 @@ type stateFile struct {
 
 	// A dump that is one page of a paged result has these, and is refused;
 	// the sandbox never writes them.
-	IsTruncated bool   `json:"IsTruncated,omitempty"`
+	IsTruncated any    `json:"IsTruncated,omitempty"`
 	Marker      string `json:"Marker,omitempty"`
 	NextToken   string `json:"NextToken,omitempty"`
 }
@@ -338,7 +338,7 @@ func decodeState(data []byte) (*stateFile, error) {
 		}
 	}
 	switch {
-	case f.IsTruncated:
+	case truncatedValue(f.IsTruncated):
 		return nil, &TruncatedDumpError{Key: "IsTruncated"}
 	case f.Marker != "":
 		return nil, &TruncatedDumpError{Key: "Marker"}
@@ -401,7 +401,7 @@ func CheckStateFile(data []byte) error {
 // a paged result: IAM's IsTruncated and Marker, or the NextToken of the AWS
 // CLI with --max-items.
 func checkWhole(top map[string]json.RawMessage) error {
-	var truncated bool
+	var truncated any
 	var marker, nextToken string
 	for key, value := range top {
 		switch strings.ToLower(key) {
@@ -416,7 +416,7 @@ func checkWhole(top map[string]json.RawMessage) error {
 	// The keys are checked in the order that decodeState checks them, so
 	// that both name the same one.
 	switch {
-	case truncated:
+	case truncatedValue(truncated):
 		return &TruncatedDumpError{Key: "IsTruncated"}
 	case marker != "":
 		return &TruncatedDumpError{Key: "Marker"}
@@ -424,6 +424,18 @@ func checkWhole(top map[string]json.RawMessage) error {
 		return &TruncatedDumpError{Key: "NextToken"}
 	}
 	return nil
+}
+
+// truncatedValue reports whether an IsTruncated value says true, as a JSON
+// boolean or, as some tools write it, a string.
+func truncatedValue(v any) bool {
+	switch v := v.(type) {
+	case bool:
+		return v
+	case string:
+		return strings.EqualFold(v, "true")
+	}
+	return false
 }
 
 // TruncatedDumpError is the error of New and CheckStateFile for a dump
@@ -437,9 +449,9 @@ type TruncatedDumpError struct {
 
 func (e *TruncatedDumpError) Error() string {
 	return fmt.Sprintf("the file is one page of a longer GetAccountAuthorizationDetails result (it has %s), "+
-		"so it lacks the users, groups, roles and policies of the other pages, and files made from it would "+
-		"delete them; save the whole result, as \"aws iam get-account-authorization-details\" does without "+
-		"--max-items", e.Key)
+		"so it lacks the users, groups, roles and policies of the other pages, and a configuration imported "+
+		"from it would delete them; save the whole result, as \"aws iam get-account-authorization-details\" "+
+		"does without --max-items", e.Key)
 }
 
 // policiesHaveVersions reports whether a Policies list has a policy with a

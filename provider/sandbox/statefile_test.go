@@ -469,10 +469,11 @@ func TestTruncatedDumpRefused(t *testing.T) {
 		content string
 		wantKey string
 	}{
-		"IsTruncated":           {`{"UserDetailList": [], "IsTruncated": true, "Marker": "abc"}`, "IsTruncated"},
-		"CLI NextToken":         {`{"RoleDetailList": [], "NextToken": "eyJNYXJrZXIiOiBudWxsfQ=="}`, "NextToken"},
-		"Marker alone":          {`{"GroupDetailList": [], "Marker": "abc"}`, "Marker"},
-		"policies with a token": {`{"Policies": [{"PolicyName": "p", "PolicyVersionList": []}], "NextToken": "x"}`, "NextToken"},
+		"IsTruncated":             {`{"UserDetailList": [], "IsTruncated": true, "Marker": "abc"}`, "IsTruncated"},
+		"CLI NextToken":           {`{"RoleDetailList": [], "NextToken": "eyJNYXJrZXIiOiBudWxsfQ=="}`, "NextToken"},
+		"Marker alone":            {`{"GroupDetailList": [], "Marker": "abc"}`, "Marker"},
+		"policies with a token":   {`{"Policies": [{"PolicyName": "p", "PolicyVersionList": []}], "NextToken": "x"}`, "NextToken"},
+		"IsTruncated as a string": {`{"UserDetailList": [], "IsTruncated": "true"}`, "IsTruncated"},
 	}
 	for name, tt := range tests {
 		t.Run(name, func(t *testing.T) {
