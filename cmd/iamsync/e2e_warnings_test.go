@@ -3,6 +3,11 @@ package main
 import (
 	"strings"
 	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/hashicorp/hcl/v2"
+
+	"github.com/iamsync/iamsync/planner"
 )
 
 // TestDocumentWarningsNameTheirEntity checks that a warning of the
@@ -17,5 +22,25 @@ func TestDocumentWarningsNameTheirEntity(t *testing.T) {
 	r := h.mustRun(exitOK, "plan", "--json", dir)
 	if !strings.Contains(r.stdout, `"summary": "Allow with NotAction"`) || !strings.Contains(r.stdout, `"address": "policy.broad"`) {
 		t.Errorf("the JSON plan lacks the warning with its address:\n%s", r.stdout)
+	}
+}
+
+func TestSortWarnings(t *testing.T) {
+	at := func(file string, offset int) *hcl.Range {
+		return &hcl.Range{Filename: file, Start: hcl.Pos{Byte: offset}}
+	}
+	warnings := []planner.Warning{
+		{Summary: "no place"},
+		{Summary: "b.hcl 5", Range: at("b.hcl", 5)},
+		{Summary: "a.hcl 90", Range: at("a.hcl", 90)},
+		{Summary: "a.hcl 10", Range: at("a.hcl", 10)},
+	}
+	var got []string
+	for _, w := range sortWarnings(warnings) {
+		got = append(got, w.Summary)
+	}
+	want := []string{"a.hcl 10", "a.hcl 90", "b.hcl 5", "no place"}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("order (-want +got):\n%s", diff)
 	}
 }

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"sort"
 	"strings"
 
 	"github.com/hashicorp/hcl/v2"
@@ -108,7 +109,7 @@ func openSession(ctx context.Context, dir string, conn *connectionOptions, confi
 	if !diags.HasErrors() {
 		// The configuration's own warnings are added to the plan too, so
 		// that a saved plan and its Markdown rendering show them to a reviewer.
-		plan.Warnings = append(planner.WarningsOf(s.diags), plan.Warnings...)
+		plan.Warnings = sortWarnings(append(planner.WarningsOf(s.diags), plan.Warnings...))
 	}
 	s.diags = append(s.diags, diags...)
 	if diags.HasErrors() {
@@ -236,4 +237,23 @@ func describeAccount(state *provider.State) string {
 		alias = fmt.Sprintf(" (%s)", state.Aliases[0])
 	}
 	return fmt.Sprintf("Account %s%s, acting as %s", state.AccountID, alias, state.Caller.ARN)
+}
+
+// sortWarnings orders a plan's warnings as the command line prints
+// diagnostics: by file and position, and those about no place in the files
+// last, so that the JSON plan and the Markdown comment list them in the
+// order of the plan's log.
+func sortWarnings(warnings []planner.Warning) []planner.Warning {
+	sort.SliceStable(warnings, func(i, j int) bool {
+		a, b := warnings[i].Range, warnings[j].Range
+		switch {
+		case a == nil || b == nil:
+			return a != nil && b == nil
+		case a.Filename != b.Filename:
+			return a.Filename < b.Filename
+		default:
+			return a.Start.Byte < b.Start.Byte
+		}
+	})
+	return warnings
 }
