@@ -355,3 +355,31 @@ role "admin" {
 		h.mustRun(exitOK, "apply", "--auto-approve", writeConfig(t, config(remaining)))
 	})
 }
+
+// TestBadInputWithOneAllowedAccountMakesNoCall plans files with an error,
+// whose provider block allows one account: the account is known without a
+// call, so the error is reported before any request reaches the sandbox.
+func TestBadInputWithOneAllowedAccountMakesNoCall(t *testing.T) {
+	h := newHarness(t, "")
+	dir := writeConfig(t, map[string]string{"main.hcl": `provider {
+  allowed_account_ids = ["123456789012"]
+}
+
+user "alice" {
+  name = "alice smith!"
+}
+`})
+	r := h.mustRun(exitError, "plan", dir)
+	if !strings.Contains(r.stderr, "Invalid user name") {
+		t.Errorf("stderr lacks the error:\n%s", r.stderr)
+	}
+	if calls := h.srv.Calls(); len(calls) != 0 {
+		t.Errorf("plan made calls before reporting the error: %v", calls)
+	}
+
+	// Valid files with the same block plan as before.
+	good := writeConfig(t, map[string]string{"main.hcl": "provider {\n  allowed_account_ids = [\"123456789012\"]\n}\n\nuser \"alice\" {}\n"})
+	if r := h.mustRun(exitOK, "plan", good); !strings.Contains(r.stdout, "user.alice will be created") {
+		t.Errorf("plan of valid files:\n%s", r.stdout)
+	}
+}

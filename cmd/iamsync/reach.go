@@ -179,10 +179,7 @@ func (e *accountRefusedError) Error() string {
 // checkAccount returns an *accountRefusedError when the caller's account
 // is not allowed, by the flags or else by the provider block.
 func (r *reachOptions) checkAccount(id provider.Identity) error {
-	allowed, forbidden := r.allowedAccounts, r.forbiddenAccounts
-	if len(allowed) == 0 && len(forbidden) == 0 && r.provider != nil {
-		allowed, forbidden = r.provider.AllowedAccountIDs, r.provider.ForbiddenAccountIDs
-	}
+	allowed, forbidden := r.restrictions()
 	switch {
 	case len(allowed) > 0 && !slices.Contains(allowed, id.Account):
 		return &accountRefusedError{account: id.Account, arn: id.ARN, allowed: allowed}
@@ -190,6 +187,25 @@ func (r *reachOptions) checkAccount(id provider.Identity) error {
 		return &accountRefusedError{account: id.Account, arn: id.ARN, forbidden: true}
 	}
 	return nil
+}
+
+// restrictions returns the allowed and forbidden accounts: the flags', or
+// else the provider block's.
+func (r *reachOptions) restrictions() (allowed, forbidden []string) {
+	allowed, forbidden = r.allowedAccounts, r.forbiddenAccounts
+	if len(allowed) == 0 && len(forbidden) == 0 && r.provider != nil {
+		allowed, forbidden = r.provider.AllowedAccountIDs, r.provider.ForbiddenAccountIDs
+	}
+	return allowed, forbidden
+}
+
+// soleAllowedAccount returns the one account that the restrictions allow,
+// or "" when they allow more or any.
+func (r *reachOptions) soleAllowedAccount() string {
+	if allowed, _ := r.restrictions(); len(allowed) == 1 {
+		return allowed[0]
+	}
+	return ""
 }
 
 // useProvider reads the provider block of the configuration in dir into

@@ -53,6 +53,19 @@ func openSession(ctx context.Context, dir string, conn *connectionOptions, confi
 	if providerCfg != nil {
 		config.parsed = providerCfg.Parser
 	}
+
+	// With one allowed account, the account is known before any call, so
+	// the files are loaded for it first, and their errors are reported
+	// without a call to STS. Another partition than aws loads them again.
+	var early *spec.Config
+	var earlyDiags hcl.Diagnostics
+	if account := conn.reach.soleAllowedAccount(); account != "" {
+		early, earlyDiags = config.load(dir, account, spec.DefaultPartition)
+		if earlyDiags.HasErrors() {
+			return &session{cfg: early, diags: earlyDiags}, nil
+		}
+	}
+
 	c, err := conn.connect(ctx)
 	if err != nil {
 		return unreachable(dir, config, err)
@@ -70,7 +83,11 @@ func openSession(ctx context.Context, dir string, conn *connectionOptions, confi
 		c.Close()
 		return nil, err
 	}
-	s.cfg, s.diags = config.load(dir, identity.Account, partitionOf(identity.ARN))
+	if early != nil && early.AccountID == identity.Account && partitionOf(identity.ARN) == spec.DefaultPartition {
+		s.cfg, s.diags = early, earlyDiags
+	} else {
+		s.cfg, s.diags = config.load(dir, identity.Account, partitionOf(identity.ARN))
+	}
 	if s.diags.HasErrors() {
 		return s, nil
 	}
