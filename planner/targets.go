@@ -158,6 +158,23 @@ func (p *planner) limitToTargets() {
 			delete(p.changes, addr)
 		}
 	}
+
+	// A reference to a replaced entity that a change left out by the
+	// targets would restore, or delete with its holder, is left as IAM
+	// leaves it: a trust policy keeps the old role's unique id, and an
+	// attachment to the old ARN is gone.
+	for _, c := range p.changes {
+		for i, d := range c.Dependents {
+			if d.Change == "" || p.changes[d.Change] != nil {
+				continue
+			}
+			d.Change, d.Effect = "", EffectRemoved
+			if d.Kind == DependentTrustPolicy {
+				d.Effect = EffectDangling
+			}
+			c.Dependents[i] = d
+		}
+	}
 }
 
 // targetSelects reports whether a target selects the change, directly or,
@@ -295,9 +312,9 @@ func (p *planner) indexChanges() *changeIndex {
 	return idx
 }
 
-// references returns the changes of the entities that c names: the policy
-// of an attachment or boundary, the user and group of a membership, the
-// role of an instance profile.
+// references returns the changes of the entities that c names: the owner
+// of what an entity holds, the policy of an attachment or boundary, the
+// user and group of a membership, the role of an instance profile.
 func (idx *changeIndex) references(c *Change) []*Change {
 	var refs []*Change
 	lookup := func(typ Type, name any) {
@@ -306,6 +323,11 @@ func (idx *changeIndex) references(c *Change) []*Change {
 				refs = append(refs, ref)
 			}
 		}
+	}
+	if c.Parent != nil {
+		// An inline policy, attachment, boundary or credential of a new
+		// user, group or role needs the owner created first.
+		lookup(c.Parent.Type, c.Parent.Name)
 	}
 	switch c.Type {
 	case TypeAttachment:

@@ -302,9 +302,14 @@ func (d *entityDecoder) previousNames() []string {
 		rng := d.r.elementRange("previous_names", i)
 		folded := strings.ToLower(name)
 		switch {
-		case strings.EqualFold(name, d.inst.name):
+		case name == d.inst.name:
 			d.report(errorAt(rng, "Invalid previous name", fmt.Sprintf(
 				"%q is the current name. previous_names lists only names the %s had before.", name, d.inst.decl.typ)))
+		case strings.EqualFold(name, d.inst.name):
+			d.report(errorAt(rng, "Invalid previous name", fmt.Sprintf(
+				"%q differs from the name %q only in case, and IAM takes the two for one name, so it is no "+
+					"previous name; plans leave the case of a live name as it is. Remove it from previous_names.",
+				name, d.inst.name)))
 		case seen[folded]:
 			d.report(errorAt(rng, "Duplicate previous name", fmt.Sprintf(
 				"%q is listed twice. Names are compared without case, as IAM does.", name)))

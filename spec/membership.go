@@ -201,13 +201,24 @@ func (l *loader) checkUniqueNames() {
 			}
 			first[folded] = n
 		}
+		claimed := map[string]named{}
 		for _, n := range byType[typ] {
 			for _, old := range n.previous {
-				if other, ok := first[strings.ToLower(old)]; ok && other.address != n.address {
+				folded := strings.ToLower(old)
+				if other, ok := first[folded]; ok && other.address != n.address {
 					l.diags = append(l.diags, errorAt(n.rng, "Previous name in use", fmt.Sprintf(
 						"%s lists %q among its previous names, but %s, declared at %s, has that name. A rename "+
-							"needs the old name to be free.", n.address, old, other.address, other.rng)))
+							"needs the old name to be free: to swap two names, rename one of them to a third "+
+							"name first, in an apply of its own.", n.address, old, other.address, other.rng)))
 				}
+				if other, ok := claimed[folded]; ok && other.address != n.address {
+					l.diags = append(l.diags, errorAt(n.rng, "Previous name claimed twice", fmt.Sprintf(
+						"%s and %s, declared at %s, both list %q among their previous names, so which of them "+
+							"the live entity becomes would depend on the order of the files. Keep it in one of them.",
+						n.address, other.address, other.rng, old)))
+					continue
+				}
+				claimed[folded] = n
 			}
 		}
 	}
