@@ -278,6 +278,11 @@ func (p *planner) planAttachments(o *owner) {
 		}
 		c := p.ownedChange(o, TypeAttachment, arn, Delete)
 		c.Reason = ReasonNotDeclared
+		// The old ARN of a policy that moves to another path is no longer
+		// declared, but because of the move, which the reason names.
+		if pp := p.policyByLive[fold(arn)]; pp != nil && pp.fate == fateReplace && pp.arn != "" && !pp.sameARN() {
+			c.Reason, c.Cause = ReasonParentReplaced, pp.addr
+		}
 		p.add(c)
 	}
 }
