@@ -142,6 +142,14 @@ func (p *planner) limitToTargets() {
 		if cause := p.changes[c.Cause]; cause != nil && cause.Action == Replace {
 			add(cause)
 		}
+		// What a new user, group or role holds needs its owner created
+		// first, but not the rest of what the owner holds.
+		if c.Parent != nil {
+			if owner := idx.entities[entityKey(c.Parent.Type, c.Parent.Name)]; owner != nil && owner != c &&
+				(owner.Action == Create || owner.Action == Replace) {
+				add(owner)
+			}
+		}
 		for _, ref := range idx.references(c) {
 			if ref.Action != Create && ref.Action != Replace {
 				continue
@@ -312,9 +320,9 @@ func (p *planner) indexChanges() *changeIndex {
 	return idx
 }
 
-// references returns the changes of the entities that c names: the owner
-// of what an entity holds, the policy of an attachment or boundary, the
-// user and group of a membership, the role of an instance profile.
+// references returns the changes of the entities that c names: the policy
+// of an attachment or boundary, the user and group of a membership, the
+// role of an instance profile.
 func (idx *changeIndex) references(c *Change) []*Change {
 	var refs []*Change
 	lookup := func(typ Type, name any) {
@@ -323,11 +331,6 @@ func (idx *changeIndex) references(c *Change) []*Change {
 				refs = append(refs, ref)
 			}
 		}
-	}
-	if c.Parent != nil {
-		// An inline policy, attachment, boundary or credential of a new
-		// user, group or role needs the owner created first.
-		lookup(c.Parent.Type, c.Parent.Name)
 	}
 	switch c.Type {
 	case TypeAttachment:

@@ -117,9 +117,8 @@ func (o *connectionOptions) connect(ctx context.Context) (*connection, error) {
 			SaveInterval: inProcessSaveInterval,
 		})
 		if errors.Is(err, sandbox.ErrStateInUse) {
-			return nil, &hintError{err: err, hint: "when another --sandbox command holds it, wait for that command to end; " +
-				"when iamsync sandbox serve holds it, act on that sandbox instead of --sandbox: pass --endpoint-url " +
-				"with the endpoint it printed, and export the key pair it printed"}
+			return nil, &hintError{err: err, hint: "wait for the command that holds it to end, or, if iamsync sandbox serve " +
+				"holds it, use that sandbox: --endpoint-url and the key pair it printed"}
 		}
 		if err != nil {
 			return nil, err
