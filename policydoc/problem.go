@@ -82,12 +82,13 @@ const (
 	RiskAdminAccess           Risk = "admin-access"             // every action on every resource
 	RiskPassAnyRole           Risk = "pass-any-role"            // iam:PassRole on every resource
 	RiskAllowNotAction        Risk = "allow-not-action"         // Allow with NotAction
+	RiskAllowNotResource      Risk = "allow-not-resource"       // Allow with NotResource
 	RiskTrustAnyone           Risk = "trust-anyone"             // a trust policy with Principal "*"
 	RiskWebIdentityAnySubject Risk = "web-identity-any-subject" // web identity trust without a sub condition
 )
 
 // Risks lists every Risk, in the order of the table above.
-var Risks = []Risk{RiskAdminAccess, RiskPassAnyRole, RiskAllowNotAction, RiskTrustAnyone, RiskWebIdentityAnySubject}
+var Risks = []Risk{RiskAdminAccess, RiskPassAnyRole, RiskAllowNotAction, RiskAllowNotResource, RiskTrustAnyone, RiskWebIdentityAnySubject}
 
 func (p Problem) String() string {
 	path := p.Path

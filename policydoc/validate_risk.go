@@ -32,6 +32,10 @@ func (v *validator) risks(stPath string, st *node) {
 		v.risk(RiskAllowNotAction, pointerKey(stPath, "NotAction"), "Allow with NotAction",
 			"Allow with NotAction grants every action not listed, including actions AWS adds to services later. List the allowed actions in Action instead.")
 	}
+	if st.get("NotResource") != nil {
+		v.risk(RiskAllowNotResource, pointerKey(stPath, "NotResource"), "Allow with NotResource",
+			"Allow with NotResource grants the actions on every resource not listed, including resources created later, in any account. List the resources in Resource instead.")
+	}
 	if v.kind == Trust {
 		v.trustRisks(stPath, st)
 	}

@@ -391,6 +391,15 @@ func TestValidate(t *testing.T) {
 			kind: Identity,
 			doc:  `{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"iam:PassRole","Resource":"arn:aws:iam::123456789012:role/app-*"}}`,
 		},
+		"Allow with NotResource": {
+			kind: Identity,
+			doc:  `{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"s3:GetObject","NotResource":"arn:aws:s3:::secret/*"}}`,
+			want: []finding{{Warning, "/Statement/NotResource", "Allow with NotResource"}},
+		},
+		"Deny with NotResource is no risk": {
+			kind: Identity,
+			doc:  `{"Version":"2012-10-17","Statement":{"Effect":"Deny","Action":"s3:*","NotResource":"arn:aws:s3:::public/*"}}`,
+		},
 		"Allow with NotAction": {
 			kind: Identity,
 			doc:  `{"Version":"2012-10-17","Statement":{"Effect":"Allow","NotAction":"iam:*","Resource":"*"}}`,

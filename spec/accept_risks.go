@@ -84,7 +84,8 @@ func (l *loader) acceptedRisks(r *attrReader, kind policydoc.Kind) *acceptedRisk
 // "" when it can.
 func riskOfOtherKind(risk policydoc.Risk, kind policydoc.Kind) string {
 	switch {
-	case kind == policydoc.Trust && (risk == policydoc.RiskAdminAccess || risk == policydoc.RiskPassAnyRole):
+	case kind == policydoc.Trust && (risk == policydoc.RiskAdminAccess || risk == policydoc.RiskPassAnyRole ||
+		risk == policydoc.RiskAllowNotResource):
 		return fmt.Sprintf("accept_risks in a role block applies to the role's trust policy, which cannot grant %q: "+
 			"that is a risk of identity policies. Move it to the accept_risks of the inline_policy or policy "+
 			"block whose document grants it.", risk)
