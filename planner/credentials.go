@@ -301,17 +301,10 @@ func keyNotFoundDiag(user string, k *spec.AccessKey) *hcl.Diagnostic {
 // reportChangeDiags.
 func (p *planner) diagFor(address string, d *hcl.Diagnostic) {
 	if d.Extra == nil {
-		d.Extra = changeAddress(address)
+		d.Extra = spec.DiagnosticAddress(address)
 	}
 	p.changeDiags = append(p.changeDiags, changeDiag{address: address, diag: d})
 }
-
-// changeAddress is the Extra of a diagnostic about one change: its address,
-// which WarningsOf gives the warning.
-type changeAddress string
-
-// DiagnosticAddress returns the address.
-func (a changeAddress) DiagnosticAddress() string { return string(a) }
 
 // reportChangeDiags reports the diagnostics of the changes that are still
 // in the plan.

@@ -100,16 +100,18 @@ func (s docStatement) effect() string {
 // condition.
 func (s docStatement) conditional() bool { return s.has("Condition") }
 
-// old returns the statement that a change replaced or removed, or nil.
-func (d docChange) old(sc policydoc.StatementChange) docStatement {
+// oldStatement returns the statement that a change replaced or removed, or
+// nil.
+func (d docChange) oldStatement(sc policydoc.StatementChange) docStatement {
 	if sc.OldIndex < 0 || sc.OldIndex >= len(d.before) {
 		return nil
 	}
 	return d.before[sc.OldIndex]
 }
 
-// new returns the statement that a change added or changed, or nil.
-func (d docChange) new(sc policydoc.StatementChange) docStatement {
+// newStatement returns the statement that a change added or changed, or
+// nil.
+func (d docChange) newStatement(sc policydoc.StatementChange) docStatement {
 	if sc.NewIndex < 0 || sc.NewIndex >= len(d.after) {
 		return nil
 	}
@@ -139,11 +141,11 @@ func (p *planner) warnOtherAccounts(c *Change, d docChange, created bool) {
 		if sc.Effect != "Allow" || sc.Change == policydoc.StatementRemoved {
 			continue
 		}
-		conditional := d.new(sc).conditional()
+		conditional := d.newStatement(sc).conditional()
 		gained := sc.Added
 		if slices.Contains(sc.Removed, policydoc.Element{Field: "Effect", Value: "Deny"}) {
 			// A Deny turned into an Allow lets in all of its principals.
-			gained = d.new(sc)
+			gained = d.newStatement(sc)
 		}
 		for _, e := range gained {
 			if e.Field != "Principal" || e.Type != "AWS" {
@@ -246,7 +248,7 @@ func (p *planner) warnConditionsRemoved(c *Change, d docChange) {
 		if sc.Change != policydoc.StatementChanged || sc.Effect != "Allow" {
 			continue
 		}
-		old := d.old(sc)
+		old := d.oldStatement(sc)
 		for _, e := range sc.Added {
 			if e.Field != "Condition" || strings.Contains(e.Type, "Not") || !hasCondition(old, e.Type, e.Key) {
 				continue
@@ -306,7 +308,9 @@ func requiredConditions(ss docStatements) map[principalKey][]policydoc.Element {
 
 // sameCondition matches a condition of the same operator and key.
 func sameCondition(need policydoc.Element) func(policydoc.Element) bool {
-	return func(e policydoc.Element) bool { return e.Type == need.Type && strings.EqualFold(e.Key, need.Key) }
+	return func(e policydoc.Element) bool {
+		return e.Field == "Condition" && e.Type == need.Type && strings.EqualFold(e.Key, need.Key)
+	}
 }
 
 func sortedPrincipals(m map[principalKey][]policydoc.Element) []principalKey {
@@ -328,9 +332,7 @@ func principalText(k principalKey) string {
 // hasCondition reports whether elements hold a condition of that operator
 // and key.
 func hasCondition(elements []policydoc.Element, operator, key string) bool {
-	return slices.ContainsFunc(elements, func(e policydoc.Element) bool {
-		return e.Field == "Condition" && e.Type == operator && strings.EqualFold(e.Key, key)
-	})
+	return slices.ContainsFunc(elements, sameCondition(policydoc.Element{Field: "Condition", Type: operator, Key: key}))
 }
 
 // warnDenyNarrowed warns when a Deny statement is removed, turned into an
@@ -346,7 +348,7 @@ func (p *planner) warnDenyNarrowed(c *Change, attr string, d docChange) {
 	}
 	var lines []string
 	for _, sc := range d.changes {
-		old := d.old(sc)
+		old := d.oldStatement(sc)
 		switch {
 		case sc.Change == policydoc.StatementRemoved && sc.Effect == "Deny":
 			if !covered(old) {

@@ -374,8 +374,8 @@ func WarningsOf(diags hcl.Diagnostics) []Warning {
 			continue
 		}
 		w := Warning{Summary: d.Summary, Detail: d.Detail}
-		if address, ok := d.Extra.(interface{ DiagnosticAddress() string }); ok {
-			w.Address = address.DiagnosticAddress()
+		if address, ok := d.Extra.(spec.DiagnosticAddress); ok {
+			w.Address = string(address)
 		}
 		if d.Subject != nil {
 			r := *d.Subject

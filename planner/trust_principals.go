@@ -13,9 +13,8 @@ import (
 // Principal, in document order.
 func awsPrincipals(d *policydoc.Document) []string {
 	var found []string
-	for _, st := range statementsOf[map[string]any](d.String()) {
-		principal, _ := st["Principal"].(map[string]any)
-		collectStrings(principal["AWS"], func(s string) { found = append(found, s) })
+	for _, p := range d.AWSPrincipals() {
+		found = append(found, p.Value)
 	}
 	return found
 }

@@ -431,9 +431,6 @@ func matchFold(pattern, name string) bool {
 	return err == nil && ok
 }
 
-// DiagnosticAddress is the Extra of a warning about one declared entity:
-// the entity's address, such as "role.deploy".
+// DiagnosticAddress is the Extra of a warning about one declared entity or
+// one planned change: its address, such as "role.deploy".
 type DiagnosticAddress string
-
-// DiagnosticAddress returns the address.
-func (a DiagnosticAddress) DiagnosticAddress() string { return string(a) }

@@ -337,13 +337,8 @@ func decodeState(data []byte) (*stateFile, error) {
 			return nil, err
 		}
 	}
-	switch {
-	case truncatedValue(f.IsTruncated):
-		return nil, &TruncatedDumpError{Key: "IsTruncated"}
-	case f.Marker != "":
-		return nil, &TruncatedDumpError{Key: "Marker"}
-	case f.NextToken != "":
-		return nil, &TruncatedDumpError{Key: "NextToken"}
+	if err := pageMark(f.IsTruncated, f.Marker, f.NextToken); err != nil {
+		return nil, err
 	}
 	return &f, nil
 }
@@ -413,10 +408,19 @@ func checkWhole(top map[string]json.RawMessage) error {
 			json.Unmarshal(value, &nextToken)
 		}
 	}
-	// The keys are checked in the order that decodeState checks them, so
-	// that both name the same one.
+	return pageMark(truncated, marker, nextToken)
+}
+
+// pageMark returns a *TruncatedDumpError when the top-level values of a
+// dump mark it as one page: an IsTruncated of true, as a JSON boolean or
+// the string that some tools write, or a Marker or NextToken.
+func pageMark(truncated any, marker, nextToken string) error {
+	isTrue := truncated == true
+	if s, ok := truncated.(string); ok {
+		isTrue = strings.EqualFold(s, "true")
+	}
 	switch {
-	case truncatedValue(truncated):
+	case isTrue:
 		return &TruncatedDumpError{Key: "IsTruncated"}
 	case marker != "":
 		return &TruncatedDumpError{Key: "Marker"}
@@ -424,18 +428,6 @@ func checkWhole(top map[string]json.RawMessage) error {
 		return &TruncatedDumpError{Key: "NextToken"}
 	}
 	return nil
-}
-
-// truncatedValue reports whether an IsTruncated value says true, as a JSON
-// boolean or, as some tools write it, a string.
-func truncatedValue(v any) bool {
-	switch v := v.(type) {
-	case bool:
-		return v
-	case string:
-		return strings.EqualFold(v, "true")
-	}
-	return false
 }
 
 // TruncatedDumpError is the error of New and CheckStateFile for a dump
