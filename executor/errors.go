@@ -97,9 +97,9 @@ func httpStatus(err error) int {
 	return 0
 }
 
-// StoppedRetryingError is what Hook.PostStep receives for a step that the
-// apply stopped while it waited to retry: Err, the error of its last
-// attempt, is one that Run retries, so the step changed nothing.
+// StoppedRetryingError is the error that Hook.PostStep receives for a step
+// that the apply stopped while it waited to retry. Err, the error of its
+// last attempt, is one that Run retries, so the step changed nothing.
 type StoppedRetryingError struct{ Err error }
 
 func (e *StoppedRetryingError) Error() string {

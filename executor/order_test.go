@@ -386,9 +386,8 @@ func indexOfPrefix(lines []string, prefix string) int {
 
 // TestBoundarySetAtCreate checks that a user or role created with a
 // permissions boundary gets it in CreateUser or CreateRole, after the
-// boundary's policy exists, and without a call of its own: IAM policies that
-// delegate the creation of users and roles often allow it only with a
-// boundary set.
+// boundary's policy exists, and without a call of its own. IAM policies that
+// delegate the creation of users and roles often require the boundary.
 func TestBoundarySetAtCreate(t *testing.T) {
 	boundaryARN := "arn:aws:iam::123456789012:policy/Boundary"
 	plan := newPlan(

@@ -315,7 +315,7 @@ func TestLoginProfileUncertainCall(t *testing.T) {
 
 // TestLoginProfileUncertainCallToStdout checks the same failure with the
 // password going to standard output: nothing is printed, and the error
-// says so instead of naming a file "-".
+// reports that instead of naming a file "-".
 func TestLoginProfileUncertainCallToStdout(t *testing.T) {
 	client := newFakeClient()
 	client.failUncertainOn("CreateLoginProfile", 1, true, iamError(provider.CodeServiceFailure, "ServiceFailure"))

@@ -13,11 +13,14 @@ import (
 )
 
 // warnWidenedGrants warns of document changes that grant more, which a
-// reviewer could miss among the lines of a statement summary. They are a
-// trust policy that lets another account assume a role, a condition taken
-// off a trust policy or changed, a Deny removed or narrowed, and an Allow
-// that comes to cover every resource or every action of a service. Only
-// changes warn, so each warning shows once, in the plan that makes it.
+// reviewer could miss among the lines of a statement summary. Each warning
+// shows once, in the plan that makes the change: a trust policy opened to
+// another account, a trust condition removed or changed, a Deny removed or
+// narrowed, or an Allow widened to every resource or action of a service.
+//
+// NOTE: the checks compare statements element by element and evaluate no
+// policy. An Allow rewritten under another Sid with Resource "*", or a
+// resource pattern such as arn:aws:s3:::*, passes without a warning.
 func (p *planner) warnWidenedGrants() {
 	addresses := make([]string, 0, len(p.changes))
 	for address := range p.changes {
@@ -123,6 +126,7 @@ func (d docChange) newStatement(sc policydoc.StatementChange) docStatement {
 // or lets an account that it let only under conditions do so without
 // them. "*" is left to the document's own warning.
 func (p *planner) warnOtherAccounts(c *Change, d docChange, created bool) {
+	// The accounts that the old policy trusted, with and without conditions.
 	always, conditionally := map[string]bool{p.accountID: true}, map[string]bool{}
 	for _, st := range d.before {
 		if st.effect() != "Allow" {
@@ -136,6 +140,8 @@ func (p *planner) warnOtherAccounts(c *Change, d docChange, created bool) {
 			}
 		}
 	}
+
+	// The principals that the new policy lets in beyond those.
 	var accounts, lines, unconditioned []string
 	for _, sc := range d.changes {
 		if sc.Effect != "Allow" || sc.Change == policydoc.StatementRemoved {
@@ -167,11 +173,12 @@ func (p *planner) warnOtherAccounts(c *Change, d docChange, created bool) {
 	if len(accounts) == 0 {
 		return
 	}
-	what := "now lets principals of"
+
+	verb := "now lets principals of"
 	if created {
-		what = "lets principals of"
+		verb = "lets principals of"
 	}
-	detail := fmt.Sprintf("The trust policy of %s %s %s assume the role (%s).", c.Address, what,
+	detail := fmt.Sprintf("The trust policy of %s %s %s assume the role (%s).", c.Address, verb,
 		accountList(accounts), strings.Join(lines, "; "))
 	if len(unconditioned) > 0 {
 		detail += fmt.Sprintf(" Before, %s could assume it only under conditions, which this statement does not have.",
@@ -223,7 +230,7 @@ func (p *planner) warnConditionsRemoved(c *Change, d docChange) {
 	for _, principal := range sortedPrincipals(after) {
 		old, ok := before[principal]
 		if !ok {
-			continue // newly trusted: warnOtherAccounts speaks of other accounts
+			continue // newly trusted, which warnOtherAccounts reports for other accounts
 		}
 		for _, need := range old {
 			if slices.ContainsFunc(after[principal], sameCondition(need)) {
@@ -294,13 +301,13 @@ func requiredConditions(ss docStatements) map[principalKey][]policydoc.Element {
 				out[key] = conditions
 				continue
 			}
-			var kept []policydoc.Element
+			var common []policydoc.Element
 			for _, need := range required {
 				if slices.ContainsFunc(conditions, sameCondition(need)) {
-					kept = append(kept, need)
+					common = append(common, need)
 				}
 			}
-			out[key] = kept
+			out[key] = common
 		}
 	}
 	return out
@@ -336,10 +343,10 @@ func hasCondition(elements []policydoc.Element, operator, key string) bool {
 }
 
 // warnDenyNarrowed warns when a Deny statement is removed, turned into an
-// Allow, or denies less: actions, resources or, in a trust policy,
-// principals that no unconditional Deny of the new document covers, or only
-// under a new condition, or with new exceptions. A Deny split into several,
-// or merged into one, denies no less.
+// Allow, or denies less. It denies less when no unconditional Deny of the
+// new document covers its actions, resources or, in a trust policy,
+// principals, or when it gains a condition or an exception. A Deny split
+// into several, or merged into one, denies no less.
 func (p *planner) warnDenyNarrowed(c *Change, attr string, d docChange) {
 	trust := attr == "assume_role_policy"
 	denies := unconditionalDenies(d.after)
@@ -454,8 +461,8 @@ func coversAny(patterns []string, value string, foldCase bool) bool {
 }
 
 // patternCovers reports whether everything that older matches, newer
-// matches too. For an older value without wildcards that is a match. For
-// an older pattern, the answer is yes only in the simple cases: the same
+// matches too. For an older value without wildcards that is a match. An
+// older pattern counts as covered only in the simple cases: the same
 // pattern, or a newer one that ends with * after a prefix of the older one,
 // such as iam:* for iam:Create*. A ? never covers a *.
 func patternCovers(newer, older string) bool {

@@ -135,7 +135,7 @@ type Warning struct {
 //
 // The create of a user, inline_policy, policy_attachment or membership whose
 // declaration has expires_at also carries expires_at (After, string, RFC
-// 3339), which tells a reviewer that the object is removed again.
+// 3339), so that a reviewer sees the object is removed again.
 //
 // Some changes carry attributes that do not differ, with Before equal to
 // After, because the executor needs them:

@@ -328,8 +328,8 @@ func firstNonEmpty(values ...string) string {
 func formatTime(t time.Time) string { return t.UTC().Format(time.RFC3339) }
 
 // expiryAttrs returns the expires_at attribute of a created object that
-// a plan removes again once the time has passed, which tells the reviewer
-// that the access is temporary; none for an object without expiry.
+// a plan removes again once the time has passed, so that the reviewer sees
+// the access is temporary. An object without expiry gets none.
 func expiryAttrs(expiresAt *time.Time) []Attr {
 	if expiresAt == nil {
 		return nil

@@ -167,10 +167,9 @@ func (p *planner) limitToTargets() {
 		}
 	}
 
-	// A reference to a replaced entity that a change left out by the
-	// targets would restore, or delete with its holder, is left as IAM
-	// leaves it: a trust policy keeps the old role's unique id, and an
-	// attachment to the old ARN is gone.
+	// A change that the targets leave out does not restore a reference to
+	// a replaced entity. So a trust policy keeps the old role's unique id,
+	// and an attachment to the old ARN is gone.
 	for _, c := range p.changes {
 		for i, d := range c.Dependents {
 			if d.Change == "" || p.changes[d.Change] != nil {

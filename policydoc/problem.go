@@ -68,9 +68,9 @@ type Problem struct {
 	Path    string
 	Summary string // short sentence-case phrase without a trailing period
 	Detail  string // whole sentences saying what is wrong and what to do
-	// Risk names the kind of a warning about what a document grants, such
-	// as RiskAdminAccess, which a configuration can accept for one
-	// document; empty for every other problem.
+	// Risk is the kind of a warning about a broad grant, such as
+	// RiskAdminAccess, which a configuration can accept for one document.
+	// It is empty for every other problem.
 	Risk Risk
 }
 

@@ -43,6 +43,8 @@ func (l *loader) acceptedRisks(r *attrReader, kind policydoc.Kind) *acceptedRisk
 	if !ok {
 		return nil
 	}
+
+	// The instances of a for_each block share one record of the attribute.
 	if l.acceptances == nil {
 		l.acceptances = map[hcl.Range]*acceptance{}
 	}
@@ -52,6 +54,7 @@ func (l *loader) acceptedRisks(r *attrReader, kind policydoc.Kind) *acceptedRisk
 		l.acceptances[attr.Range] = record
 	}
 	record.validated = true
+
 	accepted := &acceptedRisks{risks: make(map[policydoc.Risk]bool, len(names)), raised: record.raised}
 	known := make([]string, len(policydoc.Risks))
 	for i, risk := range policydoc.Risks {

@@ -104,27 +104,32 @@ func (l *loader) entityOf(t hcl.Traversal) *entityDecl {
 	return l.entities[root.Name][attr.Name]
 }
 
+// invalidIndexHint returns what to add to an "Invalid index" error about an
+// entity: the keys of its for_each and a close one, or that it has none.
 func (l *loader) invalidIndexHint(d *hcl.Diagnostic) string {
 	lookup, ok := l.findEntityLookup(d)
 	if !ok || lookup.isAttr {
 		return ""
 	}
+
 	decl := lookup.decl
 	if !decl.hasForEach {
 		return fmt.Sprintf("%s has no for_each, so it has no instances to index: write %s.name, %s.path or %s.arn.",
 			decl.nodeID(), decl.nodeID(), decl.nodeID(), decl.nodeID())
 	}
+
 	keys := make([]string, 0, len(decl.instances))
 	for _, inst := range decl.instances {
 		keys = append(keys, inst.key)
 	}
-	var given string
+	var key string
 	if lookup.key != cty.NilVal && lookup.key.IsWhollyKnown() && lookup.key.Type() == cty.String {
-		given = lookup.key.AsString()
+		key = lookup.key.AsString()
 	}
+
 	var b strings.Builder
-	if given != "" {
-		fmt.Fprintf(&b, "%s has no instance with the key %q.", decl.nodeID(), given)
+	if key != "" {
+		fmt.Fprintf(&b, "%s has no instance with the key %q.", decl.nodeID(), key)
 	} else {
 		fmt.Fprintf(&b, "The key is not one of the for_each keys of %s.", decl.nodeID())
 	}
@@ -136,14 +141,17 @@ func (l *loader) invalidIndexHint(d *hcl.Diagnostic) string {
 	default:
 		fmt.Fprintf(&b, " It has %d keys, such as %s.", len(keys), quotedList(keys[:maxListedKeys]))
 	}
-	if given != "" {
-		if suggestion := nameSuggestion(given, keys); suggestion != "" {
+
+	if key != "" {
+		if suggestion := nameSuggestion(key, keys); suggestion != "" {
 			fmt.Fprintf(&b, " Did you mean %q?", suggestion)
 		}
 	}
 	return b.String()
 }
 
+// unsupportedAttributeHint returns what to add to an "Unsupported attribute"
+// error about an entity: how to pick an instance, or the attributes it has.
 func (l *loader) unsupportedAttributeHint(d *hcl.Diagnostic) string {
 	lookup, ok := l.findEntityLookup(d)
 	if !ok || !lookup.isAttr {

@@ -286,17 +286,17 @@ func (l *loader) parseFiles() []*hcl.File {
 
 // unreadVariablesFile warns of a file in the configuration directory that
 // Terraform would read variable values from by its name alone, such as
-// terraform.tfvars, unless a -var-file names it. iamsync reads none by name,
-// so that where a value comes from is always on the command line; a
-// variable with a default would otherwise take the default without a word.
+// terraform.tfvars, unless a -var-file names it. iamsync reads no file by
+// its name, so that every value's source is on the command line. Without
+// the warning, a variable with a default would take it without a word.
 func (l *loader) unreadVariablesFile(name string) *hcl.Diagnostic {
 	base := strings.TrimSuffix(name, ".json")
 	if base != "terraform.tfvars" && !strings.HasSuffix(base, ".auto.tfvars") {
 		return nil
 	}
 	path := filepath.Join(l.dir, name)
-	for _, given := range l.opts.VarFiles {
-		if sameFile(given, path) {
+	for _, varFile := range l.opts.VarFiles {
+		if sameFile(varFile, path) {
 			return nil
 		}
 	}

@@ -356,10 +356,10 @@ role "admin" {
 	})
 }
 
-// TestBadInputWithOneAllowedAccountMakesNoCall plans files with an error,
+// TestBadInputOneAllowedAccount plans files with an error,
 // whose provider block allows one account: the account is known without a
 // call, so the error is reported before any request reaches the sandbox.
-func TestBadInputWithOneAllowedAccountMakesNoCall(t *testing.T) {
+func TestBadInputOneAllowedAccount(t *testing.T) {
 	h := newHarness(t, "")
 	dir := writeConfig(t, map[string]string{"main.hcl": `provider {
   allowed_account_ids = ["123456789012"]

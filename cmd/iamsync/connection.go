@@ -117,8 +117,8 @@ func (o *connectionOptions) connect(ctx context.Context) (*connection, error) {
 			SaveInterval: inProcessSaveInterval,
 		})
 		if errors.Is(err, sandbox.ErrStateInUse) {
-			return nil, &hintError{err: err, hint: "wait for the command that holds it to end, or, if iamsync sandbox serve " +
-				"holds it, use that sandbox: --endpoint-url and the key pair it printed"}
+			return nil, &hintError{err: err, hint: "wait for the command that locked it to finish, or, if iamsync sandbox serve " +
+				"locked it, connect to that sandbox with --endpoint-url and the key pair it printed"}
 		}
 		if err != nil {
 			return nil, err

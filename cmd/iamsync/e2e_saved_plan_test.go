@@ -53,10 +53,13 @@ func TestSavedPlanAppliesExactly(t *testing.T) {
 	h.mustRun(exitOK, "plan", "--detailed-exitcode", orgDir)
 
 	// The same plan again is stale: the account it was made for is gone,
-	// and the refusal says that the plan was most likely applied already.
+	// and the error reports that the plan was most likely applied already.
 	stale := h.mustRun(exitError, "apply", planFile)
-	if !strings.Contains(stale.stderr, "changed since") || !strings.Contains(stale.stderr, "applied already") {
+	if !strings.Contains(stale.stderr, "changed since") {
 		t.Errorf("stale plan not refused clearly:\n%s", stale.stderr)
+	}
+	if !strings.Contains(stale.stderr, "applied already") {
+		t.Errorf("the refusal does not say that the plan was most likely applied:\n%s", stale.stderr)
 	}
 }
 

@@ -25,24 +25,24 @@ var readNoticeInterval = 10 * time.Second
 // shows why a plan is slow.
 type readWatch struct {
 	c *connection
-	// what names the read, such as "account 123456789012".
-	what    string
+	// subject is the account read, such as "account 123456789012".
+	subject string
 	start   time.Time
 	before  awsprovider.Activity
 	noticed bool
 }
 
-// watchReads starts a watch on the reads of opts's account. purpose, when
-// not empty, tells why the account is read, such as "to check the apply".
+// watchReads starts a watch on the reads of opts's account. A purpose that
+// is not empty follows the account in the lines, such as "to check the apply".
 func (c *connection) watchReads(opts provider.ReadOptions, purpose string) *readWatch {
-	what := "the account"
+	subject := "the account"
 	if opts.Caller != nil && opts.Caller.Account != "" {
-		what = "account " + opts.Caller.Account
+		subject = "account " + opts.Caller.Account
 	}
 	if purpose != "" {
-		what += " " + purpose
+		subject += " " + purpose
 	}
-	return &readWatch{c: c, what: what, start: time.Now(), before: c.provider.Activity()}
+	return &readWatch{c: c, subject: subject, start: time.Now(), before: c.provider.Activity()}
 }
 
 // readState reads the account once, as a step of its own.
@@ -71,7 +71,7 @@ func (w *readWatch) read(ctx context.Context, opts provider.ReadOptions) (*provi
 				return
 			case <-ticker.C:
 				fmt.Fprintf(w.c.notices, "Still reading %s [%s elapsed]: %s\n",
-					w.what, w.elapsed(), describeActivity(w.activity(), " so far"))
+					w.subject, w.elapsed(), describeActivity(w.activity(), " so far"))
 				w.noticed = true
 			}
 		}
@@ -85,7 +85,7 @@ func (w *readWatch) read(ctx context.Context, opts provider.ReadOptions) (*provi
 // done prints the totals of the reads, when a notice reported them slow.
 func (w *readWatch) done() {
 	if w.noticed {
-		fmt.Fprintf(w.c.notices, "Read %s in %s: %s\n", w.what, w.elapsed(), describeActivity(w.activity(), ""))
+		fmt.Fprintf(w.c.notices, "Read %s in %s: %s\n", w.subject, w.elapsed(), describeActivity(w.activity(), ""))
 	}
 }
 

@@ -10,12 +10,11 @@ import (
 	"github.com/iamsync/iamsync/provider/sandbox"
 )
 
-// TestSlowReadSaysItIsStillReading plans the example organisation against
-// a sandbox that answers every request late and throttles the per-entity
-// reads of credentials, with the notice interval shortened. The plan must
-// say, while it reads, that it is still reading, and then what the read
-// cost, throttling included. The plan itself is unchanged.
-func TestSlowReadSaysItIsStillReading(t *testing.T) {
+// TestSlowReadProgressLines plans the example organisation against a
+// sandbox that answers every request late and throttles the per-entity
+// reads of credentials, with the notice interval shortened. While it reads,
+// the plan must print that it is still reading, then the read's cost.
+func TestSlowReadProgressLines(t *testing.T) {
 	shortenSDKBackoff(t)
 	old := readNoticeInterval
 	readNoticeInterval = 40 * time.Millisecond
@@ -46,9 +45,9 @@ func TestSlowReadSaysItIsStillReading(t *testing.T) {
 	}
 }
 
-// TestFastReadSaysNothing checks that a read shorter than the interval
+// TestFastReadNoProgress checks that a read shorter than the interval
 // prints no progress line.
-func TestFastReadSaysNothing(t *testing.T) {
+func TestFastReadNoProgress(t *testing.T) {
 	h := newHarness(t, "")
 	r := h.mustRun(exitOK, "plan", orgDir)
 	if strings.Contains(r.stderr, "reading") || strings.Contains(r.stderr, "Read account") {

@@ -184,8 +184,11 @@ func TestFmt(t *testing.T) {
 	// file is JSON, which fmt does not format.
 	jsonDir := writeConfig(t, map[string]string{"c.hcl.json": `{"group": {"j": {"name": "J"}}}`})
 	r = runOffline(t, "fmt", filepath.Join(jsonDir, "c.hcl.json"))
-	if r.code != exitError || !strings.Contains(r.stderr, "fmt formats native HCL files") {
-		t.Errorf("fmt of a .hcl.json file: exit code %d\n%s", r.code, r.stderr)
+	if r.code != exitError {
+		t.Errorf("fmt of a .hcl.json file: exit code %d, want 1", r.code)
+	}
+	if !strings.Contains(r.stderr, "fmt formats native HCL files") {
+		t.Errorf("fmt of a .hcl.json file does not explain the refusal:\n%s", r.stderr)
 	}
 }
 
@@ -227,9 +230,14 @@ func TestValidateSARIFCommandLineValue(t *testing.T) {
 		t.Fatalf("results = %+v, want one invalid-value-for-input-variable", results)
 	}
 	locations := results[0].Locations
-	if len(locations) != 1 || locations[0].PhysicalLocation.ArtifactLocation.URI != "iam/main.hcl" ||
-		locations[0].PhysicalLocation.Region.StartLine != 1 {
-		t.Errorf("the result points at %+v, want line 1 of iam/main.hcl", locations)
+	if len(locations) != 1 {
+		t.Fatalf("the result has %d locations, want 1", len(locations))
+	}
+	if uri := locations[0].PhysicalLocation.ArtifactLocation.URI; uri != "iam/main.hcl" {
+		t.Errorf("the result points at %s, want iam/main.hcl", uri)
+	}
+	if line := locations[0].PhysicalLocation.Region.StartLine; line != 1 {
+		t.Errorf("the result points at line %d, want 1", line)
 	}
 	if log.Runs[0].ColumnKind != "unicodeCodePoints" {
 		t.Errorf("columnKind = %q, want unicodeCodePoints", log.Runs[0].ColumnKind)
@@ -240,15 +248,18 @@ func TestValidateSARIFCommandLineValue(t *testing.T) {
 // used together, which cobra words in terms of its flag groups.
 func TestExclusiveFlagsMessage(t *testing.T) {
 	r := runOffline(t, "validate", "--json", "--sarif", "iam")
-	if r.code != exitError || !strings.Contains(r.stderr, "Error: --json and --sarif cannot be used together") {
-		t.Errorf("exit code %d\n%s", r.code, r.stderr)
+	if r.code != exitError {
+		t.Errorf("exit code %d, want 1", r.code)
+	}
+	if !strings.Contains(r.stderr, "Error: --json and --sarif cannot be used together") {
+		t.Errorf("stderr lacks the message:\n%s", r.stderr)
 	}
 }
 
-// TestValidateSARIFWrongValuePointsAtTheVariable gives a number variable a
+// TestValidateSARIFWrongVarValue gives a number variable a
 // word on the command line: the SARIF result points at the variable's
 // declaration, which the value belongs to.
-func TestValidateSARIFWrongValuePointsAtTheVariable(t *testing.T) {
+func TestValidateSARIFWrongVarValue(t *testing.T) {
 	repo := writeConfig(t, map[string]string{"iam/main.hcl": "variable \"name\" {\n  type = string\n}\n\nvariable \"max_age\" {\n  type = number\n}\n"})
 	t.Chdir(repo)
 	r := runOffline(t, "validate", "--sarif", "--var", "max_age=abc", "--var", "name=x", "iam")

@@ -251,8 +251,8 @@ func (r throttleRetryer) RetryDelay(attempt int, err error) (time.Duration, erro
 // many attempts its retries took.
 func (p *Provider) Calls() map[string]int { return p.calls.snapshot() }
 
-// Activity is what a provider has sent so far: its API calls, each counted
-// once, and the attempts that retried them.
+// Activity is the count of a provider's API calls so far, each counted
+// once, and of the attempts that retried them.
 type Activity struct {
 	Calls int
 	// Retries counts the attempts after a call's first, and

@@ -496,7 +496,7 @@ func TestTruncatedDumpRefused(t *testing.T) {
 		})
 	}
 
-	// A whole result says IsTruncated false, and loads.
+	// A whole result, with IsTruncated false, loads.
 	if err := CheckStateFile([]byte(`{"UserDetailList": [], "IsTruncated": false}`)); err != nil {
 		t.Errorf("CheckStateFile of a whole result = %v", err)
 	}
